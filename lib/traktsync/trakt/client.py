@@ -1,0 +1,249 @@
+"""The trakt API v2 client: reads every page of the sync lists and writes in paced, adaptive batches."""
+import random
+import time
+
+from traktsync import logger
+from traktsync.trakt import errors
+from traktsync.trakt.auth import OAuth
+from traktsync.trakt.backoff import AdaptiveBatchSize, Pacer, backoff_delay, parse_retry_after
+from traktsync.trakt.batching import BatchResult, build_body, order_items, validate_items
+from traktsync.trakt.transport import Transport, error_for, page_count, parse_json
+
+DEFAULT_API_URL = 'https://api.trakt.tv'
+# trakt's contract (2026-07-23 on) sends every OAuth request to auth.trakt.tv and forbids the API host for them;
+# older clients still use api.trakt.tv/oauth, which is why it is a parameter (and a setting) rather than fixed.
+DEFAULT_OAUTH_URL = 'https://auth.trakt.tv'
+
+HISTORY_ADD = '/sync/history'
+HISTORY_REMOVE = '/sync/history/remove'
+COLLECTION_ADD = '/sync/collection'
+COLLECTION_REMOVE = '/sync/collection/remove'
+# Only a history add creates something new each time it is sent (trakt keeps duplicate plays forever);
+# collection add/remove and history remove by item end in the same state however often they arrive.
+_NOT_IDEMPOTENT = frozenset([HISTORY_ADD])
+_MAX_PAGES = 100000
+
+
+class TraktClient(object):
+    """Everything the sync engine asks of trakt.
+
+    ``token_store``: ``load()``/``save(token_dict)`` (see traktsync.trakt.auth). ``sleep``, ``clock`` (monotonic)
+    and ``wall_clock`` are injectable so tests need not wait; ``post_interval`` is trakt's 1 POST/s rule.
+    """
+
+    def __init__(self, version, token_store, client_id, client_secret='', api_url=DEFAULT_API_URL,
+                 oauth_url=DEFAULT_OAUTH_URL, timeout=(10.0, 60.0), post_interval=1.0,
+                 batch_start=250, batch_min=25, batch_max=1000, quick_seconds=5.0,
+                 max_retries=3, max_write_retries=4, backoff_base=1.0, max_rate_limit_wait=300.0,
+                 watched_page_limit=100, collection_page_limit=250,
+                 sleep=time.sleep, clock=time.monotonic, wall_clock=time.time, rand=random.random, session=None):
+        if not client_id:
+            raise errors.MissingClientId()
+        self.api_url = api_url.rstrip('/')
+        self.oauth_url = oauth_url.rstrip('/')
+        self.transport = Transport(client_id, version, timeout=timeout, session=session, clock=clock)
+        self.session = self.transport.session
+        self.pacer = Pacer(post_interval, clock=clock, sleep=sleep)
+        self.batch_size = AdaptiveBatchSize(batch_start, batch_min, batch_max, quick_seconds)
+        self.max_retries = max_retries
+        self.max_write_retries = max_write_retries
+        self.backoff_base = backoff_base
+        self.max_rate_limit_wait = max_rate_limit_wait
+        self.watched_page_limit = watched_page_limit
+        self.collection_page_limit = collection_page_limit
+        self._sleep = sleep
+        self._rand = rand
+        self.oauth = OAuth(self._call, client_id, client_secret, token_store, wall_clock=wall_clock, sleep=sleep)
+
+    # -- authorization (delegated, so the UI needs only the client) --------------------------------------------
+    def start_device_auth(self):
+        return self.oauth.start_device_auth()
+
+    def poll_device_token(self, code, should_cancel=None, sleep=None):
+        return self.oauth.poll_device_token(code, should_cancel=should_cancel, sleep=sleep)
+
+    def authorize_device(self, show_code, should_cancel=None, sleep=None):
+        return self.oauth.authorize_device(show_code, should_cancel=should_cancel, sleep=sleep)
+
+    def is_authorized(self):
+        return self.oauth.is_authorized()
+
+    def sign_out(self):
+        return self.oauth.revoke()
+
+    # -- reads ---------------------------------------------------------------------------------------------------
+    def last_activities(self):
+        return self._get_object('/sync/last_activities')
+
+    def user_settings(self):
+        return self._get_object('/users/settings')
+
+    def account_limits(self):
+        limits = self.user_settings().get('limits')
+        return limits if isinstance(limits, dict) else {}
+
+    def watched_movies(self):
+        return self.get_all_pages('/sync/watched/movies', limit=self.watched_page_limit)
+
+    def watched_shows(self):
+        # Since mid-2026 seasons come only with extended=progress.
+        return self.get_all_pages('/sync/watched/shows', {'extended': 'progress'}, limit=self.watched_page_limit)
+
+    def collection_movies(self, metadata=False):
+        params = {'extended': 'metadata'} if metadata else {}
+        return self.get_all_pages('/sync/collection/movies', params, limit=self.collection_page_limit)
+
+    def collection_shows(self, metadata=False):
+        params = {'extended': 'metadata'} if metadata else {}
+        return self.get_all_pages('/sync/collection/shows', params, limit=self.collection_page_limit)
+
+    def get_all_pages(self, path, params=None, limit=100):
+        """Every item of a list endpoint: follows X-Pagination-Page-Count; no pagination headers = complete list."""
+        items = []
+        page = 1
+        while page <= _MAX_PAGES:
+            query = dict(params or {})
+            query.update(page=page, limit=limit)
+            answer, response, _ = self._call('GET', path, params=query)
+            if not isinstance(answer, list):
+                raise errors.MalformedResponse('trakt sent something other than a list for {}'.format(path))
+            items.extend(answer)
+            pages = page_count(response)
+            if pages is None or page >= pages:
+                break
+            page += 1
+        logger.debug('{}: {} items in {} page(s)', path, len(items), page)
+        return items
+
+    def _get_object(self, path):
+        answer, _, _ = self._call('GET', path)
+        if not isinstance(answer, dict):
+            raise errors.MalformedResponse('trakt sent something other than an object for {}'.format(path))
+        return answer
+
+    # -- writes --------------------------------------------------------------------------------------------------
+    def add_history(self, items):
+        return self.post_in_batches(HISTORY_ADD, items)
+
+    def remove_history(self, items):
+        return self.post_in_batches(HISTORY_REMOVE, items)
+
+    def add_collection(self, items):
+        return self.post_in_batches(COLLECTION_ADD, items)
+
+    def remove_collection(self, items):
+        return self.post_in_batches(COLLECTION_REMOVE, items)
+
+    def post_in_batches(self, endpoint, items):
+        """Yield ``(batch_items, BatchResult)`` after each batch trakt confirmed.
+
+        Items are checked before anything is sent (InvalidItem). A history add that times out or fails with a
+        5xx raises OutcomeUnknown carrying the batch and the items not yet sent: re-read trakt, do not re-send.
+        Idempotent endpoints are retried with a halved batch instead.
+        """
+        ordered = order_items(validate_items(items))
+        idempotent = endpoint not in _NOT_IDEMPOTENT
+        position = 0
+        failures = 0
+        while position < len(ordered):
+            batch = ordered[position:position + self.batch_size.size]
+            try:
+                answer, response, seconds = self._call('POST', endpoint, body=build_body(batch),
+                                                       retry_transient=False)
+            except (errors.RequestTimeout, errors.ServerError, errors.MalformedResponse) as exc:
+                self.batch_size.failed()
+                if not idempotent:
+                    logger.warning('{} of {} items: outcome unknown ({})', endpoint, len(batch), exc.message)
+                    raise errors.OutcomeUnknown(status=exc.status, items=batch,
+                                                remaining=ordered[position + len(batch):], cause=exc) from exc
+                failures += 1
+                if failures > self.max_write_retries:
+                    raise
+                logger.info('{} failed ({}), retrying with batches of {}', endpoint, exc.message,
+                            self.batch_size.size)
+                self._sleep(backoff_delay(failures - 1, self.backoff_base, rand=self._rand))
+                continue
+            failures = 0
+            self.batch_size.answered(seconds)
+            position += len(batch)
+            yield batch, BatchResult(batch, answer, response.status_code, seconds)
+
+    # -- the one request path ------------------------------------------------------------------------------------
+    def _call(self, method, path, params=None, body=None, auth=True, oauth=False, retry_transient=None,
+              passthrough=()):
+        """``(decoded_json, response, seconds)`` or a typed error.
+
+        401 → one refresh, then AuthorizationExpired. 429 → wait Retry-After (or backoff) and send again, up to
+        ``max_rate_limit_wait`` seconds in total. Timeouts/5xx/offline → retried with backoff when
+        ``retry_transient`` (default: for GETs). Statuses in ``passthrough`` are returned for the caller to judge.
+        """
+        if retry_transient is None:
+            retry_transient = method == 'GET'
+        url = (self.oauth_url if oauth else self.api_url) + path
+        refreshed = False
+        attempt = 0
+        rate_limited = 0
+        waited = 0.0
+        paced = method == 'POST' and not oauth
+        while True:
+            token = self.oauth.access_token() if auth else None
+            if paced:
+                self.pacer.wait()
+            try:
+                response, seconds = self.transport.send(method, url, params=params, body=body, token=token)
+            except (errors.RequestTimeout, errors.Unreachable, errors.MalformedResponse):
+                if paced:
+                    self.pacer.done()
+                if retry_transient and attempt < self.max_retries:
+                    self._sleep(backoff_delay(attempt, self.backoff_base, rand=self._rand))
+                    attempt += 1
+                    continue
+                raise
+            if paced:
+                self.pacer.done()
+            status = response.status_code
+            if status in passthrough:
+                return self._decode_loosely(response), response, seconds
+            error = error_for(response)
+            if error is None:
+                return parse_json(response), response, seconds
+            if status == 401 and auth and not refreshed:
+                logger.info('trakt answered 401, refreshing the token once')
+                self.oauth.refresh()
+                refreshed = True
+                continue
+            if status == 429:
+                delay = parse_retry_after(response.headers.get('Retry-After'))
+                if delay is None:
+                    delay = backoff_delay(rate_limited, self.backoff_base * 2, rand=self._rand)
+                if waited + delay > self.max_rate_limit_wait:
+                    raise errors.RateLimited(status=status)
+                logger.info('trakt rate limit on {} {}, waiting {:.1f} s', method, path, delay)
+                self._sleep(delay)
+                waited += delay
+                rate_limited += 1
+                continue
+            if isinstance(error, errors.ServerError) and retry_transient and attempt < self.max_retries:
+                self._sleep(backoff_delay(attempt, self.backoff_base, rand=self._rand))
+                attempt += 1
+                continue
+            if status == 420:
+                raise errors.AccountLimit(limits=self._limits_or_none())
+            raise error
+
+    def _limits_or_none(self):
+        try:
+            return self.account_limits()
+        except errors.TraktError as exc:
+            logger.debug('could not read the account limits: {}', exc.message)
+            return None
+
+    @staticmethod
+    def _decode_loosely(response):
+        try:
+            return parse_json(response)
+        except errors.MalformedResponse:
+            return None
+
+    def close(self):
+        self.transport.close()

@@ -1,0 +1,118 @@
+"""One ``requests.Session`` with trakt's headers; turns transport failures and status codes into typed errors."""
+import time
+
+import requests
+
+from traktsync import logger
+from traktsync.jsonutil import dumps, loads
+from traktsync.trakt import errors
+
+# Cloudflare answers these like 5xx: the origin is unreachable or overloaded.
+_CLOUDFLARE_STATUSES = frozenset([520, 521, 522])
+
+
+def user_agent(version):
+    # A specific User-Agent matters: Cloudflare blocks generic ones with an HTML 403.
+    return 'TraktLibrarySync/{} (Kodi)'.format(version)
+
+
+class Transport(object):
+    def __init__(self, client_id, version, timeout=(10.0, 60.0), session=None, clock=time.monotonic):
+        self.session = session if session is not None else requests.Session()
+        self.session.headers.update({
+            'Content-Type': 'application/json',
+            'trakt-api-version': '2',
+            'trakt-api-key': client_id,
+            'User-Agent': user_agent(version),
+        })
+        self.timeout = timeout
+        self._clock = clock
+
+    def send(self, method, url, params=None, body=None, token=None):
+        """``(response, seconds)``; raises Unreachable, RequestTimeout or MalformedResponse for transport failures."""
+        headers = {'Authorization': 'Bearer ' + token} if token else None
+        data = dumps(body).encode('utf-8') if body is not None else None
+        path = requests.utils.urlparse(url).path
+        started = self._clock()
+        try:
+            # verify=True explicitly: an environment variable or a session default must never turn TLS checks off.
+            response = self.session.request(method, url, params=params, data=data, headers=headers,
+                                            timeout=self.timeout, verify=True)
+        except requests.exceptions.ConnectTimeout:
+            self._log(method, path, 'connect timeout', started)
+            raise errors.Unreachable() from None
+        except requests.exceptions.Timeout:
+            self._log(method, path, 'timeout', started)
+            raise errors.RequestTimeout() from None
+        except requests.exceptions.ConnectionError as exc:
+            self._log(method, path, 'connection error', started)
+            if _never_connected(exc):
+                raise errors.Unreachable() from None
+            # The connection broke after the request went out: trakt may have processed it.
+            raise errors.RequestTimeout('the connection to trakt broke before it answered') from None
+        except requests.exceptions.RequestException as exc:
+            self._log(method, path, type(exc).__name__, started)
+            raise errors.MalformedResponse() from None
+        seconds = self._log(method, path, response.status_code, started)
+        return response, seconds
+
+    def _log(self, method, path, outcome, started):
+        seconds = self._clock() - started
+        logger.debug('{} {} -> {} in {:.0f} ms', method, path, outcome, seconds * 1000)
+        return seconds
+
+    def close(self):
+        self.session.close()
+
+
+def _never_connected(exc):
+    text = repr(exc)
+    return any(marker in text for marker in ('NewConnectionError', 'NameResolutionError', 'Failed to resolve',
+                                             'Connection refused', 'Errno 111', 'gaierror'))
+
+
+def is_html(response):
+    content_type = response.headers.get('Content-Type', '')
+    return 'html' in content_type.lower() or response.content.lstrip()[:1] == b'<'
+
+
+def error_for(response):
+    """The typed error for a non-2xx answer, or None for success."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return None
+    if status == 401:
+        return errors.AuthorizationExpired(status=status)
+    if status == 403:
+        return errors.Blocked(status=status) if is_html(response) else errors.InvalidApiKey(status=status)
+    if status == 420:
+        return errors.AccountLimit()
+    if status == 423:
+        return errors.AccountLocked(status=status)
+    if status == 426:
+        upgrade = response.headers.get('X-Upgrade-URL')
+        message = '{} ({})'.format(errors.VipOnly.message, upgrade) if upgrade else None
+        return errors.VipOnly(message, status=status)
+    if status == 429:
+        return errors.RateLimited(status=status)
+    if status >= 500 or status in _CLOUDFLARE_STATUSES:
+        return errors.ServerError('{} ({})'.format(errors.ServerError.message, status), status=status)
+    return errors.RequestRejected('{} ({})'.format(errors.RequestRejected.message, status), status=status)
+
+
+def parse_json(response):
+    """The decoded body; None for an empty body; MalformedResponse when it is not JSON."""
+    if not response.content or not response.content.strip():
+        return None
+    try:
+        return loads(response.content.decode('utf-8'))
+    except (ValueError, UnicodeDecodeError):
+        raise errors.MalformedResponse(status=response.status_code) from None
+
+
+def page_count(response):
+    value = response.headers.get('X-Pagination-Page-Count')
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,453 @@
+"""The emulator: a ThreadingHTTPServer on 127.0.0.1 answering like api.trakt.tv and auth.trakt.tv.
+
+Request pipeline, in the order the real service layers act: latency, injected faults, the
+Cloudflare WAF (User-Agent), 412 for non-JSON bodies, routing, api key / version / bearer
+token, the 1-POST-per-second limit, then the endpoint itself. One lock guards all state.
+"""
+import copy
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from tools import catalog as catalog_module
+from tools.trakt_emulator import responses, state_file, sync_writes, timeutil
+from tools.trakt_emulator.account import Account, empty_account
+from tools.trakt_emulator.auth import TOKEN_LIFETIME, Auth
+from tools.trakt_emulator.catalog_index import CatalogIndex
+from tools.trakt_emulator.faults import Faults
+from tools.trakt_emulator.settings import default_limits, user_settings
+
+_GENERIC_AGENTS = ('python-requests/', 'python-urllib/', 'python-httpx/', 'aiohttp/', 'go-http-client/', 'java/',
+                   'okhttp/', 'libwww-perl/')
+
+_ROUTES = [
+    # (method, pattern, handler name, needs api headers + token)
+    ('POST', r'/oauth/device/code', 'device_code', False),
+    ('POST', r'/oauth/device/token', 'device_token', False),
+    ('POST', r'/oauth/token', 'token', False),
+    ('POST', r'/oauth/revoke', 'revoke', False),
+    ('GET', r'/users/settings', 'settings', True),
+    ('GET', r'/sync/last_activities', 'last_activities', True),
+    ('GET', r'/sync/watched/(?P<type>movies|shows)', 'watched', True),
+    ('GET', r'/sync/collection/(?P<type>movies|shows)', 'collection', True),
+    ('GET', r'/sync/history(?:/(?P<type>movies|shows|episodes)(?:/(?P<id>\d+))?)?', 'history', True),
+    ('POST', r'/sync/history', 'history_add', True),
+    ('POST', r'/sync/history/remove', 'history_remove', True),
+    ('POST', r'/sync/collection', 'collection_add', True),
+    ('POST', r'/sync/collection/remove', 'collection_remove', True),
+]
+_COMPILED = [(method, re.compile(pattern + r'/?$'), name, authed) for method, pattern, name, authed in _ROUTES]
+
+
+def _advertised_interval(seconds):
+    # trakt sends an integer; a test's sub-second interval is sent as it is so clients that honour it stay fast.
+    return int(seconds) if float(seconds).is_integer() else float(seconds)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    emulator = None  # set on a per-emulator subclass
+
+    def do_GET(self):
+        self.emulator._serve(self)
+
+    do_POST = do_PUT = do_DELETE = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+class Emulator(object):
+    def __init__(self, catalog=None, account=None, state_path=None, port=0, latency=0.0, post_interval=1.0,
+                 client_id='test-client-id', client_secret='test-client-secret', page_limit_cap=None,
+                 device_interval=5, device_expires_in=600, progress_limit_cap=None, limits=None):
+        self.state_path = state_path
+        if state_path is not None and catalog is None and account is None:
+            try:
+                state = state_file.load(state_path)
+                catalog, account = state['catalog'], state.get('account')
+            except FileNotFoundError:
+                pass
+        self.catalog = catalog if catalog is not None else catalog_module.make_catalog()
+        self._index = CatalogIndex(self.catalog)
+        account_data = account if account is not None else empty_account()
+        self._account = Account(account_data, self._index)
+        self.limits = limits if limits is not None else account_data.get('limits') or default_limits()
+        self._auth = Auth(account_data, client_id, client_secret, device_interval, device_expires_in)
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.port = port
+        self.latency = latency
+        self.post_interval = post_interval
+        self.page_limit_cap = page_limit_cap
+        self.progress_limit_cap = progress_limit_cap
+        self.requests = []
+        self._faults = Faults()
+        self._lock = threading.RLock()
+        self._stopping = threading.Event()
+        self._last_post = None
+        self._server = None
+        self._thread = None
+        self.url = None
+        if state_path is not None:
+            self._save()
+
+    # -- life cycle --------------------------------------------------------------------------
+    def start(self):
+        handler = type('EmulatorHandler', (_Handler,), {'emulator': self})
+        self._stopping.clear()
+        self._server = ThreadingHTTPServer(('127.0.0.1', self.port), handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self.url = 'http://127.0.0.1:{}'.format(self.port)
+        self._thread = threading.Thread(target=self._server.serve_forever, name='trakt-emulator', daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(5)
+            self._server = None
+
+    def wait_until_stopped(self, poll=0.5):
+        """Block until :meth:`request_stop` (e.g. from a signal handler), then stop."""
+        try:
+            while not self._stopping.wait(poll):
+                pass
+        finally:
+            self.stop()
+
+    def request_stop(self):
+        self._stopping.set()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    # -- tokens and device flow --------------------------------------------------------------
+    @property
+    def auto_approve(self):
+        return self._auth.auto_approve
+
+    @auto_approve.setter
+    def auto_approve(self, value):
+        self._auth.auto_approve = bool(value)
+
+    def issue_token(self, expires_in=TOKEN_LIFETIME, created_at=None):
+        with self._lock:
+            token = self._auth.issue_token(expires_in, created_at)
+            self._save()
+            return token
+
+    def approve(self, user_code):
+        with self._lock:
+            self._auth.by_user_code(user_code).state = 'approved'
+
+    def deny(self, user_code):
+        with self._lock:
+            self._auth.by_user_code(user_code).state = 'denied'
+
+    def expire_device_code(self, user_code):
+        with self._lock:
+            self._auth.by_user_code(user_code).expires_at = time.time() - 1
+
+    def revoke_all_tokens(self):
+        with self._lock:
+            self._auth.revoke_all()
+            self._save()
+
+    def device_codes(self):
+        """``[(device_code, user_code, state)]`` of the codes handed out so far."""
+        with self._lock:
+            return [(code.device_code, code.user_code, code.state) for code in self._auth.codes.values()]
+
+    # -- faults and the request log ------------------------------------------------------------
+    def inject(self, kind, count=1, method=None, path_prefix=None, retry_after=1, hold=5.0, apply=False):
+        with self._lock:
+            self._faults.add(kind, count, method, path_prefix, retry_after=retry_after, hold=hold, apply=apply)
+
+    def clear_faults(self):
+        with self._lock:
+            self._faults.clear()
+
+    def clear_requests(self):
+        with self._lock:
+            del self.requests[:]
+
+    # -- the account, for seeding and checking ----------------------------------------------
+    def add_play(self, kind, trakt_id, watched_at):
+        with self._lock:
+            play_id = self._account.add_play(kind, trakt_id, watched_at)
+            self._save()
+            return play_id
+
+    def plays(self, kind=None):
+        with self._lock:
+            return self._account.plays(kind)
+
+    def play_count(self, kind, trakt_id):
+        with self._lock:
+            return self._account.play_count(kind, trakt_id)
+
+    def collect(self, kind, trakt_id, collected_at, metadata=None):
+        with self._lock:
+            outcome = self._account.collect(kind, trakt_id, collected_at, metadata)
+            self._save()
+            return outcome
+
+    def collection(self, kind=None):
+        with self._lock:
+            return self._account.collection(kind)
+
+    def set_reset_at(self, show_trakt_id, when):
+        with self._lock:
+            self._account.set_reset_at(show_trakt_id, when)
+            self._save()
+
+    def last_activities(self):
+        with self._lock:
+            return self._account.last_activities()
+
+    @property
+    def account(self):
+        """A deep copy of the account dict (what the state file holds)."""
+        with self._lock:
+            return copy.deepcopy(self._account.data)
+
+    def _save(self):
+        if self.state_path is not None:
+            self._account.data['limits'] = self.limits
+            state_file.save(self.state_path, self.catalog, self._account.data)
+
+    # -- HTTP ----------------------------------------------------------------------------------
+    def _serve(self, handler):
+        started = time.time()
+        parts = urlsplit(handler.path)
+        path = parts.path.rstrip('/') or '/'
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        length = int(handler.headers.get('Content-Length') or 0)
+        raw_body = handler.rfile.read(length) if length else b''
+        if self.latency:
+            self._stopping.wait(self.latency)
+        with self._lock:
+            fault = self._faults.take(handler.command, path)
+        if fault is not None and fault.kind == 'timeout':
+            if fault.apply and handler.command == 'POST':
+                self._dispatch(handler.command, path, query, handler.headers, raw_body)
+            self._log(handler, path, query, raw_body, None, started)
+            self._stopping.wait(fault.hold)
+            handler.close_connection = True
+            return
+        if fault is not None:
+            response = fault.response()
+        else:
+            response = self._dispatch(handler.command, path, query, handler.headers, raw_body)
+        self._log(handler, path, query, raw_body, response, started)
+        try:
+            handler.send_response(response.status)
+            for name, value in response.headers.items():
+                handler.send_header(name, value)
+            handler.send_header('Content-Length', str(len(response.body)))
+            handler.end_headers()
+            handler.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):
+            handler.close_connection = True
+
+    def _log(self, handler, path, query, raw_body, response, started):
+        headers = dict(handler.headers.items())
+        for name in list(headers):
+            if name.lower() == 'authorization':
+                headers[name] = True
+        body = None
+        if raw_body:
+            try:
+                body = json.loads(raw_body.decode('utf-8'))
+            except ValueError:
+                body = None
+        record = {'method': handler.command, 'path': path, 'query': query, 'headers': headers, 'body': body,
+                  'status': response.status if response is not None else None,
+                  'response': response.data if response is not None else None,
+                  'response_headers': dict(response.headers) if response is not None else {},
+                  'time': started}
+        with self._lock:
+            self.requests.append(record)
+
+    def _dispatch(self, method, path, query, headers, raw_body):
+        agent = (headers.get('User-Agent') or '').strip()
+        if not agent or agent.lower().startswith(_GENERIC_AGENTS):
+            return responses.html(403, responses.CLOUDFLARE_BLOCKED)
+        if raw_body and (headers.get('Content-Type') or '').split(';')[0].strip().lower() != 'application/json':
+            return responses.error(412, 'send Content-Type: application/json')
+        route, params, allowed = None, {}, False
+        for route_method, pattern, name, authed in _COMPILED:
+            match = pattern.match(path)
+            if match:
+                allowed = True
+                if route_method == method:
+                    route, params = (name, authed), {k: v for k, v in match.groupdict().items() if v is not None}
+                    break
+        if route is None:
+            return responses.error(405 if allowed else 404, 'no such method' if allowed else 'not found')
+        name, authed = route
+        if authed:
+            if headers.get('trakt-api-key') != self.client_id:
+                return responses.empty(403)
+            if headers.get('trakt-api-version') != '2':
+                return responses.error(400, 'send the header trakt-api-version: 2')
+            authorization = headers.get('Authorization') or ''
+            with self._lock:
+                valid = (authorization.startswith('Bearer ')
+                         and self._auth.is_valid_access_token(authorization[len('Bearer '):].strip()))
+            if not valid:
+                return responses.empty(401, {'WWW-Authenticate': 'Bearer realm="trakt", error="invalid_token"'})
+            if method == 'POST':
+                limited = self._post_rate_limit()
+                if limited is not None:
+                    return limited
+        body = None
+        if raw_body:
+            try:
+                body = json.loads(raw_body.decode('utf-8'))
+            except ValueError as error:
+                return responses.error(400, 'the body is not JSON: {}'.format(error))
+        with self._lock:
+            try:
+                return getattr(self, '_api_' + name)(query, body, params)
+            except sync_writes.BadRequest as error:
+                return responses.error(error.status, error.message)
+            except sync_writes.AccountLimit:
+                return responses.empty(420)
+            except responses.BadQuery as error:
+                return responses.error(400, str(error))
+
+    def _post_rate_limit(self):
+        with self._lock:
+            now = time.time()
+            if self._last_post is not None and now - self._last_post < self.post_interval:
+                wait = self.post_interval - (now - self._last_post)
+                retry_after = max(1, int(wait + 0.999))
+                until = timeutil.from_epoch(now + retry_after)
+                rate = {'name': 'AUTHED_API_POST_LIMIT', 'period': 1, 'limit': 1, 'remaining': 0, 'until': until}
+                return responses.json_response(
+                    429, {'error': 'rate limit exceeded, retry after {} s'.format(retry_after)},
+                    {'Retry-After': str(retry_after), 'X-Ratelimit': json.dumps(rate)})
+            self._last_post = now
+            return None
+
+    # -- endpoints (called with the lock held) ---------------------------------------------------
+    def _api_device_code(self, query, body, params):
+        if not isinstance(body, dict) or body.get('client_id') != self.client_id:
+            return responses.error(401, 'invalid client_id')
+        code = self._auth.new_device_code()
+        return responses.json_response(200, {
+            'device_code': code.device_code, 'user_code': code.user_code,
+            'verification_url': 'https://trakt.tv/activate', 'expires_in': int(self._auth.device_expires_in),
+            'interval': _advertised_interval(self._auth.device_interval)})
+
+    def _api_device_token(self, query, body, params):
+        if not isinstance(body, dict) or not body.get('code'):
+            return responses.error(400, 'send code, client_id and client_secret')
+        if not self._auth.client_matches(body):
+            return responses.json_response(401, {'error': 'invalid_client',
+                                                 'error_description': 'unknown client or wrong secret'})
+        status, data = self._auth.poll(body['code'])
+        if status == 200:
+            self._save()
+        return responses.json_response(status, data)
+
+    def _api_token(self, query, body, params):
+        if not isinstance(body, dict):
+            return responses.error(400, 'the body must be a JSON object')
+        if not self._auth.client_matches(body):
+            return responses.json_response(401, {'error': 'invalid_client',
+                                                 'error_description': 'unknown client or wrong secret'})
+        if body.get('grant_type') != 'refresh_token':
+            return responses.json_response(400, {'error': 'unsupported_grant_type',
+                                                 'error_description': 'only refresh_token is emulated'})
+        token = self._auth.refresh(body.get('refresh_token'))
+        if token is None:
+            return responses.json_response(400, {'error': 'invalid_grant', 'error_description':
+                                                 'The provided authorization grant is invalid, expired, revoked, '
+                                                 'or was issued to another client.'})
+        self._save()
+        return responses.json_response(200, token)
+
+    def _api_revoke(self, query, body, params):
+        if not isinstance(body, dict) or not self._auth.client_matches(body):
+            return responses.json_response(401, {'error': 'invalid_client',
+                                                 'error_description': 'unknown client or wrong secret'})
+        if self._auth.revoke(body.get('token')):
+            self._save()
+        return responses.json_response(200, {})
+
+    def _api_settings(self, query, body, params):
+        return responses.json_response(200, user_settings(self._account.data['username'],
+                                                          self._account.data['created_at'], self.limits))
+
+    def _api_last_activities(self, query, body, params):
+        return responses.json_response(200, self._account.last_activities())
+
+    def _extended(self, query):
+        return set(part.strip() for part in query.get('extended', '').split(',') if part.strip())
+
+    def _cap(self, normal):
+        return normal if self.page_limit_cap is None else min(normal, self.page_limit_cap)
+
+    def _api_watched(self, query, body, params):
+        progress = 'progress' in self._extended(query)
+        if params['type'] == 'movies':
+            items = self._account.watched_movies()
+        else:
+            items = self._account.watched_shows(progress)
+        cap = self._cap(250)
+        if progress:
+            cap = min(cap, 100 if self.progress_limit_cap is None else self.progress_limit_cap)
+        page, headers = responses.paginate(items, query, min(100, cap), cap)
+        return responses.json_response(200, page, headers)
+
+    def _api_collection(self, query, body, params):
+        metadata = 'metadata' in self._extended(query)
+        if params['type'] == 'movies':
+            items = self._account.collection_movies(metadata)
+        else:
+            items = self._account.collection_shows(metadata)
+        cap = self._cap(250)
+        page, headers = responses.paginate(items, query, min(100, cap), cap)
+        return responses.json_response(200, page, headers)
+
+    def _api_history(self, query, body, params):
+        trakt_id = int(params['id']) if 'id' in params else None
+        items = self._account.history(params.get('type'), trakt_id)
+        cap = self._cap(100)
+        page, headers = responses.paginate(items, query, min(10, cap), cap)
+        return responses.json_response(200, page, headers)
+
+    def _write(self, operation, status, *args):
+        result = operation(self._account, *args)
+        self._save()
+        return responses.json_response(status, result)
+
+    def _require_body(self, body):
+        if not isinstance(body, dict):
+            raise sync_writes.BadRequest(400, 'the body must be a JSON object')
+        return body
+
+    def _api_history_add(self, query, body, params):
+        return self._write(sync_writes.history_add, 201, self._require_body(body), self.limits)
+
+    def _api_history_remove(self, query, body, params):
+        return self._write(sync_writes.history_remove, 200, self._require_body(body))
+
+    def _api_collection_add(self, query, body, params):
+        return self._write(sync_writes.collection_add, 201, self._require_body(body), self.limits)
+
+    def _api_collection_remove(self, query, body, params):
+        return self._write(sync_writes.collection_remove, 200, self._require_body(body))

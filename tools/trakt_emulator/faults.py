@@ -1,0 +1,69 @@
+"""Injected faults: the failures a client meets in the wild (doc §5), one request at a time."""
+import json
+
+from tools.trakt_emulator import responses
+
+_SPECIAL_HEADERS = {
+    423: {'X-Account-Locked': 'true', 'X-Account-Deactivated': 'false'},
+    426: {'X-Upgrade-URL': 'https://trakt.tv/vip'},
+}
+
+
+class Fault(object):
+    def __init__(self, kind, count, method, path_prefix, retry_after=1, hold=5.0, apply=False):
+        if kind not in ('429', '420', 'timeout', 'html403', 'malformed') and not kind.startswith('status:'):
+            raise ValueError('unknown fault kind {!r}'.format(kind))
+        if kind.startswith('status:'):
+            int(kind[len('status:'):])  # a clear ValueError now rather than at request time
+        self.kind = kind
+        self.count = count
+        self.method = method.upper() if method else None
+        self.path_prefix = path_prefix
+        self.retry_after = retry_after
+        self.hold = hold
+        self.apply = apply
+
+    def matches(self, method, path):
+        return ((self.method is None or self.method == method)
+                and (self.path_prefix is None or path.startswith(self.path_prefix)))
+
+    def response(self):
+        if self.kind == '429':
+            headers = {}
+            if self.retry_after is not None:
+                headers['Retry-After'] = str(self.retry_after)
+                headers['X-Ratelimit'] = json.dumps({'name': 'AUTHED_API_GET_LIMIT', 'period': 300, 'limit': 500,
+                                                     'remaining': 0, 'until': None})
+            return responses.json_response(429, {'error': 'rate limit exceeded'}, headers)
+        if self.kind == '420':
+            return responses.empty(420)
+        if self.kind == 'html403':
+            return responses.html(403, responses.CLOUDFLARE_BLOCKED)
+        if self.kind == 'malformed':
+            return responses.Response(200, b'[{"plays": 3, "movie": {"title": "Trunc',
+                                      {'Content-Type': 'application/json; charset=utf-8'})
+        status = int(self.kind[len('status:'):])
+        if 520 <= status <= 530:
+            return responses.html(status, responses.CLOUDFLARE_ERROR.format(status=status))
+        return responses.json_response(status, {'error': 'injected status {}'.format(status)},
+                                       _SPECIAL_HEADERS.get(status))
+
+
+class Faults(object):
+    def __init__(self):
+        self.pending = []
+
+    def add(self, kind, count=1, method=None, path_prefix=None, **options):
+        self.pending.append(Fault(kind, count, method, path_prefix, **options))
+
+    def clear(self):
+        del self.pending[:]
+
+    def take(self, method, path):
+        for fault in self.pending:
+            if fault.count > 0 and fault.matches(method, path):
+                fault.count -= 1
+                if fault.count == 0:
+                    self.pending.remove(fault)
+                return fault
+        return None

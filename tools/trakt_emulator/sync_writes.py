@@ -222,4 +222,5 @@ def collection_remove(account, body):
             deleted[_count_key(kind)] += 1
             changed.add(kind)
     account.touch(*[(kind + 's', 'collected_at') for kind in sorted(changed)])
-    return {'deleted': deleted, 'not_found': not_found}
+    return {'deleted': deleted, 'not_found': not_found,
+            'list': {'updated_at': account.data['activities']['all'], 'item_count': account.collection_size()}}

@@ -1,0 +1,408 @@
+"""Runs Debian's real Kodi headless (under Xvfb) for tests, the demo and the benchmark.
+
+Every instance gets a fresh home in a temporary folder, its own X display and
+its own JSON-RPC TCP port, so instances can run one after another (or side by
+side) in one test run. ``close()`` always ends Kodi and Xvfb, also after a
+failure. The facts behind every setting here are in shared/docs/kodi-headless.md.
+
+    with Kodi(workdir, addons=[...], enable=['service.traktsync']) as kodi:
+        kodi.scan_media(media_root)
+        kodi.call('VideoLibrary.GetMovies', {...})
+"""
+import glob
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import threading
+import time
+
+from tools import module_addons
+from traktsync.kodi.jsonrpc import JsonRpc, JsonRpcError, TcpTransport
+
+KODI_BINARIES = ['/usr/lib/x86_64-linux-gnu/kodi/kodi.bin'] + glob.glob('/usr/lib/*/kodi/kodi.bin')
+BUILTIN_HELPER_ID = 'script.harness.builtin'
+
+GUISETTINGS = """<settings version="2">
+    <setting id="services.webserver">{webserver}</setting>
+    <setting id="services.webserverport">{webserver_port}</setting>
+    <setting id="services.webserverauthentication">false</setting>
+    <setting id="services.esenabled">true</setting>
+    <setting id="services.esallinterfaces">false</setting>
+    <setting id="services.zeroconf">false</setting>
+    <setting id="services.upnp">false</setting>
+    <setting id="services.airplay">false</setting>
+    <setting id="services.wsdiscovery">false</setting>
+    <setting id="addons.unknownsources">true</setting>
+    <setting id="general.addonupdates">2</setting>
+    <setting id="audiooutput.streamsilence">0</setting>
+    <setting id="audiooutput.guisoundmode">0</setting>
+    <setting id="lookandfeel.soundskin"></setting>
+</settings>
+"""
+ADVANCEDSETTINGS = """<advancedsettings version="1.0">
+    <jsonrpc><tcpport>{tcp_port}</tcpport></jsonrpc>
+    <video><ignoresecondsatstart>0</ignoresecondsatstart><playcountminimumpercent>90</playcountminimumpercent></video>
+</advancedsettings>
+"""
+ASOUNDRC = 'pcm.!default { type null }\nctl.!default { type hw card 0 }\n'
+BUILTIN_HELPER_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<addon id="script.harness.builtin" name="Harness builtin runner" version="1.0.0" provider-name="tests">
+  <requires><import addon="xbmc.python" version="3.0.0"/></requires>
+  <extension point="xbmc.python.script" library="run.py"/>
+  <extension point="xbmc.addon.metadata"><summary lang="en_GB">runs a builtin</summary><platform>all</platform>
+  </extension>
+</addon>
+"""
+BUILTIN_HELPER_PY = 'import sys\nimport xbmc\nxbmc.executebuiltin(sys.argv[1], True)\n'
+LOG_TIME = re.compile(r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})')
+
+
+def kodi_binary():
+    for path in KODI_BINARIES:
+        if os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def missing_parts():
+    """What is missing to run real Kodi here, as a sentence; empty when everything is there."""
+    missing = [name for name, ok in (('kodi', kodi_binary()), ('Xvfb', shutil.which('Xvfb'))) if not ok]
+    return ', '.join(missing)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class KodiError(Exception):
+    pass
+
+
+class Notifications(object):
+    """Collects Kodi's JSON-RPC notifications on a connection of its own."""
+
+    def __init__(self, port):
+        self._transport = TcpTransport(port=port, timeout=None)
+        self._items = []
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name='kodi-notifications', daemon=True)
+        self._transport._connect()
+        self._thread.start()
+
+    def _run(self):
+        while True:
+            try:
+                value = self._transport.read_value()
+            except (JsonRpcError, OSError, ValueError):
+                return
+            if isinstance(value, dict) and 'method' in value:
+                with self._cond:
+                    self._items.append(value)
+                    self._cond.notify_all()
+
+    def mark(self):
+        with self._cond:
+            return len(self._items)
+
+    def wait(self, method, timeout=30.0, since=0, predicate=None):
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for item in self._items[since:]:
+                    if item['method'] == method and (predicate is None or predicate(item.get('params', {}))):
+                        return item
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise KodiError('no {} notification within {} s'.format(method, timeout))
+                self._cond.wait(remaining)
+
+    def close(self):
+        self._transport.close()
+
+
+class Kodi(object):
+    """One real Kodi with a fresh home under ``workdir``."""
+
+    def __init__(self, workdir, addons=(), enable=(), module_addon_cache=None, webserver=False, debug=False,
+                 home=None, env=None):
+        self.workdir = workdir
+        self.home = home or os.path.join(workdir, 'home')
+        self.kodi_home = os.path.join(self.home, '.kodi')
+        self.addons = list(addons)
+        self.enable = list(enable)
+        self.module_addon_cache = module_addon_cache or os.path.join(workdir, 'module-addons')
+        self.webserver = webserver
+        self.debug = debug
+        self.extra_env = dict(env or {})
+        self.tcp_port = None
+        self.webserver_port = None
+        self.display = None
+        self.xvfb = None
+        self.process = None
+        self.rpc = None
+        self.notifications = None
+
+    # -- set-up -------------------------------------------------------------------------------------------------
+    @property
+    def log_path(self):
+        return os.path.join(self.kodi_home, 'temp', 'kodi.log')
+
+    @property
+    def addons_dir(self):
+        return os.path.join(self.kodi_home, 'addons')
+
+    @property
+    def userdata(self):
+        return os.path.join(self.kodi_home, 'userdata')
+
+    def profile_dir(self, addon_id):
+        return os.path.join(self.userdata, 'addon_data', addon_id)
+
+    def _write(self, path, text):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'w', encoding='utf-8') as handle:
+            handle.write(text)
+
+    def _prepare_home(self):
+        self.tcp_port = free_port()
+        self.webserver_port = free_port()
+        self._write(os.path.join(self.home, '.asoundrc'), ASOUNDRC)
+        self._write(os.path.join(self.userdata, 'guisettings.xml'), GUISETTINGS.format(
+            webserver='true' if self.webserver else 'false', webserver_port=self.webserver_port))
+        self._write(os.path.join(self.userdata, 'advancedsettings.xml'), ADVANCEDSETTINGS.format(tcp_port=self.tcp_port))
+        helper = os.path.join(self.addons_dir, BUILTIN_HELPER_ID)
+        self._write(os.path.join(helper, 'addon.xml'), BUILTIN_HELPER_XML)
+        self._write(os.path.join(helper, 'run.py'), BUILTIN_HELPER_PY)
+        for folder in module_addons.build_all(self.module_addon_cache) + self.addons:
+            target = os.path.join(self.addons_dir, os.path.basename(folder.rstrip(os.sep)))
+            if not os.path.exists(target):
+                shutil.copytree(folder, target)
+
+    def _start_xvfb(self):
+        read_end, write_end = os.pipe()
+        self.xvfb = subprocess.Popen(
+            ['Xvfb', '-displayfd', str(write_end), '-screen', '0', '1280x720x24', '-nolisten', 'tcp'],
+            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        os.close(write_end)
+        number = b''
+        deadline = time.monotonic() + 15
+        while not number.endswith(b'\n') and time.monotonic() < deadline:
+            chunk = os.read(read_end, 16)
+            if not chunk:
+                break
+            number += chunk
+        os.close(read_end)
+        if not number.strip():
+            raise KodiError('Xvfb did not start')
+        self.display = ':' + number.decode().strip()
+
+    def start(self, timeout=60.0):
+        if missing_parts():
+            raise KodiError('cannot run Kodi here, missing: ' + missing_parts())
+        if self.tcp_port is None:
+            self._prepare_home()
+        self._start_xvfb()
+        env = dict(os.environ, HOME=self.home, DISPLAY=self.display, **self.extra_env)
+        args = [kodi_binary(), '--windowing=x11'] + (['--debug'] if self.debug else [])
+        self._stdout = open(os.path.join(self.workdir, 'kodi-stdout.log'), 'ab')
+        self.process = subprocess.Popen(args, env=env, stdout=self._stdout, stderr=subprocess.STDOUT,
+                                        start_new_session=True, cwd=self.workdir)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise KodiError('Kodi exited with {} during start-up; see {}'.format(self.process.returncode,
+                                                                                      self.log_path))
+            try:
+                self.rpc = JsonRpc(TcpTransport(port=self.tcp_port, timeout=60.0))
+                self.rpc.call('JSONRPC.Ping')
+                break
+            except JsonRpcError:
+                if time.monotonic() > deadline:
+                    raise KodiError('Kodi did not answer JSON-RPC within {} s'.format(timeout))
+                time.sleep(0.1)
+        self.notifications = Notifications(self.tcp_port)
+        for addon_id in self.enable:
+            self.enable_addon(addon_id)
+        return self
+
+    # -- JSON-RPC and builtins ----------------------------------------------------------------------------------
+    def call(self, method, params=None):
+        return self.rpc.call(method, params)
+
+    def batch(self, calls):
+        return self.rpc.batch(calls)
+
+    def enable_addon(self, addon_id, enabled=True):
+        self.call('Addons.SetAddonEnabled', {'addonid': addon_id, 'enabled': enabled})
+
+    def builtin(self, command):
+        """Run a Kodi builtin such as ``UpdateLocalAddons`` (through a helper script add-on)."""
+        self.call('Addons.ExecuteAddon', {'addonid': BUILTIN_HELPER_ID, 'params': [command]})
+
+    def run_script(self, addon_id, params=()):
+        self.call('Addons.ExecuteAddon', {'addonid': addon_id, 'params': list(params)})
+
+    def wait_notification(self, method, timeout=30.0, since=0, predicate=None):
+        return self.notifications.wait(method, timeout, since, predicate)
+
+    # -- the video library --------------------------------------------------------------------------------------
+    def video_db(self):
+        paths = sorted(glob.glob(os.path.join(self.userdata, 'Database', 'MyVideos*.db')))
+        if not paths:
+            raise KodiError('Kodi has not created its video database')
+        return paths[-1]
+
+    def scan_media(self, media_root, movies='movies', tv='tv', timeout=120.0):
+        """Register ``media_root``/movies and /tv as sources with the local NFO scraper and scan them."""
+        movies_path = os.path.join(media_root, movies) + os.sep
+        tv_path = os.path.join(media_root, tv) + os.sep
+        sources = ''.join(
+            '<source><name>{}</name><path pathversion="1">{}</path><allowsharing>true</allowsharing></source>'.format(
+                name, path) for name, path in (('Movies', movies_path), ('TV', tv_path)))
+        self._write(os.path.join(self.userdata, 'sources.xml'),
+                    '<sources><video><default pathversion="1"></default>{}</video></sources>'.format(sources))
+        with sqlite3.connect(self.video_db()) as db:
+            db.executemany(
+                "INSERT INTO path (strPath, strContent, strScraper, scanRecursive, useFolderNames, strSettings, "
+                "noUpdate, exclude, allAudio, dateAdded) VALUES (?, ?, 'metadata.local', ?, 0, '', 0, 0, 0, "
+                "datetime('now'))",
+                [(movies_path, 'movies', 2147483647), (tv_path, 'tvshows', 0)])
+        self.scan(timeout=timeout)
+
+    def scan(self, directory=None, timeout=120.0):
+        mark = self.notifications.mark()
+        params = {'showdialogs': False}
+        if directory:
+            params['directory'] = directory
+        self.call('VideoLibrary.Scan', params)
+        self.wait_notification('VideoLibrary.OnScanFinished', timeout=timeout, since=mark)
+
+    # -- GUI ----------------------------------------------------------------------------------------------------
+    def current_window(self):
+        return self.call('GUI.GetProperties', {'properties': ['currentwindow']})['currentwindow']
+
+    def wait_window(self, window_id, timeout=15.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            window = self.current_window()
+            if window['id'] == window_id:
+                return window
+            time.sleep(0.1)
+        raise KodiError('window {} did not open within {} s (now: {})'.format(window_id, timeout,
+                                                                            self.current_window()))
+
+    def press(self, *actions):
+        """Send ``Input.<action>`` calls (``'Down'``, ``'Select'``, ``'Back'`` …), with the small pause the
+        GUI needs between them."""
+        for action in actions:
+            self.call('Input.' + action)
+            time.sleep(0.25)
+
+    def screenshot(self, path):
+        if not (shutil.which('xwd') and shutil.which('convert')):
+            return None
+        xwd = subprocess.run(['xwd', '-root', '-silent', '-display', self.display], stdout=subprocess.PIPE,
+                             check=True, timeout=30).stdout
+        subprocess.run(['convert', 'xwd:-', path], input=xwd, check=True, timeout=60)
+        return path
+
+    # -- the log ------------------------------------------------------------------------------------------------
+    def log_text(self):
+        try:
+            with open(self.log_path, encoding='utf-8', errors='replace') as handle:
+                return handle.read()
+        except OSError:
+            return ''
+
+    def wait_log(self, pattern, timeout=30.0):
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            for line in self.log_text().splitlines():
+                match = regex.search(line)
+                if match:
+                    return line
+            if time.monotonic() > deadline:
+                raise KodiError('no log line matching {!r} within {} s'.format(pattern, timeout))
+            time.sleep(0.1)
+
+    def python_errors(self):
+        """The Python exceptions Kodi logged (each a block of lines)."""
+        text = self.log_text()
+        return [block for block in re.split(r'\n(?=\d{4}-\d\d-\d\d )', text)
+                if 'EXCEPTION Thrown' in block or 'Traceback (most recent call last)' in block]
+
+    @staticmethod
+    def log_time(line):
+        """The wall-clock time (epoch seconds) of a kodi.log line; Kodi writes local time."""
+        stamp = LOG_TIME.match(line).group(1)
+        return time.mktime(time.strptime(stamp[:19], '%Y-%m-%d %H:%M:%S')) + float(stamp[19:])
+
+    # -- shutdown -----------------------------------------------------------------------------------------------
+    def quit(self, timeout=30.0):
+        """Ask Kodi to quit; return the wall-clock time the request was sent."""
+        sent = time.time()
+        try:
+            self.call('Application.Quit')
+        except JsonRpcError:
+            pass
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise KodiError('Kodi did not quit within {} s'.format(timeout))
+        finally:
+            self._close_connections()
+        return sent
+
+    def restart(self, timeout=60.0):
+        self.quit()
+        self._stop_xvfb()
+        return self.start(timeout)
+
+    def _close_connections(self):
+        if self.notifications is not None:
+            self.notifications.close()
+            self.notifications = None
+        if self.rpc is not None:
+            self.rpc.transport.close()
+            self.rpc = None
+
+    def _stop_xvfb(self):
+        if self.xvfb is not None and self.xvfb.poll() is None:
+            self.xvfb.terminate()
+            try:
+                self.xvfb.wait(10)
+            except subprocess.TimeoutExpired:
+                self.xvfb.kill()
+                self.xvfb.wait()
+        self.xvfb = None
+
+    def close(self):
+        """End Kodi and Xvfb whatever state they are in; leaves no process behind."""
+        self._close_connections()
+        if self.process is not None and self.process.poll() is None:
+            for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+                try:
+                    os.killpg(self.process.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    self.process.wait(wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        if getattr(self, '_stdout', None):
+            self._stdout.close()
+        self._stop_xvfb()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()

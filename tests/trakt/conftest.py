@@ -47,7 +47,7 @@ def make_emulator(contract_checked):
 
     def make(catalog=None, **options):
         options.setdefault('post_interval', 0.05)
-        options.setdefault('device_interval', 0.05)
+        options.setdefault('device_interval', 0)  # an integer, as the contract says
         emu = Emulator(catalog=catalog if catalog is not None else catalog_module.make_catalog(),
                        client_id=CLIENT_ID, client_secret=CLIENT_SECRET, **options)
         emu.start()

@@ -6,6 +6,7 @@ token, the 1-POST-per-second limit, then the endpoint itself. One lock guards al
 """
 import copy
 import json
+import math
 import re
 import threading
 import time
@@ -43,8 +44,9 @@ _COMPILED = [(method, re.compile(pattern + r'/?$'), name, authed) for method, pa
 
 
 def _advertised_interval(seconds):
-    # trakt sends an integer; a test's sub-second interval is sent as it is so clients that honour it stay fast.
-    return int(seconds) if float(seconds).is_integer() else float(seconds)
+    # trakt sends an integer; a test's sub-second interval is rounded up, so a client that honours
+    # the advertised value is never told to slow down, while the emulator enforces the shorter one.
+    return int(math.ceil(seconds))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -103,7 +105,8 @@ class Emulator(object):
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self.url = 'http://127.0.0.1:{}'.format(self.port)
-        self._thread = threading.Thread(target=self._server.serve_forever, name='trakt-emulator', daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={'poll_interval': 0.05},
+                                        name='trakt-emulator', daemon=True)
         self._thread.start()
         return self
 

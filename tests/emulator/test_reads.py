@@ -1,0 +1,127 @@
+"""Watched and collection lists: pagination, extended levels, response shapes."""
+import pytest
+
+from tests import openapi_contract as contract
+from tools.trakt_emulator import Emulator
+
+from .conftest import Api
+
+
+def _movie_ids(catalog):
+    return [movie['ids']['trakt'] for movie in catalog['movies']]
+
+
+def _watch_all_movies(emulator, catalog):
+    for trakt_id in _movie_ids(catalog):
+        emulator.add_play('movie', trakt_id, '2024-03-01T10:00:00Z')
+
+
+def test_pagination_headers_walk_every_item_once_with_a_small_cap(catalog):
+    with Emulator(catalog=catalog, post_interval=0.0, page_limit_cap=4) as emu:
+        _watch_all_movies(emu, catalog)
+        api = Api(emu, emu.issue_token())
+        seen = []
+        page = 1
+        while True:
+            answer = api.get('/sync/watched/movies', params={'page': page, 'limit': 100})
+            assert answer.status_code == 200
+            assert answer.headers['X-Pagination-Limit'] == '4'  # clamped, not rejected
+            assert answer.headers['X-Pagination-Item-Count'] == '6'
+            assert answer.headers['X-Pagination-Page-Count'] == '2'
+            assert answer.headers['X-Pagination-Page'] == str(page)
+            seen.extend(item['movie']['ids']['trakt'] for item in answer.json())
+            if page >= int(answer.headers['X-Pagination-Page-Count']):
+                break
+            page += 1
+        assert sorted(seen) == sorted(_movie_ids(catalog))
+
+
+def test_limit_defaults_to_100_and_clamps_to_250_or_100_with_progress(emulator, api, catalog):
+    _watch_all_movies(emulator, catalog)
+    assert api.get('/sync/watched/movies').headers['X-Pagination-Limit'] == '100'
+    assert api.get('/sync/watched/movies', params={'limit': 1000}).headers['X-Pagination-Limit'] == '250'
+    assert api.get('/sync/collection/movies', params={'limit': 1000}).headers['X-Pagination-Limit'] == '250'
+    progress = api.get('/sync/watched/shows', params={'limit': 1000, 'extended': 'progress'})
+    assert progress.headers['X-Pagination-Limit'] == '100'
+
+
+def test_page_past_the_end_is_empty_and_bad_numbers_are_400(emulator, api, catalog):
+    _watch_all_movies(emulator, catalog)
+    answer = api.get('/sync/watched/movies', params={'page': 5, 'limit': 2})
+    assert answer.status_code == 200 and answer.json() == []
+    assert answer.headers['X-Pagination-Page-Count'] == '3'
+    assert api.get('/sync/watched/movies', params={'limit': 'ten'}).status_code == 400
+
+
+def test_seasons_only_with_extended_progress(emulator, api, catalog):
+    episode = catalog['shows'][0]['seasons'][1]['episodes'][2]
+    emulator.add_play('episode', episode['ids']['trakt'], '2024-03-01T10:00:00Z')
+    emulator.add_play('episode', episode['ids']['trakt'], '2024-03-02T10:00:00Z')
+    plain = api.get('/sync/watched/shows').json()
+    assert len(plain) == 1 and 'seasons' not in plain[0]
+    assert plain[0]['plays'] == 2
+    full = api.get('/sync/watched/shows', params={'extended': 'full,progress'}).json()
+    assert full[0]['seasons'] == [{'number': 2, 'episodes': [
+        {'number': 3, 'plays': 2, 'last_watched_at': '2024-03-02T10:00:00.000Z'}]}]
+    assert full[0]['show']['ids']['trakt'] == catalog['shows'][0]['ids']['trakt']
+    assert full[0]['reset_at'] is None
+
+
+def test_show_plays_are_the_sum_and_reset_at_is_reported(emulator, api, catalog):
+    show = catalog['shows'][1]
+    for episode in show['seasons'][0]['episodes']:
+        emulator.add_play('episode', episode['ids']['trakt'], '2024-01-01T20:00:00Z')
+    emulator.add_play('episode', show['seasons'][0]['episodes'][0]['ids']['trakt'], '2024-02-01T20:00:00Z')
+    emulator.set_reset_at(show['ids']['trakt'], '2024-01-15T00:00:00Z')
+    item = api.get('/sync/watched/shows', params={'extended': 'progress'}).json()[0]
+    assert item['plays'] == 4
+    assert item['last_watched_at'] == '2024-02-01T20:00:00.000Z'
+    assert item['reset_at'] == '2024-01-15T00:00:00.000Z'
+
+
+def test_collection_metadata_only_when_asked(emulator, api, catalog):
+    movie_id = catalog['movies'][0]['ids']['trakt']
+    episode_id = catalog['shows'][0]['seasons'][0]['episodes'][0]['ids']['trakt']
+    emulator.collect('movie', movie_id, '2023-05-05T05:05:05Z', {'resolution': 'hd_1080p', '3d': False})
+    emulator.collect('episode', episode_id, '2023-05-05T05:05:05Z', {'audio': 'aac'})
+    assert 'metadata' not in api.get('/sync/collection/movies').json()[0]
+    movie = api.get('/sync/collection/movies', params={'extended': 'metadata'}).json()[0]
+    assert movie['collected_at'] == '2023-05-05T05:05:00.000Z'  # minute precision
+    assert movie['metadata'] == {'media_type': None, 'resolution': 'hd_1080p', 'hdr': None, 'audio': None,
+                                 'audio_channels': None, '3d': False}
+    shows = api.get('/sync/collection/shows', params={'extended': 'metadata'}).json()
+    assert shows[0]['seasons'][0]['episodes'][0]['metadata']['audio'] == 'aac'
+    assert 'metadata' not in api.get('/sync/collection/shows').json()[0]['seasons'][0]['episodes'][0]
+
+
+@pytest.mark.skipif(not contract.spec_available(), reason=contract.SKIP_REASON)
+def test_every_read_matches_the_openapi_file(emulator, api, catalog):
+    _watch_all_movies(emulator, catalog)
+    episode_id = catalog['shows'][0]['seasons'][0]['episodes'][0]['ids']['trakt']
+    emulator.add_play('episode', episode_id, '2024-03-01T10:00:00Z')
+    emulator.collect('movie', catalog['movies'][0]['ids']['trakt'], '2023-05-05T05:05:05Z', {'hdr': 'hdr10'})
+    emulator.collect('episode', episode_id, '2023-05-05T05:05:05Z')
+    paths = ['/sync/last_activities', '/users/settings', '/sync/watched/movies', '/sync/watched/shows',
+             '/sync/watched/shows?extended=progress', '/sync/watched/shows?extended=full,progress',
+             '/sync/collection/movies', '/sync/collection/movies?extended=metadata', '/sync/collection/shows',
+             '/sync/collection/shows?extended=metadata',
+             '/sync/history/movies/{}'.format(catalog['movies'][0]['ids']['trakt'])]
+    for path in paths:
+        answer = api.get(path)
+        assert answer.status_code == 200, path
+        assert answer.json(), path
+        contract.validate_response('GET', path, 200, answer.json())
+
+
+@pytest.mark.skipif(not contract.spec_available(), reason=contract.SKIP_REASON)
+def test_the_contract_helper_rejects_a_wrong_shape():
+    with pytest.raises(AssertionError, match='collected_at'):
+        contract.validate_response('GET', '/sync/collection/movies', 200, [{'type': 'movie', 'updated_at': 'x'}])
+    with pytest.raises(AssertionError, match='no path'):
+        contract.validate_response('GET', '/no/such/thing', 200, {})
+
+
+def test_users_settings_reports_the_configured_limits(emulator, api):
+    emulator.limits = {'collection': {'item_count': 7}, 'list': {'count': 1, 'item_count': 1},
+                       'watchlist': {'item_count': 1}, 'favorites': {'item_count': 1}}
+    assert api.get('/users/settings').json()['limits']['collection'] == {'item_count': 7}

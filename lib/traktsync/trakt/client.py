@@ -191,6 +191,8 @@ class TraktClient(object):
                 self.pacer.wait()
             try:
                 response, seconds = self.transport.send(method, url, params=params, body=body, token=token)
+            except errors.CertificateError:
+                raise  # retrying cannot make a certificate trustworthy
             except (errors.RequestTimeout, errors.Unreachable, errors.MalformedResponse):
                 if paced:
                     self.pacer.done()

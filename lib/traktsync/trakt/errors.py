@@ -36,6 +36,10 @@ class Unreachable(TraktError):
     not_processed = True
 
 
+class CertificateError(Unreachable):
+    message = "cannot verify trakt's certificate: the secure connection was refused"
+
+
 class RequestTimeout(TraktError):
     message = 'trakt did not answer in time'
 

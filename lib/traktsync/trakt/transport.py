@@ -38,6 +38,10 @@ class Transport(object):
             # verify=True explicitly: an environment variable or a session default must never turn TLS checks off.
             response = self.session.request(method, url, params=params, data=data, headers=headers,
                                             timeout=self.timeout, verify=True)
+        except requests.exceptions.SSLError:
+            # The handshake failed, so no request went out.
+            self._log(method, path, 'TLS error', started)
+            raise errors.CertificateError() from None
         except requests.exceptions.ConnectTimeout:
             self._log(method, path, 'connect timeout', started)
             raise errors.Unreachable() from None

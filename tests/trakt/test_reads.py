@@ -1,0 +1,90 @@
+"""Reading every page of the sync lists from the emulator."""
+import math
+
+from tests.trakt.plain_server import PlainJsonServer
+from tools import catalog as catalog_module
+from traktsync.trakt.client import DEFAULT_OAUTH_URL
+
+
+def _seeded(make_emulator, page_limit_cap=3):
+    catalog = catalog_module.make_catalog(movies=11, shows=7, seasons=2, episodes_per_season=3)
+    emu = make_emulator(catalog, page_limit_cap=page_limit_cap)
+    for index, movie in enumerate(catalog['movies']):
+        emu.add_play('movie', movie['ids']['trakt'], '2024-01-{:02d}T10:00:00.000Z'.format(index + 1))
+        emu.collect('movie', movie['ids']['trakt'], '2023-01-{:02d}T10:00:00.000Z'.format(index + 1),
+                    metadata={'resolution': 'hd_1080p'})
+    for show in catalog['shows']:
+        for season in show['seasons']:
+            for episode in season['episodes']:
+                emu.add_play('episode', episode['ids']['trakt'], '2024-02-01T10:00:00.000Z')
+                emu.collect('episode', episode['ids']['trakt'], '2023-02-01T10:00:00.000Z')
+    return catalog, emu
+
+
+def _pages(emu, path):
+    return [r['query'] for r in emu.requests if r['path'] == path]
+
+
+def test_watched_lists_are_read_completely_across_pages(make_emulator, make_client):
+    catalog, emu = _seeded(make_emulator)
+    client = make_client(emu)
+
+    movies = client.watched_movies()
+    shows = client.watched_shows()
+
+    assert sorted(m['movie']['ids']['trakt'] for m in movies) == sorted(m['ids']['trakt'] for m in catalog['movies'])
+    assert sorted(s['show']['ids']['trakt'] for s in shows) == sorted(s['ids']['trakt'] for s in catalog['shows'])
+    for show in shows:
+        assert [len(season['episodes']) for season in show['seasons']] == [3, 3]
+    movie_pages = _pages(emu, '/sync/watched/movies')
+    assert len(movie_pages) == math.ceil(11 / 3.0)
+    assert [q['page'] for q in movie_pages] == ['1', '2', '3', '4'] and all('limit' in q for q in movie_pages)
+    show_pages = _pages(emu, '/sync/watched/shows')
+    assert len(show_pages) == math.ceil(7 / 3.0) and all(q['extended'] == 'progress' for q in show_pages)
+
+
+def test_collection_lists_are_read_completely_with_metadata(make_emulator, make_client):
+    catalog, emu = _seeded(make_emulator, page_limit_cap=4)
+    client = make_client(emu)
+
+    movies = client.collection_movies(metadata=True)
+    shows = client.collection_shows()
+
+    assert len(movies) == 11 and len(set(m['movie']['ids']['trakt'] for m in movies)) == 11
+    assert all(m['metadata']['resolution'] == 'hd_1080p' for m in movies)
+    episodes = sum(len(season['episodes']) for show in shows for season in show['seasons'])
+    assert len(shows) == 7 and episodes == 7 * 2 * 3
+    assert len(_pages(emu, '/sync/collection/movies')) == 3
+    assert all(q['extended'] == 'metadata' for q in _pages(emu, '/sync/collection/movies'))
+    assert len(_pages(emu, '/sync/collection/shows')) == 2
+
+
+def test_single_objects_last_activities_and_settings(make_emulator, make_client):
+    catalog, emu = _seeded(make_emulator)
+    client = make_client(emu)
+    activities = client.last_activities()
+    assert activities['movies']['watched_at'] and activities['episodes']['collected_at']
+    assert client.account_limits()['collection']['item_count'] == 1000
+
+
+def test_answer_without_pagination_headers_is_the_complete_list(make_client):
+    items = [{'plays': 1, 'movie': {'title': 'M{}'.format(i), 'year': 2000, 'ids': {'trakt': i}}} for i in range(5)]
+    with PlainJsonServer(items) as server:
+        client = make_client(url=server.url, token={'access_token': 'a' * 40, 'refresh_token': 'r' * 40,
+                                                    'created_at': 2000000000, 'expires_in': 7 * 86400})
+        assert client.watched_movies() == items
+    assert len(server.requests) == 1
+    assert 'page=1' in server.requests[0]['path'] and 'limit=' in server.requests[0]['path']
+
+
+def test_headers_the_client_sends(make_client):
+    with PlainJsonServer({}) as server:
+        client = make_client(url=server.url, token={'access_token': 'b' * 40, 'refresh_token': 'r' * 40})
+        client.last_activities()
+    headers = dict((k.lower(), v) for k, v in server.requests[0]['headers'].items())
+    assert headers['trakt-api-version'] == '2'
+    assert headers['trakt-api-key'] == 'test-client-id'
+    assert headers['content-type'] == 'application/json'
+    assert headers['user-agent'] == 'TraktLibrarySync/9.8.7 (Kodi)'
+    assert headers['authorization'] == 'Bearer ' + 'b' * 40
+    assert DEFAULT_OAUTH_URL == 'https://auth.trakt.tv'

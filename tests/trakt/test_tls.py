@@ -1,0 +1,50 @@
+"""TLS verification stays on even when the environment or the session says otherwise."""
+import shutil
+import ssl
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from traktsync.trakt import errors
+
+
+class _Hello(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header('Content-Length', '2')
+        self.end_headers()
+        self.wfile.write(b'{}')
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def self_signed_server(tmp_path):
+    if shutil.which('openssl') is None:
+        pytest.skip('openssl is needed to make a self-signed certificate')
+    key, cert = str(tmp_path / 'key.pem'), str(tmp_path / 'cert.pem')
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+                    '-days', '1', '-subj', '/CN=127.0.0.1'], check=True, capture_output=True)
+    server = ThreadingHTTPServer(('127.0.0.1', 0), _Hello)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield 'https://127.0.0.1:{}'.format(server.server_address[1])
+    server.shutdown()
+    server.server_close()
+
+
+def test_self_signed_certificate_is_refused_even_if_the_session_says_verify_false(
+        self_signed_server, make_client, monkeypatch):
+    monkeypatch.setenv('CURL_CA_BUNDLE', '')
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '')
+    client = make_client(url=self_signed_server, token={'access_token': 'c' * 40, 'refresh_token': 'd' * 40})
+    client.session.verify = False
+    with pytest.raises(errors.CertificateError) as info:
+        client.last_activities()
+    assert info.value.not_processed and 'certificate' in info.value.message

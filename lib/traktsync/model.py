@@ -571,12 +571,14 @@ class Baseline:
         recorder(self)
 
     def record_settled(self, plan):
-        """After a successful sync: store the state of items that needed no write, drop entries of items that
-        are gone from the (completely read) Kodi library."""
+        """Right after planning, before applying actions: store the plays of items that need no write, drop
+        entries of items gone from the (completely read) Kodi library, and take trakt's collection as read.
+        Confirmed actions are recorded afterwards with ``record``."""
         for settled in plan.settled:
             settled.record_into(self)
         for key in plan.forget:
             self.forget(key)
+        self.collected = set(plan.collected_on_trakt)
 
     # storage
     def to_json(self):
@@ -591,8 +593,8 @@ class Baseline:
         if data.get('schema') != cls.SCHEMA:
             raise BaselineError('unsupported baseline schema {!r} (expected {})'.format(data.get('schema'),
                                                                                           cls.SCHEMA))
-        watched = data.get('watched') or {}
-        collected = data.get('collected') or []
+        watched = data.get('watched', {})
+        collected = data.get('collected', [])
         if not isinstance(watched, dict) or not isinstance(collected, list):
             raise BaselineError('baseline "watched" must be an object and "collected" a list')
         clean = {}

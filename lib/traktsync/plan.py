@@ -1,0 +1,514 @@
+"""The three-way merge: Kodi snapshot + trakt snapshot + baseline -> a Plan of writes per side.
+
+Pure: no Kodi, no HTTP. ``make_plan`` is O(n) in the number of items.
+
+Watched rules (DESIGN.md "Sync semantics"), per item, K = Kodi plays, T = trakt plays, (bk, bt) = the baseline:
+
+* no baseline entry (first sync of the item) -- the union, no plays invented:
+  K>0, T=0 -> trakt gets K plays; K=0, T>0 -> Kodi playcount T; both watched -> trakt gets nothing (a trakt
+  play may be the same viewing as a Kodi play and trakt never de-duplicates) and Kodi gets max(K, T).
+* Kodi changed only: K>bk -> K-bk new plays to trakt; K=0 (unwatched) -> ``POST /sync/history/remove`` only with
+  ``send_unwatched``, else nothing and the baseline records the unwatch so it is not re-watched from trakt;
+  0<K<bk -> nothing (trakt cannot drop single plays without history ids).
+* trakt changed only: T>bt -> Kodi playcount K+(T-bt); T=0 -> Kodi unwatched only with ``take_unwatched``;
+  0<T<bt -> nothing.
+* both changed -> watched wins: both end at max(K, T) plays; Kodi's lastplayed becomes the later of the two.
+* ``reset_at`` (the user re-watches a show on trakt): an episode whose trakt plays all predate its show's
+  ``reset_at`` never makes an unwatched Kodi episode watched (for the re-watch it is not seen yet), and it never
+  lowers a Kodi playcount either (no Kodi play is destroyed because of a reset); re-watch plays are just more plays.
+  The trakt plays still count as plays everywhere else (so the first sync sends nothing when Kodi has the episode
+  watched too).
+
+Every item needs at most one side written. When that side's direction (or kind) is switched off the item is
+listed in ``pending`` and its baseline entry is left as it was, so the change is still seen when the direction is
+switched on. A decision that needs no write (e.g. an unwatch without ``send_unwatched``) is ``settled``: the
+baseline takes the current plays.
+
+Timestamps of new plays sent to trakt: the newest is Kodi's ``lastplayed`` at minute precision, each older one a
+minute earlier (trakt keeps minutes only and never de-duplicates, so equal timestamps would look like duplicate
+plays). Without a ``lastplayed`` the plays are sent with ``watched_at`` ``None`` (the client sends "unknown").
+
+Collection: every Kodi item not in the trakt collection is added with ``collected_at`` = Kodi's ``dateadded``
+(and metadata when enabled). With metadata enabled, an already collected item whose Kodi media info differs is
+re-sent with trakt's own ``collected_at`` (a re-send updates trakt's item, date included).
+
+Clean-up: the planner only lists candidates (trakt collection items not in the Kodi library), none when the Kodi
+read is incomplete, and none whose title (and year, when both sides know it) matches an unmatched or excluded local
+item. Whether to remove them is the engine's business (settings, confirmation, threshold, backup).
+
+The engine applies the actions in batches and records each confirmed one with ``baseline.record(action)``; it calls
+``baseline.record_settled(plan)`` right after planning, before applying actions (settled items need no write).
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import List, Optional, Set, Tuple
+
+from traktsync.model import (
+    EPISODE,
+    MOVIE,
+    ONE_MINUTE,
+    Baseline,
+    Ids,
+    ItemIndex,
+    Unmatched,
+    later,
+    to_minute,
+)
+
+
+@dataclass
+class PlanOptions:
+    """What the planner may write. Directions are per kind; the clean-up's enabled/confirmed flags are the
+    engine's (the planner only lists candidates)."""
+    movies_to_trakt: bool = True
+    movies_to_kodi: bool = True
+    episodes_to_trakt: bool = True
+    episodes_to_kodi: bool = True
+    collection_add: bool = True
+    metadata: bool = False
+    send_unwatched: bool = False
+    take_unwatched: bool = False
+    clean_candidates: bool = True
+
+    def to_trakt(self, kind):
+        return self.movies_to_trakt if kind == MOVIE else self.episodes_to_trakt
+
+    def to_kodi(self, kind):
+        return self.movies_to_kodi if kind == MOVIE else self.episodes_to_kodi
+
+
+# --- actions -------------------------------------------------------------------------------------------------
+# Every action names its item the same way: ``kind`` (movie/episode), ``key`` (canonical, see model.py), a display
+# ``title``, ``ids`` (a movie's ids; an episode's own ids, often empty), and for episodes ``show_ids``, ``season``,
+# ``number``. ``reason`` is a sentence for the status screen and the log.
+
+@dataclass
+class HistoryAdd:
+    """New plays for trakt: one ``POST /sync/history`` entry per element of ``watched_at``."""
+    kind: str
+    key: str
+    title: str
+    ids: Ids
+    show_ids: Optional[Ids]
+    season: Optional[int]
+    number: Optional[int]
+    watched_at: Tuple[Optional[datetime], ...]
+    kodi_plays: int
+    trakt_plays: int
+    lastplayed: Optional[datetime]
+    reason: str
+    replaces: Optional[str] = None
+
+    def record_into(self, baseline):
+        baseline.record_history_added(self.key, self.kodi_plays, self.trakt_plays, self.lastplayed, self.replaces)
+
+
+@dataclass
+class HistoryRemove:
+    """Remove every play of the item from trakt (an unwatch in Kodi, with "send unwatched")."""
+    kind: str
+    key: str
+    title: str
+    ids: Ids
+    show_ids: Optional[Ids]
+    season: Optional[int]
+    number: Optional[int]
+    kodi_plays: int
+    reason: str
+    replaces: Optional[str] = None
+    trakt_plays: int = 0
+
+    def record_into(self, baseline):
+        baseline.record_history_removed(self.key, self.kodi_plays, self.replaces)
+
+
+@dataclass
+class KodiWatchedUpdate:
+    """Set ``playcount`` and ``lastplayed`` (``None``: clear it) of the Kodi items ``kodi_ids`` (copies of one
+    title share a key)."""
+    kind: str
+    key: str
+    title: str
+    ids: Ids
+    show_ids: Optional[Ids]
+    season: Optional[int]
+    number: Optional[int]
+    kodi_ids: Tuple[int, ...]
+    playcount: int
+    lastplayed: Optional[datetime]
+    trakt_plays: int
+    reason: str
+    replaces: Optional[str] = None
+
+    @property
+    def kodi_plays(self):
+        return self.playcount
+
+    def record_into(self, baseline):
+        baseline.record_kodi_updated(self.key, self.playcount, self.trakt_plays, self.lastplayed, self.replaces)
+
+
+@dataclass
+class CollectionAdd:
+    """Add (or update) the item in the trakt collection."""
+    kind: str
+    key: str
+    title: str
+    ids: Ids
+    show_ids: Optional[Ids]
+    season: Optional[int]
+    number: Optional[int]
+    collected_at: Optional[datetime]
+    metadata: Optional[dict]
+    reason: str
+
+    def record_into(self, baseline):
+        baseline.record_collected(self.key)
+
+
+@dataclass
+class CleanCandidate:
+    """A trakt collection item that is not in the Kodi library; ``collected_at`` and ``metadata`` are trakt's,
+    for the backup and "Restore last clean"."""
+    kind: str
+    key: str
+    title: str
+    ids: Ids
+    show_ids: Optional[Ids]
+    season: Optional[int]
+    number: Optional[int]
+    year: Optional[int]
+    collected_at: Optional[datetime]
+    metadata: Optional[dict]
+    reason: str
+
+    def record_into(self, baseline):
+        baseline.record_uncollected(self.key)
+
+
+@dataclass
+class Settled:
+    """No write needed; the baseline takes these plays (``replaces``: an older key of the item to drop)."""
+    key: str
+    kodi_plays: int
+    trakt_plays: int
+    lastplayed: Optional[datetime]
+    reason: str
+    replaces: Optional[str] = None
+
+    def record_into(self, baseline):
+        baseline.record_watched(self.key, self.kodi_plays, self.trakt_plays, self.lastplayed, self.replaces)
+
+
+@dataclass
+class Pending:
+    """A change that needs a write to a side whose direction is switched off; kept for when it is on again."""
+    kind: str
+    key: str
+    title: str
+    reason: str
+
+
+@dataclass
+class Plan:
+    to_trakt_history_add: List[HistoryAdd] = field(default_factory=list)
+    to_trakt_history_remove: List[HistoryRemove] = field(default_factory=list)
+    to_kodi: List[KodiWatchedUpdate] = field(default_factory=list)
+    collection_add: List[CollectionAdd] = field(default_factory=list)
+    clean_candidates: List[CleanCandidate] = field(default_factory=list)
+    clean_blocked_reason: Optional[str] = None
+    settled: List[Settled] = field(default_factory=list)
+    forget: List[str] = field(default_factory=list)
+    collected_on_trakt: Set[str] = field(default_factory=set)
+    pending: List[Pending] = field(default_factory=list)
+    unmatched: List[Unmatched] = field(default_factory=list)
+
+    def is_empty(self):
+        """True when nothing is to be written to either side (clean candidates need approval: not counted)."""
+        return not (self.to_trakt_history_add or self.to_trakt_history_remove or self.to_kodi
+                    or self.collection_add)
+
+    def counts(self):
+        """Numbers for the summary: plays for history, items for the rest."""
+        result = {}
+        for kind in (MOVIE, EPISODE):
+            name = kind + 's'
+            result['history_add_' + name] = sum(len(a.watched_at) for a in self.to_trakt_history_add
+                                                if a.kind == kind)
+            result['history_remove_' + name] = sum(1 for a in self.to_trakt_history_remove if a.kind == kind)
+            result['kodi_' + name] = sum(1 for a in self.to_kodi if a.kind == kind)
+            result['collection_add_' + name] = sum(1 for a in self.collection_add if a.kind == kind)
+            result['clean_' + name] = sum(1 for a in self.clean_candidates if a.kind == kind)
+            result['pending_' + name] = sum(1 for a in self.pending if a.kind == kind)
+            result['unmatched_' + name] = sum(1 for a in self.unmatched if a.kind == kind)
+        return result
+
+    def summary(self):
+        """One line per non-zero count, e.g. ``'trakt: 3 movie plays to add'``."""
+        labels = [('history_add_{}', 'trakt: {} {} plays to add'), ('history_remove_{}', 'trakt: {} {} to unwatch'),
+                  ('kodi_{}', 'Kodi: {} {} to update'), ('collection_add_{}', 'trakt: {} {} to collect'),
+                  ('clean_{}', 'trakt: {} {} could be cleaned'), ('pending_{}', '{} {} waiting for a direction'),
+                  ('unmatched_{}', '{} {} without usable ids')]
+        counts = self.counts()
+        lines = []
+        for template, label in labels:
+            for kind in (MOVIE, EPISODE):
+                number = counts[template.format(kind + 's')]
+                if number:
+                    lines.append(label.format(number, kind))
+        return lines
+
+
+# --- the merge -----------------------------------------------------------------------------------------------
+
+_TRAKT_ADD, _TRAKT_REMOVE, _KODI = 'trakt_add', 'trakt_remove', 'kodi'
+
+
+def decide(kodi_plays, trakt_plays, base, before_reset, options):
+    """The watched decision for one item: ``(write, new_kodi_plays, new_trakt_plays, reason)``.
+
+    ``write`` is ``None`` (nothing to write), ``'trakt_add'``, ``'trakt_remove'`` or ``'kodi'``; ``base`` is
+    ``(bk, bt)`` or ``None``; ``before_reset``: all trakt plays predate the show's ``reset_at``.
+    """
+    k, t = kodi_plays, trakt_plays
+    if base is None:
+        if t == 0 and k > 0:
+            return _TRAKT_ADD, k, k, 'watched in Kodi ({} plays), not on trakt'.format(k)
+        if k == 0 and t > 0:
+            if before_reset:
+                return None, k, t, 'watched on trakt before the show was reset for a re-watch'
+            return _KODI, t, t, 'watched on trakt ({} plays), not in Kodi'.format(t)
+        if t > k:
+            return _KODI, t, t, 'trakt has {} plays, Kodi {}: Kodi takes the larger'.format(t, k)
+        return None, k, t, 'watched on both sides'
+    bk, bt = base
+    kodi_changed, trakt_changed = k != bk, t != bt
+    if kodi_changed and not trakt_changed:
+        if k > bk:
+            return _TRAKT_ADD, k, t + k - bk, '{} new play(s) in Kodi'.format(k - bk)
+        if k == 0 and t > 0:
+            if options.send_unwatched:
+                return _TRAKT_REMOVE, 0, 0, 'unwatched in Kodi'
+            return None, k, t, 'unwatched in Kodi; not sent to trakt ("send unwatched" is off)'
+        return None, k, t, 'fewer plays in Kodi; trakt keeps its plays'
+    if trakt_changed and not kodi_changed:
+        if t > bt:
+            if k == 0 and before_reset:
+                return None, k, t, 'watched on trakt before the show was reset for a re-watch'
+            return _KODI, k + t - bt, t, '{} new play(s) on trakt'.format(t - bt)
+        if t == 0 and k > 0:
+            if options.take_unwatched:
+                return _KODI, 0, 0, 'unwatched on trakt'
+            return None, k, t, 'unwatched on trakt; not taken ("take unwatched" is off)'
+        return None, k, t, 'fewer plays on trakt; Kodi keeps its plays'
+    if kodi_changed and trakt_changed:
+        target = max(k, t)
+        if k < target and not (k == 0 and before_reset):
+            return _KODI, target, t, 'changed on both sides: Kodi takes the larger play count ({})'.format(target)
+        if t < target:
+            return _TRAKT_ADD, k, target, 'changed on both sides: trakt takes the larger play count ({})'.format(
+                target)
+        if k < target:
+            return None, k, t, 'watched on trakt before the show was reset for a re-watch'
+    return None, k, t, 'unchanged'
+
+
+def new_play_times(lastplayed, count):
+    """``count`` distinct minute timestamps ending at ``lastplayed``, oldest first (``None``s without one)."""
+    if lastplayed is None:
+        return (None,) * count
+    newest = to_minute(lastplayed)
+    return tuple(newest - ONE_MINUTE * (count - 1 - i) for i in range(count))
+
+
+class _Entry:
+    """Both sides of one item while planning."""
+    __slots__ = ('kind', 'group', 'season', 'number', 'kodi', 'trakt')
+
+    def __init__(self, kind, group, season, number):
+        self.kind, self.group, self.season, self.number = kind, group, season, number
+        self.kodi = []
+        self.trakt = []
+
+
+def _norm_title(title):
+    return ' '.join(str(title or '').casefold().split())
+
+
+def _metadata_changes(local, remote):
+    remote = remote or {}
+    return ['{} {} -> {}'.format(name, remote.get(name), value) for name, value in sorted((local or {}).items())
+            if value is not None and remote.get(name) != value]
+
+
+def make_plan(kodi, trakt, baseline=None, options=None):
+    """The plan that brings Kodi and trakt in step (see the module docstring for the rules)."""
+    options = options or PlanOptions()
+    baseline = baseline if baseline is not None else Baseline()
+    plan = Plan(unmatched=list(kodi.unmatched))
+    index = ItemIndex()
+    seen_shows = set()
+    for movie in kodi.movies:
+        index.add_movie(movie.ids)
+    for item in trakt.movies:
+        index.add_movie(item.ids)
+    for ids in [e.show_ids for e in kodi.episodes] + [e.show.ids for e in trakt.episodes]:
+        if ids not in seen_shows:
+            seen_shows.add(ids)
+            index.add_show(ids)
+
+    entries = {}
+    show_groups = {}
+
+    def entry_for(kind, group, season=None, number=None):
+        key = index.movie_key(group) if kind == MOVIE else index.episode_key(group, season, number)
+        entry = entries.get(key)
+        if entry is None:
+            entry = entries[key] = _Entry(kind, group, season, number)
+        return entry
+
+    def show_group(ids):
+        group = show_groups.get(ids, False)
+        if group is False:
+            group = show_groups[ids] = index.group_of_show(ids)
+        return group
+
+    for movie in kodi.movies:
+        group = index.group_of_movie(movie.ids)
+        if group is None:
+            plan.unmatched.append(Unmatched(MOVIE, movie.title, movie.file, 'no usable ids', movie.year))
+        else:
+            entry_for(MOVIE, group).kodi.append(movie)
+    for episode in kodi.episodes:
+        group = show_group(episode.show_ids)
+        if group is None:
+            plan.unmatched.append(Unmatched(EPISODE, episode.show_title, episode.file, 'show has no usable ids'))
+        else:
+            entry_for(EPISODE, group, episode.season, episode.number).kodi.append(episode)
+    for item in trakt.movies:
+        entry_for(MOVIE, index.group_of_movie(item.ids)).trakt.append(item)
+    for item in trakt.episodes:
+        entry_for(EPISODE, show_group(item.show.ids), item.season, item.number).trakt.append(item)
+
+    excluded = {}
+    for item in list(kodi.unmatched) + list(kodi.excluded) + plan.unmatched:
+        excluded.setdefault((item.kind, _norm_title(item.title)), set()).add(item.year)
+    if not kodi.complete:
+        plan.clean_blocked_reason = 'the Kodi library read looks incomplete: {}'.format(
+            kodi.incomplete_reason or 'unknown reason')
+    claimed = set()
+
+    for key in sorted(entries):
+        entry = entries[key]
+        _plan_item(plan, options, baseline, index, key, entry, claimed, excluded)
+
+    if kodi.complete:
+        plan.forget = sorted(k for k in baseline.watched if k not in claimed)
+    return plan
+
+
+def _trakt_state(items):
+    """One trakt state from the trakt items of a key (normally one; several only with contradicting ids)."""
+    items = sorted(items, key=lambda i: (-i.plays, str(i.collected_at)))
+    first = items[0]
+    plays = first.plays
+    last_watched = None
+    for item in items:
+        last_watched = later(last_watched, item.last_watched_at)
+    collected = [i for i in items if i.collected]
+    return first, plays, last_watched, (collected[0] if collected else None)
+
+
+def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded):
+    kind = entry.kind
+    kodi_items = sorted(entry.kodi, key=lambda i: i.kodi_id)
+    if entry.trakt:
+        trakt_item, trakt_plays, last_watched, trakt_collected = _trakt_state(entry.trakt)
+    else:
+        trakt_item, trakt_plays, last_watched, trakt_collected = None, 0, None, None
+    if kind == MOVIE:
+        aliases = index.movie_aliases(entry.group)
+        source = trakt_item or kodi_items[0]
+        title = '{} ({})'.format(source.title, source.year) if source.year else source.title
+        ids = trakt_item.ids if trakt_item else kodi_items[0].ids
+        show_ids = None
+        year = source.year
+        match_title = source.title
+    else:
+        aliases = index.episode_aliases(entry.group, entry.season, entry.number)
+        show_title = trakt_item.show.title if trakt_item else kodi_items[0].show_title
+        title = '{} S{:02d}E{:02d}'.format(show_title, entry.season, entry.number)
+        ids = kodi_items[0].ids if kodi_items else Ids()
+        show_ids = trakt_item.show.ids if trakt_item else kodi_items[0].show_ids
+        year = trakt_item.show.year if trakt_item else None
+        match_title = show_title
+    naming = dict(kind=kind, key=key, title=title, ids=ids, show_ids=show_ids, season=entry.season,
+                  number=entry.number)
+
+    if trakt_collected is not None:
+        plan.collected_on_trakt.add(key)
+
+    if not kodi_items:
+        if trakt_collected is not None and options.clean_candidates and plan.clean_blocked_reason is None:
+            years = excluded.get((kind, _norm_title(match_title)))
+            if years is not None and (year is None or None in years or year in years):
+                return
+            reason = 'in your trakt collection, not in the Kodi library'
+            if baseline.was_collected(aliases):
+                reason += ' (collected at an earlier sync)'
+            plan.clean_candidates.append(CleanCandidate(
+                year=year, collected_at=trakt_collected.collected_at, metadata=trakt_collected.metadata,
+                reason=reason, **naming))
+        return
+
+    kodi_plays = max(i.playcount or 0 for i in kodi_items)
+    lastplayed = None
+    dateadded = None
+    for item in kodi_items:
+        lastplayed = later(lastplayed, item.lastplayed)
+        if item.dateadded is not None and (dateadded is None or item.dateadded < dateadded):
+            dateadded = item.dateadded
+    metadata = next((i.metadata for i in kodi_items if i.metadata), None)
+
+    found = baseline.find_watched(aliases)
+    base = None
+    replaces = None
+    if found is not None:
+        claimed.add(found[0])
+        base = (found[1], found[2])
+        replaces = found[0] if found[0] != key else None
+    before_reset = kind == EPISODE and trakt_item is not None and trakt_item.watched_before_reset()
+    write, new_kodi, new_trakt, reason = decide(kodi_plays, trakt_plays, base, before_reset, options)
+
+    if write is None:
+        stored = base if base is not None else (0, 0)
+        if stored != (new_kodi, new_trakt) or replaces:
+            plan.settled.append(Settled(key, new_kodi, new_trakt, lastplayed, reason, replaces))
+    elif write in (_TRAKT_ADD, _TRAKT_REMOVE) and not options.to_trakt(kind):
+        plan.pending.append(Pending(kind, key, title, reason + '; waiting: sending {}s to trakt is off'.format(kind)))
+    elif write == _KODI and not options.to_kodi(kind):
+        plan.pending.append(Pending(kind, key, title, reason + '; waiting: taking {}s from trakt is off'.format(kind)))
+    elif write == _TRAKT_ADD:
+        plan.to_trakt_history_add.append(HistoryAdd(
+            watched_at=new_play_times(lastplayed, new_trakt - trakt_plays), kodi_plays=new_kodi,
+            trakt_plays=new_trakt, lastplayed=lastplayed, reason=reason, replaces=replaces, **naming))
+    elif write == _TRAKT_REMOVE:
+        plan.to_trakt_history_remove.append(HistoryRemove(kodi_plays=new_kodi, reason=reason, replaces=replaces,
+                                                          **naming))
+    else:
+        new_lastplayed = later(lastplayed, last_watched) if new_kodi else None
+        plan.to_kodi.append(KodiWatchedUpdate(
+            kodi_ids=tuple(i.kodi_id for i in kodi_items), playcount=new_kodi, lastplayed=new_lastplayed,
+            trakt_plays=new_trakt, reason=reason, replaces=replaces, **naming))
+
+    if options.collection_add:
+        if trakt_collected is None:
+            plan.collection_add.append(CollectionAdd(
+                collected_at=dateadded, metadata=metadata if options.metadata else None,
+                reason='in the Kodi library, not in your trakt collection', **naming))
+        elif options.metadata and metadata:
+            changes = _metadata_changes(metadata, trakt_collected.metadata)
+            if changes:
+                plan.collection_add.append(CollectionAdd(
+                    collected_at=trakt_collected.collected_at, metadata=metadata,
+                    reason='media info changed: ' + ', '.join(changes), **naming))

@@ -58,6 +58,27 @@ BUILTIN_HELPER_XML = """<?xml version="1.0" encoding="UTF-8"?>
 </addon>
 """
 BUILTIN_HELPER_PY = 'import sys\nimport xbmc\nxbmc.executebuiltin(sys.argv[1], True)\n'
+# Kodi 20's add-on database schema (sqlite3 Addons33.db .schema). A database that
+# lists our add-ons as enabled before the first start makes Kodi start their
+# services at once, and spares the "Disabled add-ons" question that Kodi asks
+# about add-ons it finds disabled in its folder.
+ADDONS_DB_SCHEMA = """
+CREATE TABLE version (idVersion integer, iCompressCount integer);
+CREATE TABLE addons (id INTEGER PRIMARY KEY,metadata BLOB,addonID TEXT NOT NULL,version TEXT NOT NULL,
+  name TEXT NOT NULL,summary TEXT NOT NULL,news TEXT NOT NULL,description TEXT NOT NULL);
+CREATE TABLE repo (id integer primary key, addonID text,checksum text, lastcheck text, version text, nextcheck TEXT);
+CREATE TABLE addonlinkrepo (idRepo integer, idAddon integer);
+CREATE TABLE update_rules (id integer primary key, addonID TEXT, updateRule INTEGER);
+CREATE TABLE package (id integer primary key, addonID text, filename text, hash text);
+CREATE TABLE installed (id INTEGER PRIMARY KEY, addonID TEXT UNIQUE, enabled BOOLEAN, installDate TEXT,
+  lastUpdated TEXT, lastUsed TEXT, origin TEXT NOT NULL DEFAULT '', disabledReason INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX idxAddons ON addons(addonID);
+CREATE UNIQUE INDEX ix_addonlinkrepo_1 ON addonlinkrepo ( idAddon, idRepo );
+CREATE UNIQUE INDEX ix_addonlinkrepo_2 ON addonlinkrepo ( idRepo, idAddon );
+CREATE UNIQUE INDEX idxUpdate_rules ON update_rules(addonID, updateRule);
+CREATE UNIQUE INDEX idxPackage ON package(filename);
+INSERT INTO version VALUES (33, 0);
+"""
 LOG_TIME = re.compile(r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})')
 
 
@@ -175,14 +196,25 @@ class Kodi(object):
         self._write(os.path.join(self.home, '.asoundrc'), ASOUNDRC)
         self._write(os.path.join(self.userdata, 'guisettings.xml'), GUISETTINGS.format(
             webserver='true' if self.webserver else 'false', webserver_port=self.webserver_port))
-        self._write(os.path.join(self.userdata, 'advancedsettings.xml'), ADVANCEDSETTINGS.format(tcp_port=self.tcp_port))
+        self._write(os.path.join(self.userdata, 'advancedsettings.xml'),
+                    ADVANCEDSETTINGS.format(tcp_port=self.tcp_port))
         helper = os.path.join(self.addons_dir, BUILTIN_HELPER_ID)
         self._write(os.path.join(helper, 'addon.xml'), BUILTIN_HELPER_XML)
         self._write(os.path.join(helper, 'run.py'), BUILTIN_HELPER_PY)
-        for folder in module_addons.build_all(self.module_addon_cache) + self.addons:
+        modules = module_addons.build_all(self.module_addon_cache)
+        for folder in modules + self.addons:
             target = os.path.join(self.addons_dir, os.path.basename(folder.rstrip(os.sep)))
             if not os.path.exists(target):
                 shutil.copytree(folder, target)
+        self._seed_addons_db([BUILTIN_HELPER_ID] + [os.path.basename(m) for m in modules] + self.enable)
+
+    def _seed_addons_db(self, enabled_ids):
+        path = os.path.join(self.userdata, 'Database', 'Addons33.db')
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with sqlite3.connect(path) as db:
+            db.executescript(ADDONS_DB_SCHEMA)
+            db.executemany("INSERT INTO installed (addonID, enabled, installDate, origin, disabledReason) "
+                           "VALUES (?, 1, datetime('now'), '', 0)", [(addon_id,) for addon_id in enabled_ids])
 
     def _start_xvfb(self):
         read_end, write_end = os.pipe()
@@ -222,13 +254,11 @@ class Kodi(object):
                 self.rpc = JsonRpc(TcpTransport(port=self.tcp_port, timeout=60.0))
                 self.rpc.call('JSONRPC.Ping')
                 break
-            except JsonRpcError:
+            except JsonRpcError as exc:
                 if time.monotonic() > deadline:
-                    raise KodiError('Kodi did not answer JSON-RPC within {} s'.format(timeout))
+                    raise KodiError('Kodi did not answer JSON-RPC within {} s'.format(timeout)) from exc
                 time.sleep(0.1)
         self.notifications = Notifications(self.tcp_port)
-        for addon_id in self.enable:
-            self.enable_addon(addon_id)
         return self
 
     # -- JSON-RPC and builtins ----------------------------------------------------------------------------------
@@ -304,12 +334,17 @@ class Kodi(object):
             self.call('Input.' + action)
             time.sleep(0.25)
 
-    def screenshot(self, path):
-        if not (shutil.which('xwd') and shutil.which('convert')):
-            return None
-        xwd = subprocess.run(['xwd', '-root', '-silent', '-display', self.display], stdout=subprocess.PIPE,
-                             check=True, timeout=30).stdout
-        subprocess.run(['convert', 'xwd:-', path], input=xwd, check=True, timeout=60)
+    def screenshot(self, path, timeout=10.0):
+        """Save what Kodi shows as a PNG (Kodi's own TakeScreenshot builtin)."""
+        path = os.path.abspath(path)
+        if os.path.exists(path):
+            os.remove(path)
+        self.builtin('TakeScreenshot({},sync)'.format(path))
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(path):
+            if time.monotonic() > deadline:
+                raise KodiError('no screenshot within {} s'.format(timeout))
+            time.sleep(0.1)
         return path
 
     # -- the log ------------------------------------------------------------------------------------------------
@@ -354,8 +389,8 @@ class Kodi(object):
             pass
         try:
             self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise KodiError('Kodi did not quit within {} s'.format(timeout))
+        except subprocess.TimeoutExpired as exc:
+            raise KodiError('Kodi did not quit within {} s'.format(timeout)) from exc
         finally:
             self._close_connections()
         return sent

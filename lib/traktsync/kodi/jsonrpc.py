@@ -55,7 +55,8 @@ class TcpTransport(object):
             try:
                 self._sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
             except OSError as exc:
-                raise JsonRpcError('connect', 'cannot reach Kodi at {}:{} ({})'.format(self.host, self.port, exc))
+                raise JsonRpcError('connect', 'cannot reach Kodi at {}:{} ({})'.format(self.host, self.port, exc)) \
+                    from exc
         return self._sock
 
     def close(self):
@@ -100,9 +101,9 @@ class TcpTransport(object):
                     self.notifications.append(value)
                     continue
                 return value
-        except socket.timeout:
+        except socket.timeout as exc:
             self.close()
-            raise JsonRpcError('read', 'Kodi did not answer within {} s'.format(self.timeout))
+            raise JsonRpcError('read', 'Kodi did not answer within {} s'.format(self.timeout)) from exc
 
 
 class JsonRpc(object):

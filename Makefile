@@ -1,0 +1,61 @@
+# Trakt Library Sync — build, test and demo. `make test` and `make demo` work on a fresh Debian machine.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+VERSION := $(shell sed -n 's/.*<addon\b[^>]*\bversion="\([^"]*\)".*/\1/p' addon.xml | head -n 1)
+ZIP := dist/service.traktsync-$(VERSION).zip
+APT_PACKAGES := kodi xvfb xauth libgl1-mesa-dri
+
+.PHONY: test lint check unit zip demo bench system-packages venv clean
+
+## Install what is missing: Debian's Kodi and Xvfb (apt) and the Python tools (.venv).
+system-packages:
+	@if [ -x /usr/lib/x86_64-linux-gnu/kodi/kodi.bin ] || ls /usr/lib/*/kodi/kodi.bin >/dev/null 2>&1; then \
+	  command -v Xvfb >/dev/null || missing=1; else missing=1; fi; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null; then \
+	    echo "Installing $(APT_PACKAGES) with apt-get (no recommends)"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
+	  else \
+	    echo "apt-get is not available: real Kodi cannot be installed here, the real-Kodi tests will be skipped"; \
+	  fi; \
+	fi
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+## kodi-addon-checker --branch matrix on the zip, offline.
+check: venv
+	$(PY) -m tools.addon_check
+
+## Everything: lint, addon checker, and every test (real Kodi and the trakt emulator included).
+test: system-packages venv lint check
+	@if command -v apt-get >/dev/null; then export TRAKTSYNC_REQUIRE_KODI=1; fi; \
+	$(PY) -m pytest
+
+unit: venv
+	$(PY) -m pytest tests/unit
+
+zip: $(ZIP)
+$(ZIP): FORCE
+	@mkdir -p dist
+	python3 -m tools.build dist
+FORCE:
+
+## Real Kodi with a demo library, the add-on installed from its zip.
+demo: system-packages venv
+	$(PY) -m tools.demo
+
+bench: system-packages venv
+	$(PY) -m tools.bench
+
+clean:
+	rm -rf dist build artifacts .pytest_cache

@@ -1,0 +1,76 @@
+"""Shared fixtures: the built add-on and real Kodi instances.
+
+Real-Kodi tests skip with a reason only where Kodi or Xvfb cannot be
+installed; ``make test`` sets TRAKTSYNC_REQUIRE_KODI=1 after installing them,
+so there a missing Kodi fails instead of silently skipping.
+"""
+import os
+import shutil
+
+import pytest
+
+from tools import build, kodi_harness
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ARTIFACTS = os.path.join(ROOT, 'artifacts')
+
+
+def require_kodi():
+    missing = kodi_harness.missing_parts()
+    if not missing:
+        return
+    if os.environ.get('TRAKTSYNC_REQUIRE_KODI') == '1':
+        pytest.fail('real Kodi is required here but missing: ' + missing)
+    pytest.skip('real Kodi cannot run here (missing: {}); on Debian `make test` installs it with apt'.format(missing))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, 'report_' + report.when, report)
+
+
+@pytest.fixture(scope='session')
+def module_addon_cache():
+    return os.path.join(ROOT, 'build', 'module-addons')
+
+
+@pytest.fixture(scope='session')
+def addon_zip(tmp_path_factory):
+    return build.build_zip(str(tmp_path_factory.mktemp('dist')))
+
+
+@pytest.fixture
+def kodi_factory(request, tmp_path, addon_zip, module_addon_cache):
+    """``kodi_factory(enable=[...], install_addon=True, **kwargs)`` makes a started Kodi with the built add-on
+    unpacked into its home; every instance is closed after the test. When the test failed, a screenshot and
+    kodi.log of each instance are kept under artifacts/<test name>/."""
+    require_kodi()
+    instances = []
+
+    def make(enable=('service.traktsync',), install_addon=True, start=True, **kwargs):
+        workdir = str(tmp_path / 'kodi{}'.format(len(instances)))
+        os.makedirs(workdir)
+        kodi = kodi_harness.Kodi(workdir, enable=list(enable), module_addon_cache=module_addon_cache, **kwargs)
+        instances.append(kodi)
+        kodi._prepare_home()
+        if install_addon:
+            build.unpack(addon_zip, kodi.addons_dir)
+        return kodi.start() if start else kodi
+
+    yield make
+
+    failed = getattr(request.node, 'report_call', None) is not None and request.node.report_call.failed
+    for index, kodi in enumerate(instances):
+        if failed:
+            folder = os.path.join(ARTIFACTS, request.node.name, 'kodi{}'.format(index))
+            os.makedirs(folder, exist_ok=True)
+            if kodi.process is not None and kodi.process.poll() is None:
+                try:
+                    kodi.screenshot(os.path.join(folder, 'screen.png'))
+                except Exception:  # noqa: BLE001 - a missing screenshot must not hide the real failure
+                    pass
+            if os.path.exists(kodi.log_path):
+                shutil.copy(kodi.log_path, os.path.join(folder, 'kodi.log'))
+        kodi.close()

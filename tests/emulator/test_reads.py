@@ -1,4 +1,6 @@
 """Watched and collection lists: pagination, extended levels, response shapes."""
+import time
+
 import pytest
 
 from tests import openapi_contract as contract
@@ -125,3 +127,20 @@ def test_users_settings_reports_the_configured_limits(emulator, api):
     emulator.limits = {'collection': {'item_count': 7}, 'list': {'count': 1, 'item_count': 1},
                        'watchlist': {'item_count': 1}, 'favorites': {'item_count': 1}}
     assert api.get('/users/settings').json()['limits']['collection'] == {'item_count': 7}
+
+
+def test_latency_delays_every_answer(catalog):
+    with Emulator(catalog=catalog, latency=0.2) as emu:
+        api = Api(emu, emu.issue_token())
+        started = time.time()
+        assert api.get('/sync/last_activities').status_code == 200
+        assert time.time() - started >= 0.2
+
+
+def test_a_seeded_account_dict_is_completed_with_defaults(catalog):
+    movie_id = catalog['movies'][0]['ids']['trakt']
+    with Emulator(catalog=catalog, account={'username': 'seeded'}) as emu:
+        emu.add_play('movie', movie_id, '2020-01-01T00:00:00Z')
+        api = Api(emu, emu.issue_token())
+        assert api.get('/users/settings').json()['user']['username'] == 'seeded'
+        assert api.get('/sync/watched/movies').json()[0]['plays'] == 1

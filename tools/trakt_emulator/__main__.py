@@ -35,9 +35,14 @@ def main(argv=None):
     if not os.path.exists(args.state):
         catalog = catalog_module.make_catalog(args.catalog_movies, args.catalog_shows, args.catalog_seasons,
                                               args.catalog_episodes)
-    emulator = Emulator(catalog=catalog, state_path=args.state, port=args.port, latency=args.latency,
-                        post_interval=args.post_interval, client_id=args.client_id,
-                        client_secret=args.client_secret, device_interval=args.device_interval)
+    try:
+        emulator = Emulator(catalog=catalog, state_path=args.state, port=args.port, latency=args.latency,
+                            post_interval=args.post_interval, client_id=args.client_id,
+                            client_secret=args.client_secret, device_interval=args.device_interval)
+    except (ValueError, OSError) as error:
+        # The state file is left as it is: it may hold the only copy of a demo account.
+        print('cannot use state file {}: {}'.format(args.state, error), file=sys.stderr)
+        return 2
     emulator.auto_approve = args.auto_approve
     signal.signal(signal.SIGTERM, lambda *_: emulator.request_stop())
     emulator.start()

@@ -75,7 +75,8 @@ class Emulator(object):
                 pass
         self.catalog = catalog if catalog is not None else catalog_module.make_catalog()
         self._index = CatalogIndex(self.catalog)
-        account_data = account if account is not None else empty_account()
+        account_data = empty_account()
+        account_data.update(account or {})
         self._account = Account(account_data, self._index)
         self.limits = limits if limits is not None else account_data.get('limits') or default_limits()
         self._auth = Auth(account_data, client_id, client_secret, device_interval, device_expires_in)

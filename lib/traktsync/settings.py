@@ -36,7 +36,7 @@ class Settings(object):
     exclude_pvr: bool = True
     # Advanced
     api_url: str = 'https://api.trakt.tv'
-    oauth_url: str = 'https://api.trakt.tv'
+    oauth_url: str = 'https://auth.trakt.tv'
     client_id: str = ''
     client_secret: str = ''
     batch_size_start: int = 250

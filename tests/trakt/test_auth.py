@@ -194,3 +194,17 @@ def test_sign_out_revokes_the_token_and_clears_the_store(make_emulator, make_cli
     other = make_client(emu, token=token)
     with pytest.raises(errors.AuthorizationExpired):
         other.last_activities()
+
+
+def test_wrong_client_secret_is_a_configuration_error(make_emulator, make_client):
+    from traktsync.trakt import TraktClient
+    emu = make_emulator()
+    good = make_client(emu, store=MemoryTokenStore())
+    code = good.start_device_auth()
+    emu.approve(code.user_code)
+    wrong = TraktClient('9.8.7', MemoryTokenStore(), good.oauth.client_id, 'not-the-secret-of-this-app',
+                        api_url=emu.url, oauth_url=emu.url, sleep=lambda s: None)
+    with pytest.raises(errors.InvalidClient) as info:
+        wrong.poll_device_token(code)
+    assert 'client id or secret' in info.value.message
+    wrong.close()

@@ -90,6 +90,8 @@ class OAuth(object):
         if response.status_code in (400, 401):
             reason = answer.get('error') if isinstance(answer, dict) else None
             logger.warning('trakt refused the token refresh: {} ({})', reason, response.status_code)
+            if reason == 'invalid_client':
+                raise errors.InvalidClient(status=response.status_code)
             raise errors.ReauthorizationRequired(status=response.status_code)
         logger.info('trakt access token refreshed')
         return self._save(answer)

@@ -209,6 +209,9 @@ class TraktClient(object):
             error = error_for(response)
             if error is None:
                 return parse_json(response), response, seconds
+            if status == 401 and oauth:
+                # On the OAuth host a 401 is about the app's credentials, not the user's token.
+                raise errors.InvalidClient(status=status)
             if status == 401 and auth and not refreshed:
                 logger.info('trakt answered 401, refreshing the token once')
                 self.oauth.refresh()

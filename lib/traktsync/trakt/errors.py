@@ -27,6 +27,10 @@ class MissingClientId(ConfigurationError):
     message = 'no trakt client id configured: enter one in the add-on settings'
 
 
+class InvalidClient(ConfigurationError):
+    message = "trakt refused the app's client id or secret: check the add-on settings"
+
+
 class CredentialsFileInvalid(ConfigurationError):
     message = 'the bundled trakt app credentials file is unreadable'
 

@@ -1,0 +1,1 @@
+"""The Kodi side: library read/write against real Kodi, and its date rules."""

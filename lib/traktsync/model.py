@@ -77,10 +77,11 @@ def parse_utc(value):
         parsed = datetime.fromisoformat(text)
     except ValueError:
         # fromisoformat of Python 3.8 accepts only 0, 3 or 6 fraction digits.
-        match = re.match(r'^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?([+-]\d{2}:?\d{2})?$', text)
+        match = re.match(r'^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?([+-]\d{2}:?\d{2})?$', text)
         if not match:
             raise ValueError('not an ISO-8601 timestamp: {!r}'.format(value)) from None
-        parsed = datetime.fromisoformat(match.group(1) + (match.group(2) or '+00:00'))
+        fraction = '.' + (match.group(2) + '00000')[:6] if match.group(2) else ''
+        parsed = datetime.fromisoformat(match.group(1) + fraction + (match.group(3) or '+00:00'))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)
@@ -184,11 +185,6 @@ class Ids:
     def tokens(self, kind):
         """``(type, value)`` pairs that identify the item when matching (``kind`` movie or show), best first."""
         return [(name, getattr(self, name)) for name in _MATCH_ORDER[kind] if getattr(self, name) is not None]
-
-    def merged(self, other):
-        """These ids with the gaps filled from ``other``."""
-        return Ids(*(getattr(self, n) if getattr(self, n) is not None else getattr(other, n)
-                     for n in ('imdb', 'tmdb', 'tvdb', 'trakt', 'slug')))
 
     def __bool__(self):
         return any(getattr(self, n) is not None for n in ('imdb', 'tmdb', 'tvdb', 'trakt'))

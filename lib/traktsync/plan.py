@@ -41,6 +41,7 @@ The engine applies the actions in batches and records each confirmed one with ``
 """
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import List, Optional, Set, Tuple
 
 from traktsync.model import (
@@ -427,7 +428,7 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded):
     else:
         trakt_item, trakt_plays, last_watched, trakt_collected = None, 0, None, None
     if kind == MOVIE:
-        aliases = index.movie_aliases(entry.group)
+        aliases = partial(index.movie_aliases, entry.group)
         source = trakt_item or kodi_items[0]
         title = '{} ({})'.format(source.title, source.year) if source.year else source.title
         ids = trakt_item.ids if trakt_item else kodi_items[0].ids
@@ -435,7 +436,7 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded):
         year = source.year
         match_title = source.title
     else:
-        aliases = index.episode_aliases(entry.group, entry.season, entry.number)
+        aliases = partial(index.episode_aliases, entry.group, entry.season, entry.number)
         show_title = trakt_item.show.title if trakt_item else kodi_items[0].show_title
         title = '{} S{:02d}E{:02d}'.format(show_title, entry.season, entry.number)
         ids = kodi_items[0].ids if kodi_items else Ids()
@@ -454,7 +455,7 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded):
             if years is not None and (year is None or None in years or year in years):
                 return
             reason = 'in your trakt collection, not in the Kodi library'
-            if baseline.was_collected(aliases):
+            if baseline.was_collected(aliases()):
                 reason += ' (collected at an earlier sync)'
             plan.clean_candidates.append(CleanCandidate(
                 year=year, collected_at=trakt_collected.collected_at, metadata=trakt_collected.metadata,
@@ -470,7 +471,10 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded):
             dateadded = item.dateadded
     metadata = next((i.metadata for i in kodi_items if i.metadata), None)
 
-    found = baseline.find_watched(aliases)
+    # Aliases only matter when the canonical key misses (an id gained or lost since): build them only then.
+    found = baseline.find_watched((key,))
+    if found is None and baseline.watched:
+        found = baseline.find_watched(aliases())
     base = None
     replaces = None
     if found is not None:

@@ -386,10 +386,15 @@ def make_plan(kodi, trakt, baseline=None, options=None):
             plan.unmatched.append(Unmatched(EPISODE, episode.show_title, episode.file, 'show has no usable ids'))
         else:
             entry_for(EPISODE, group, episode.season, episode.number).kodi.append(episode)
+    # from_lists never yields id-less trakt items; a hand-built snapshot might, and they cannot match anything.
     for item in trakt.movies:
-        entry_for(MOVIE, index.group_of_movie(item.ids)).trakt.append(item)
+        group = index.group_of_movie(item.ids)
+        if group is not None:
+            entry_for(MOVIE, group).trakt.append(item)
     for item in trakt.episodes:
-        entry_for(EPISODE, show_group(item.show.ids), item.season, item.number).trakt.append(item)
+        group = show_group(item.show.ids)
+        if group is not None:
+            entry_for(EPISODE, group, item.season, item.number).trakt.append(item)
 
     excluded = {}
     for item in list(kodi.unmatched) + list(kodi.excluded) + plan.unmatched:

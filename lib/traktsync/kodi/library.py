@@ -1,0 +1,301 @@
+"""The Kodi video library as the sync model sees it, and watched changes written back.
+
+Reading costs one ``VideoLibrary.GetMovies``, one ``GetTVShows`` and one ``GetEpisodes`` (all episodes, not one
+call per show), each paged with ``limits`` so that a huge library is neither one giant answer nor thousands of
+calls. The first page of all three goes in one batch with the source list, so a library that fits in a page is
+read in two round trips (that batch + the batch of source probes).
+
+Duplicates: two library entries of one title (two files of a movie, an episode in two qualities) are kept as two
+``KodiMovie``/``KodiEpisode`` objects with their own ``kodi_id`` and the same ids. The planner groups items by
+their ids (``plan.make_plan``): it takes the larger playcount and the later ``lastplayed`` of the copies, and its
+``KodiWatchedUpdate.kodi_ids`` lists every copy, so a change from trakt is written to all of them.
+
+Items are left out of the sync, with the reason, when they have no usable id (``unmatched``: movies without ids,
+episodes whose show has none or that have no season/episode number) or when their path matches the user's
+excluded path prefixes (``excluded``; the exclusion is checked first, so an excluded item is never reported as
+unmatched).
+"""
+from collections import namedtuple
+
+from traktsync import logger
+from traktsync.kodi import sources as kodi_sources
+from traktsync.kodi.dates import kodi_to_utc, utc_to_kodi
+from traktsync.kodi.jsonrpc import JsonRpcError
+from traktsync.model import EPISODE, MOVIE, Ids, KodiEpisode, KodiMovie, KodiSnapshot, Unmatched
+
+# Items per page of GetMovies/GetTVShows/GetEpisodes. Measured with tools/bench.py against real Kodi 20.1
+# (10,000 movies + 50,000 episodes, 2 cores, TCP transport, without streamdetails; see PAGE_SIZE_MEASUREMENTS).
+PAGE_SIZE = 5000
+# Set*Details calls per JSON-RPC batch; measured likewise (see WRITE_BATCH_MEASUREMENTS).
+WRITE_BATCH = 250
+
+MOVIE_PROPERTIES = ['title', 'year', 'uniqueid', 'imdbnumber', 'playcount', 'lastplayed', 'dateadded', 'file']
+SHOW_PROPERTIES = ['title', 'year', 'uniqueid', 'imdbnumber']
+EPISODE_PROPERTIES = ['tvshowid', 'season', 'episode', 'title', 'uniqueid', 'playcount', 'lastplayed', 'dateadded',
+                      'file']
+# A library that changes while it is read (a scan running) shifts the pages; read it again this many times.
+READ_ATTEMPTS = 3
+
+WriteFailure = namedtuple('WriteFailure', 'change kodi_id message')
+WriteFailure.__doc__ = """One library entry that Kodi did not update: the change, the entry's id and Kodi's answer."""
+
+
+class LibraryChanged(Exception):
+    """The library's size changed between two pages of one read."""
+
+
+# --- streamdetails -> trakt collection metadata --------------------------------------------------------------
+
+# Kodi's audio codec names (ffmpeg's, plus Kodi's own for DTS-HD and Atmos) -> trakt's `audio` values.
+_AUDIO = {
+    'ac3': 'dolby_digital', 'eac3': 'dolby_digital_plus', 'eac3_ddp_atmos': 'dolby_digital_plus_atmos',
+    'truehd': 'dolby_truehd', 'truehd_atmos': 'dolby_atmos', 'dts': 'dts', 'dca': 'dts', 'dtshd_ma': 'dts_ma',
+    'dtshd_hra': 'dts_hr', 'dtshd_ma_x': 'dts_x', 'dtshd_ma_x_imax': 'dts_x', 'aac': 'aac', 'mp3': 'mp3',
+    'mp2': 'mp2', 'flac': 'flac', 'vorbis': 'ogg', 'opus': 'ogg_opus', 'wmav1': 'wma', 'wmav2': 'wma',
+    'wmapro': 'wma',
+}
+# Kodi reports a channel count only; the usual layout of each count (6 is 5.1, not 6.0).
+_CHANNELS = {1: '1.0', 2: '2.0', 3: '2.1', 4: '4.0', 5: '5.0', 6: '5.1', 7: '6.1', 8: '7.1', 10: '9.1', 11: '10.1'}
+_HDR = {'hdr10': 'hdr10', 'dolbyvision': 'dolby_vision', 'hlg': 'hlg', 'hdr10plus': 'hdr10_plus'}
+
+
+def _resolution(width, height):
+    # Width decides first: scope films (1920x800) are 1080p though their height is not.
+    if width >= 3200 or height >= 1800:
+        return 'uhd_4k'
+    if width >= 1800 or height >= 1000:
+        return 'hd_1080p'
+    if width >= 1200 or height >= 700:
+        return 'hd_720p'
+    if height >= 540:
+        return 'sd_576p'
+    if width > 0 or height > 0:
+        return 'sd_480p'
+    return None
+
+
+def metadata_from_streamdetails(details):
+    """trakt collection metadata (resolution, hdr, audio, audio_channels, 3d) from Kodi's ``streamdetails``;
+    ``None`` when Kodi knows nothing about the file. Values Kodi cannot tell are left out, never guessed
+    (``media_type``: Kodi cannot tell a disc rip from a download, and a user's choice on trakt is kept)."""
+    details = details or {}
+    video = (details.get('video') or [None])[0]
+    audio = (details.get('audio') or [None])[0]
+    if not video and not audio:
+        return None
+    metadata = {}
+    if video:
+        resolution = _resolution(int(video.get('width') or 0), int(video.get('height') or 0))
+        if resolution:
+            metadata['resolution'] = resolution
+        hdr = _HDR.get(str(video.get('hdrtype') or '').lower())
+        if hdr:
+            metadata['hdr'] = hdr
+        metadata['3d'] = str(video.get('stereomode') or '').lower() not in ('', 'mono', '2d')
+    if audio:
+        codec = str(audio.get('codec') or '').lower()
+        name = _AUDIO.get(codec) or ('lpcm' if codec.startswith('pcm') else None)
+        if name:
+            metadata['audio'] = name
+        channels = _CHANNELS.get(audio.get('channels'))
+        if channels:
+            metadata['audio_channels'] = channels
+    return metadata or None
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+def _int_or_none(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+class KodiLibrary(object):
+    """The library behind a ``JsonRpc`` (either transport) and the user's ``Settings``."""
+
+    def __init__(self, rpc, settings=None, page_size=None, write_batch=None):
+        self.rpc = rpc
+        self.settings = settings
+        self.page_size = page_size or PAGE_SIZE
+        self.write_batch = write_batch or WRITE_BATCH
+
+    # -- reading ----------------------------------------------------------------------------------------------
+    def _queries(self, with_metadata):
+        extra = ['streamdetails'] if with_metadata else []
+        return [('VideoLibrary.GetMovies', {'properties': MOVIE_PROPERTIES + extra}, 'movies'),
+                ('VideoLibrary.GetTVShows', {'properties': SHOW_PROPERTIES}, 'tvshows'),
+                ('VideoLibrary.GetEpisodes', {'properties': EPISODE_PROPERTIES + extra}, 'episodes')]
+
+    def _page(self, params, start):
+        return dict(params, limits={'start': start, 'end': start + self.page_size})
+
+    def _read_lists(self, with_metadata):
+        """``(movies, shows, episodes, sources)`` as Kodi's raw dicts; pages one after another (each page a
+        round trip, so no answer is larger than a page)."""
+        queries = self._queries(with_metadata)
+        first = self.rpc.batch([('Files.GetSources', {'media': 'video'})] +
+                               [(method, self._page(params, 0)) for method, params, _key in queries])
+        for answer in first:
+            if isinstance(answer, JsonRpcError):
+                raise answer
+        lists = []
+        for (method, params, key), answer in zip(queries, first[1:]):
+            items = list((answer or {}).get(key) or [])
+            total = ((answer or {}).get('limits') or {}).get('total', len(items))
+            while len(items) < total:
+                page = self.rpc.call(method, self._page(params, len(items))) or {}
+                got = page.get(key) or []
+                if (page.get('limits') or {}).get('total', total) != total or not got:
+                    raise LibraryChanged('{} changed while it was read'.format(key))
+                items.extend(got)
+            lists.append(items)
+        return lists[0], lists[1], lists[2], first[0]
+
+    def read_snapshot(self, with_metadata=False):
+        """The whole library as a ``KodiSnapshot``; ``complete`` is False (with the reason) when a video source
+        root is unreachable, the library is empty or it kept changing during the read.
+
+        Raises ``JsonRpcError`` when Kodi cannot be asked at all (the sync then does nothing)."""
+        changing = None
+        for _attempt in range(READ_ATTEMPTS):
+            try:
+                movies, shows, episodes, listed = self._read_lists(with_metadata)
+                break
+            except LibraryChanged as exc:
+                changing = str(exc)
+                logger.debug('library read again: {}', changing)
+        else:
+            snapshot = KodiSnapshot(complete=False, incomplete_reason='the library kept changing while it was '
+                                                                      'read ({}); is a scan running?'.format(changing))
+            return snapshot
+        snapshot = self._snapshot(movies, shows, episodes, with_metadata)
+        files = [m.get('file') or '' for m in movies] + [e.get('file') or '' for e in episodes]
+        complete, reason, _sources = kodi_sources.assess(self._probe(listed), files, len(movies) + len(episodes))
+        snapshot.complete = complete
+        snapshot.incomplete_reason = reason
+        logger.debug('Kodi library: {} movies, {} episodes, {} unmatched, {} excluded, {} calls; complete: {}',
+                     len(snapshot.movies), len(snapshot.episodes), len(snapshot.unmatched), len(snapshot.excluded),
+                     self.rpc.calls_made, reason or 'yes')
+        return snapshot
+
+    def _excluded_prefixes(self):
+        return tuple(getattr(self.settings, 'excluded_path_prefixes', ()) or ())
+
+    def _snapshot(self, movies, shows, episodes, with_metadata):
+        snapshot = KodiSnapshot()
+        prefixes = self._excluded_prefixes()
+
+        for raw in movies:
+            title = raw.get('title') or raw.get('label') or ''
+            year = _int_or_none(raw.get('year'))
+            path = raw.get('file') or ''
+            prefix = kodi_sources.exclusion_of(path, prefixes)
+            if prefix is not None:
+                snapshot.excluded.append(Unmatched(MOVIE, title, path, 'excluded by path rule "{}"'.format(prefix),
+                                                   year))
+                continue
+            ids = Ids.from_kodi_uniqueid(raw.get('uniqueid'), raw.get('imdbnumber'))
+            if not ids:
+                snapshot.unmatched.append(Unmatched(MOVIE, title, path, _no_ids_reason(raw), year))
+                continue
+            snapshot.movies.append(KodiMovie(
+                kodi_id=raw['movieid'], ids=ids, title=title, year=year, playcount=_playcount(raw),
+                lastplayed=kodi_to_utc(raw.get('lastplayed')), dateadded=kodi_to_utc(raw.get('dateadded')),
+                file=path, metadata=metadata_from_streamdetails(raw.get('streamdetails')) if with_metadata else None))
+
+        show_by_id = {}
+        for raw in shows:
+            # The show's imdbnumber is its default uniqueid (often the tvdb number): only a tt... value counts.
+            show_by_id[raw.get('tvshowid')] = (Ids.from_kodi_uniqueid(raw.get('uniqueid'), raw.get('imdbnumber')),
+                                               raw.get('title') or raw.get('label') or '', raw)
+        for raw in episodes:
+            show = show_by_id.get(raw.get('tvshowid'))
+            show_ids, show_title, show_raw = show if show else (Ids(), '', {})
+            path = raw.get('file') or ''
+            prefix = kodi_sources.exclusion_of(path, prefixes)
+            if prefix is not None:
+                snapshot.excluded.append(Unmatched(EPISODE, show_title, path,
+                                                   'excluded by path rule "{}"'.format(prefix),
+                                                   _int_or_none(show_raw.get('year'))))
+                continue
+            season, number = raw.get('season'), raw.get('episode')
+            reason = None
+            if not show_ids:
+                reason = 'its show has no usable ids' if show else 'its show is not in the library'
+            elif not isinstance(season, int) or season < 0 or not isinstance(number, int) or number < 1:
+                reason = 'no season/episode number (season {!r}, episode {!r})'.format(season, number)
+            if reason:
+                snapshot.unmatched.append(Unmatched(EPISODE, show_title, path, reason,
+                                                    _int_or_none(show_raw.get('year'))))
+                continue
+            snapshot.episodes.append(KodiEpisode(
+                kodi_id=raw['episodeid'], show_ids=show_ids, show_title=show_title, season=season, number=number,
+                ids=Ids.from_kodi_uniqueid(raw.get('uniqueid')), title=raw.get('title') or raw.get('label') or '',
+                playcount=_playcount(raw), lastplayed=kodi_to_utc(raw.get('lastplayed')),
+                dateadded=kodi_to_utc(raw.get('dateadded')), file=path,
+                metadata=metadata_from_streamdetails(raw.get('streamdetails')) if with_metadata else None))
+        return snapshot
+
+    # -- health -----------------------------------------------------------------------------------------------
+    def _probe(self, listed):
+        roots = [(s.get('label') or '', s.get('file') or '') for s in (listed or {}).get('sources') or []]
+        return kodi_sources.probe(self.rpc, roots)
+
+    def health(self):
+        """``(complete, reason, sources)`` without reading the library items: the sources and whether each root
+        answers; the library counts as empty when it has neither movies nor episodes."""
+        listed, movies, episodes = self.rpc.batch([
+            ('Files.GetSources', {'media': 'video'}),
+            ('VideoLibrary.GetMovies', {'properties': ['file'], 'limits': {'start': 0, 'end': 1}}),
+            ('VideoLibrary.GetEpisodes', {'properties': ['file'], 'limits': {'start': 0, 'end': 1}})])
+        for answer in (listed, movies, episodes):
+            if isinstance(answer, JsonRpcError):
+                raise answer
+        total = sum(((answer or {}).get('limits') or {}).get('total', 0) for answer in (movies, episodes))
+        files = [i.get('file') or '' for i in (movies or {}).get('movies', []) + (episodes or {}).get('episodes', [])]
+        # Only a sample of files is known here, so "empty root with items in it" is judged on that sample.
+        return kodi_sources.assess(self._probe(listed), files, total)
+
+    # -- writing ----------------------------------------------------------------------------------------------
+    def apply_watched(self, changes):
+        """Write ``playcount`` and ``lastplayed`` of each change (``plan.KodiWatchedUpdate``: ``kind``,
+        ``kodi_ids``, ``playcount``, ``lastplayed``) to every library entry it names, in batches of
+        ``write_batch`` calls. Returns a ``WriteFailure`` per entry that Kodi refused; the rest is applied."""
+        calls = []
+        for change in changes:
+            method, id_name = (('VideoLibrary.SetMovieDetails', 'movieid') if change.kind == MOVIE
+                               else ('VideoLibrary.SetEpisodeDetails', 'episodeid'))
+            playcount = max(0, int(change.playcount or 0))
+            # Without an explicit lastplayed Kodi stamps "now"; an unwatched item gets none at all.
+            lastplayed = utc_to_kodi(change.lastplayed) if playcount else ''
+            for kodi_id in change.kodi_ids:
+                calls.append((change, kodi_id, method, {id_name: kodi_id, 'playcount': playcount,
+                                                        'lastplayed': lastplayed}))
+        failures = []
+        for start in range(0, len(calls), self.write_batch):
+            chunk = calls[start:start + self.write_batch]
+            try:
+                answers = self.rpc.batch([(method, params) for _change, _id, method, params in chunk])
+            except JsonRpcError as exc:
+                answers = [exc] * len(chunk)
+            for (change, kodi_id, _method, _params), answer in zip(chunk, answers):
+                if isinstance(answer, JsonRpcError):
+                    failures.append(WriteFailure(change, kodi_id, answer.message))
+                elif answer != 'OK':
+                    failures.append(WriteFailure(change, kodi_id, 'unexpected answer {!r}'.format(answer)))
+        if failures:
+            logger.warning('Kodi refused {} of {} watched updates', len(failures), len(calls))
+        return failures
+
+
+def _playcount(raw):
+    value = raw.get('playcount')
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _no_ids_reason(raw):
+    seen = dict(raw.get('uniqueid') or {})
+    if raw.get('imdbnumber'):
+        seen.setdefault('imdbnumber', raw.get('imdbnumber'))
+    if not seen:
+        return 'no ids in the Kodi library'
+    return 'no usable ids (Kodi has {})'.format(', '.join('{}={}'.format(k, v) for k, v in sorted(seen.items())))

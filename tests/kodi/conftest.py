@@ -1,0 +1,53 @@
+"""A real Kodi with a scanned media tree, shared by the tests of one module (scanning is the slow part)."""
+import os
+
+import pytest
+
+from tests.conftest import require_kodi
+from tools import build, kodi_harness
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SNAPSHOT_ADDON = os.path.join(HERE, 'addon_snapshot', 'script.traktsync.snapshot')
+
+
+def sources_xml(media_root, names=('movies', 'tv')):
+    """sources.xml for ``media_root``/<name>/: Kodi reads it only at start-up, so write it before ``start``."""
+    entries = ''.join(
+        '<source><name>{0}</name><path pathversion="1">{1}</path><allowsharing>true</allowsharing></source>'.format(
+            name, os.path.join(media_root, name) + os.sep) for name in names)
+    return '<sources><video><default pathversion="1"></default>{}</video></sources>'.format(entries)
+
+
+def start_kodi(workdir, addon_zip, module_addon_cache, media_root, addons=(), enable=()):
+    """A started Kodi (the add-on unpacked, not enabled) whose video sources are ``media_root``/movies and /tv,
+    scanned."""
+    require_kodi()
+    os.makedirs(workdir, exist_ok=True)
+    kodi = kodi_harness.Kodi(workdir, addons=list(addons), enable=list(enable), module_addon_cache=module_addon_cache)
+    try:
+        kodi._prepare_home()
+        build.unpack(addon_zip, kodi.addons_dir)
+        with open(os.path.join(kodi.userdata, 'sources.xml'), 'w', encoding='utf-8') as handle:
+            handle.write(sources_xml(media_root))
+        kodi.start()
+        kodi.scan_media(media_root)
+    except BaseException:
+        kodi.close()
+        raise
+    return kodi
+
+
+@pytest.fixture(scope='module')
+def kodi_starter(tmp_path_factory, addon_zip, module_addon_cache):
+    """``kodi_starter(media_root, addons=())`` starts a scanned Kodi that is closed at the end of the module."""
+    instances = []
+
+    def start(media_root, addons=(), enable=()):
+        workdir = str(tmp_path_factory.mktemp('kodi'))
+        kodi = start_kodi(workdir, addon_zip, module_addon_cache, media_root, addons, enable)
+        instances.append(kodi)
+        return kodi
+
+    yield start
+    for kodi in instances:
+        kodi.close()

@@ -10,11 +10,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SNAPSHOT_ADDON = os.path.join(HERE, 'addon_snapshot', 'script.traktsync.snapshot')
 
 
-def sources_xml(media_root, names=('movies', 'tv')):
-    """sources.xml for ``media_root``/<name>/: Kodi reads it only at start-up, so write it before ``start``."""
+def sources_xml(media_root):
+    """The sources.xml that ``Kodi.scan_media`` writes: Kodi reads it only at start-up, and the tests need
+    ``Files.GetSources`` to list the scanned roots, so it is written before ``start`` too."""
     entries = ''.join(
         '<source><name>{0}</name><path pathversion="1">{1}</path><allowsharing>true</allowsharing></source>'.format(
-            name, os.path.join(media_root, name) + os.sep) for name in names)
+            label, os.path.join(media_root, folder) + os.sep) for label, folder in (('Movies', 'movies'), ('TV', 'tv')))
     return '<sources><video><default pathversion="1"></default>{}</video></sources>'.format(entries)
 
 

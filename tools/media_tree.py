@@ -3,7 +3,9 @@
 Each movie and episode is a 1-byte ``.mkv`` next to an NFO that Kodi's
 "Local information only" scraper (metadata.local) reads: title, year, ids and,
 optionally, playcount / lastplayed / dateadded, so a test can define the
-library's watched state before the scan.
+library's watched state before the scan. Kodi 20 keeps only the date of an
+NFO's lastplayed (the time becomes 00:00:00): a test that needs the time
+sets it through VideoLibrary.Set*Details after the scan.
 """
 import os
 from xml.sax.saxutils import escape

@@ -1,13 +1,16 @@
-"""The add-on menu (default.py) and ``RunScript(service.traktsync,action=…)``."""
-from traktsync import logger
+"""The add-on menu (default.py) and ``RunScript(service.traktsync,action=…)`` for keymaps and skins."""
+from traktsync import app, logger
 from traktsync.kodi import log as kodi_log
 from traktsync.kodi import ui
-from traktsync.kodi.settings import read_settings
+from traktsync.kodi.jsonrpc import InKodiTransport, JsonRpc
+from traktsync.kodi.settings import profile_dir, read_settings, write_setting
+from traktsync.store import JsonStore, TokenStore
+from traktsync.trakt import errors as trakt_errors
 
-MENU = (
-    ('sync', 30010),
-    ('settings', 30011),
-)
+HEADING = 30012
+STAGES = {'trakt': 30014, 'kodi': 30015, 'kodi-write': 30016, 'trakt-history': 30017, 'trakt-unwatch': 30018,
+          'trakt-collection': 30019, 'trakt-clean': 30020}
+PREVIEW_LINES = 12
 
 
 def parse_action(argv):
@@ -19,19 +22,143 @@ def parse_action(argv):
     return None
 
 
-def choose_action():
-    index = ui.select(ui.localize(30012), [ui.localize(label) for _, label in MENU])
-    return MENU[index][0] if index >= 0 else None
+def _signed_in(settings):
+    return bool(TokenStore(JsonStore(profile_dir())).load())
+
+
+def _engine(settings, progress=None, is_cancelled=None):
+    return app.make_engine(settings, profile_dir(), JsonRpc(InKodiTransport()), progress, is_cancelled)
+
+
+def _run_with_progress(settings, dry_run):
+    dialog = ui.ProgressDialog(ui.localize(HEADING), ui.localize(STAGES['trakt']))
+
+    def progress(stage, done, total):
+        dialog.update(done * 100.0 / total if total else 0, ui.localize(STAGES.get(stage, HEADING)))
+
+    try:
+        return _engine(settings, progress, dialog.cancelled).sync(dry_run=dry_run)
+    finally:
+        dialog.close()
+
+
+def _report(result):
+    if result.status == 'cancelled':
+        return ui.localize(30024)
+    if result.status == 'error':
+        return ui.localize(30023, result.error)
+    applied = result.applied
+    to_kodi = applied.get('kodi_movies', 0) + applied.get('kodi_episodes', 0)
+    to_trakt = sum(number for name, number in applied.items() if not name.startswith('kodi_'))
+    if not to_kodi and not to_trakt:
+        return ui.localize(30021)
+    return ui.localize(30022, trakt=to_trakt, kodi=to_kodi)
+
+
+def _needs_sign_in(settings):
+    if _signed_in(settings):
+        return False
+    ui.ok(ui.localize(HEADING), ui.localize(30025))
+    return True
 
 
 def sync_now():
-    ui.ok(ui.localize(30012), ui.localize(30013))
+    settings = read_settings()
+    if _needs_sign_in(settings):
+        return
+    try:
+        result = _run_with_progress(settings, dry_run=False)
+    except trakt_errors.TraktError as exc:
+        ui.ok(ui.localize(HEADING), ui.localize(30023, exc.message))
+        return
+    ui.ok(ui.localize(HEADING), _report(result))
 
 
+def preview():
+    settings = read_settings()
+    if _needs_sign_in(settings):
+        return
+    try:
+        result = _run_with_progress(settings, dry_run=True)
+    except trakt_errors.TraktError as exc:
+        ui.ok(ui.localize(HEADING), ui.localize(30023, exc.message))
+        return
+    if result.status != 'ok':
+        ui.ok(ui.localize(HEADING), _report(result))
+        return
+    plan = result.plan
+    lines = plan.summary()
+    examples = ([a.reason for a in plan.to_trakt_history_add] + [a.reason for a in plan.to_kodi]
+                + [a.reason for a in plan.collection_add])
+    text = '\n'.join(lines + [''] + examples[:PREVIEW_LINES]) if lines else ui.localize(30031)
+    ui.text_viewer(ui.localize(30013), text)
+
+
+def authorize():
+    settings = read_settings()
+    try:
+        client = app.make_trakt_client(settings, JsonStore(profile_dir()))
+    except trakt_errors.TraktError as exc:
+        ui.ok(ui.localize(30101), ui.localize(30029, exc.message))
+        return
+    dialog = None
+    try:
+        code = client.start_device_auth()
+        dialog = ui.ProgressDialog(ui.localize(30101), ui.localize(30026, url=code.verification_url,
+                                                                   code=code.user_code))
+
+        def wait(seconds):
+            left = code.seconds_left()
+            dialog.update(100.0 * left / max(1, code.expires_in), '{}\n{}'.format(
+                ui.localize(30026, url=code.verification_url, code=code.user_code),
+                ui.localize(30027, seconds=left)))
+            if ui.wait(seconds):
+                raise trakt_errors.AuthorizationCancelled()
+
+        client.poll_device_token(code, should_cancel=dialog.cancelled, sleep=wait)
+        dialog.close()
+        dialog = None
+        username = (client.user_settings().get('user') or {}).get('username') or ''
+        write_setting('username', username)
+        ui.ok(ui.localize(30101), ui.localize(30028, username))
+    except trakt_errors.AuthorizationCancelled:
+        logger.info('authorization cancelled by the user')
+    except trakt_errors.TraktError as exc:
+        ui.ok(ui.localize(30101), ui.localize(30029, exc.message))
+    finally:
+        if dialog is not None:
+            dialog.close()
+
+
+def sign_out():
+    settings = read_settings()
+    try:
+        app.make_trakt_client(settings, JsonStore(profile_dir())).sign_out()
+    except trakt_errors.ConfigurationError:
+        TokenStore(JsonStore(profile_dir())).clear()
+    write_setting('username', '')
+    ui.notify(ui.localize(30030))
+
+
+MENU = (
+    ('sync', 30010),
+    ('preview', 30013),
+    ('authorize', 30101),
+    ('signout', 30105),
+    ('settings', 30011),
+)
 ACTIONS = {
     'sync': sync_now,
+    'preview': preview,
+    'authorize': authorize,
+    'signout': sign_out,
     'settings': ui.open_settings,
 }
+
+
+def choose_action():
+    index = ui.select(ui.localize(HEADING), [ui.localize(label) for _, label in MENU])
+    return MENU[index][0] if index >= 0 else None
 
 
 def run(argv):

@@ -18,3 +18,9 @@ def write_setting(setting_id, value):
         addon.setSettingInt(setting_id, value)
     else:
         addon.setSettingString(setting_id, value)
+
+
+def profile_dir():
+    """The add-on's folder in the Kodi profile (special://profile/addon_data/service.traktsync/)."""
+    from kodi_six import xbmcvfs
+    return xbmcvfs.translatePath(xbmcaddon.Addon(ADDON_ID).getAddonInfo('profile'))

@@ -41,3 +41,34 @@ def open_settings():
 
 def is_playing_video():
     return bool(xbmc.Player().isPlayingVideo())
+
+
+class ProgressDialog(object):
+    """A cancellable progress dialog (``background=True``: the small bar in a corner, which cannot cancel)."""
+
+    def __init__(self, heading, message='', background=False):
+        self._dialog = xbmcgui.DialogProgressBG() if background else xbmcgui.DialogProgress()
+        self._background = background
+        self._dialog.create(heading, message)
+
+    def update(self, percent, message):
+        percent = max(0, min(100, int(percent)))
+        if self._background:
+            self._dialog.update(percent, message=message)
+        else:
+            self._dialog.update(percent, message)
+
+    def cancelled(self):
+        return False if self._background else bool(self._dialog.iscanceled())
+
+    def close(self):
+        self._dialog.close()
+
+
+def wait(seconds):
+    """Sleep, but wake at once when Kodi is quitting; True when Kodi is quitting."""
+    return xbmc.Monitor().waitForAbort(seconds)
+
+
+def text_viewer(heading, text):
+    xbmcgui.Dialog().textviewer(heading, text)

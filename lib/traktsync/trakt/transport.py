@@ -27,6 +27,7 @@ class Transport(object):
         })
         self.timeout = timeout
         self._clock = clock
+        self.requests_made = 0   # for the sync summary and the "a no-op sync costs one request" check
 
     def send(self, method, url, params=None, body=None, token=None):
         """``(response, seconds)``; raises Unreachable, RequestTimeout or MalformedResponse for transport failures."""
@@ -34,6 +35,7 @@ class Transport(object):
         data = dumps(body).encode('utf-8') if body is not None else None
         path = requests.utils.urlparse(url).path
         started = self._clock()
+        self.requests_made += 1
         try:
             # verify=True explicitly: an environment variable or a session default must never turn TLS checks off.
             response = self.session.request(method, url, params=params, data=data, headers=headers,

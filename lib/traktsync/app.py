@@ -1,0 +1,28 @@
+"""Builds the sync's parts from a settings snapshot: the trakt client, the Kodi library, the engine.
+
+Kodi-free, so the same wiring serves the add-on (in-Kodi JSON-RPC) and tools outside Kodi (TCP JSON-RPC).
+"""
+from traktsync.engine import SyncEngine
+from traktsync.kodi.library import KodiLibrary
+from traktsync.store import JsonStore, TokenStore
+from traktsync.trakt import TraktClient, load_app_credentials
+from traktsync.trakt import errors as trakt_errors
+from traktsync.version import VERSION
+
+
+def make_trakt_client(settings, store):
+    credentials = load_app_credentials(settings.client_id, settings.client_secret)
+    if credentials is None:
+        raise trakt_errors.MissingClientId()
+    return TraktClient(VERSION, TokenStore(store), credentials.client_id, credentials.client_secret,
+                       api_url=settings.api_url or 'https://api.trakt.tv',
+                       oauth_url=settings.oauth_url or 'https://auth.trakt.tv',
+                       batch_start=settings.batch_size_start,
+                       batch_min=min(settings.batch_size_min, settings.batch_size_start),
+                       batch_max=max(settings.batch_size_max, settings.batch_size_start))
+
+
+def make_engine(settings, profile_dir, rpc, progress=None, is_cancelled=None):
+    store = JsonStore(profile_dir)
+    return SyncEngine(KodiLibrary(rpc, settings), make_trakt_client(settings, store), store, settings,
+                      progress=progress, is_cancelled=is_cancelled)

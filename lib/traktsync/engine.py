@@ -1,0 +1,406 @@
+"""One sync: read both sides, plan the three-way merge, apply it in confirmed batches.
+
+The engine sees Kodi and trakt through two small objects, so it runs inside Kodi and outside it alike:
+``library`` (``read_snapshot(with_metadata)``, ``apply_watched(updates)`` returning failures with a ``change``,
+``rpc.calls_made``) and ``trakt`` (a ``traktsync.trakt.TraktClient``).
+
+What makes it safe to interrupt at any point:
+
+* the baseline (model.Baseline) is saved after every batch that Kodi or trakt confirmed, never before;
+* a history batch whose outcome is unknown (timeout, 5xx) is not sent again: the trakt lists are read again at
+  the end of the sync, and the next plan sees trakt's new plays as a change on trakt, so a play that did arrive
+  is not sent twice and one that did not is sent then;
+* trakt lists are cached with the ``last_activities`` stamps they were read at, and only lists whose stamp
+  moved are read again, so a sync in which nothing changed costs one trakt request.
+"""
+import time
+
+from traktsync import logger
+from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktSnapshot, format_utc
+from traktsync.plan import PlanOptions, make_plan
+from traktsync.store import BASELINE, CLEAN_BACKUP, LAST_RESULT
+from traktsync.trakt import errors as trakt_errors
+
+TRAKT_CACHE = 'trakt-cache.json'
+CACHE_SCHEMA = 1
+# list name -> (section, stamp) of /sync/last_activities that moves when the list changes
+TRAKT_LISTS = {
+    'watched_movies': ('movies', 'watched_at'),
+    'watched_shows': ('episodes', 'watched_at'),
+    'collection_movies': ('movies', 'collected_at'),
+    'collection_shows': ('episodes', 'collected_at'),
+}
+KODI_BATCH = 200          # items per Kodi write batch (the Kodi side may split further)
+UNMATCHED_KEPT = 200      # how many unmatched items the status screen keeps
+METADATA_FIELDS = ('media_type', 'resolution', 'hdr', 'audio', 'audio_channels', '3d')
+
+
+class SyncCancelled(Exception):
+    pass
+
+
+class CleanRequest(object):
+    """What the user asked of the clean-up: ``confirmed`` (they said yes to removing data from trakt) and
+    ``approve_over_threshold`` (they said yes again to a removal above the threshold)."""
+
+    def __init__(self, confirmed=False, approve_over_threshold=False):
+        self.confirmed = confirmed
+        self.approve_over_threshold = approve_over_threshold
+
+
+def plan_options(settings):
+    return PlanOptions(
+        movies_to_trakt=settings.movies_to_trakt, movies_to_kodi=settings.movies_from_trakt,
+        episodes_to_trakt=settings.episodes_to_trakt, episodes_to_kodi=settings.episodes_from_trakt,
+        collection_add=settings.collection_add, metadata=settings.collection_metadata,
+        send_unwatched=settings.send_unwatched, take_unwatched=settings.take_unwatched)
+
+
+def _item(action, **fields):
+    """The trakt client's flat item for a plan action."""
+    if action.kind == MOVIE:
+        item = {'type': MOVIE, 'ids': action.ids.to_trakt(MOVIE)}
+    else:
+        item = {'type': EPISODE, 'show_ids': action.show_ids.to_trakt('show'), 'season': action.season,
+                'number': action.number}
+    item.update(fields)
+    return item
+
+
+def _collection_item(action):
+    fields = {'collected_at': format_utc(action.collected_at) or 'released'}
+    for name in METADATA_FIELDS:
+        if action.metadata and action.metadata.get(name) is not None:
+            fields[name] = action.metadata[name]
+    return _item(action, **fields)
+
+
+class SyncResult(object):
+    """What one sync did, for the status screen, notifications and the log."""
+
+    def __init__(self, dry_run=False):
+        self.started = time.time()
+        self.dry_run = dry_run
+        self.status = 'running'
+        self.error = None
+        self.plan = None
+        self.applied = {}
+        self.not_found = []
+        self.clean = None
+        self.trakt_requests = 0
+        self.kodi_calls = 0
+        self.duration = 0.0
+
+    def count(self, name, number=1):
+        self.applied[name] = self.applied.get(name, 0) + number
+
+    @property
+    def changed_something(self):
+        return any(self.applied.values())
+
+    def to_json(self):
+        plan = self.plan
+        unmatched = plan.unmatched if plan else []
+        return {
+            'finished_at': format_utc_now(), 'status': self.status, 'error': self.error, 'dry_run': self.dry_run,
+            'duration': round(self.duration, 2), 'applied': self.applied,
+            'planned': plan.counts() if plan else {}, 'summary': plan.summary() if plan else [],
+            'unmatched': [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
+                          for u in unmatched[:UNMATCHED_KEPT]],
+            'unmatched_total': len(unmatched), 'not_found': self.not_found[:UNMATCHED_KEPT],
+            'clean': self.clean, 'trakt_requests': self.trakt_requests, 'kodi_calls': self.kodi_calls,
+        }
+
+
+def format_utc_now():
+    return time.strftime('%Y-%m-%dT%H:%M:%S.000Z', time.gmtime())
+
+
+class SyncEngine(object):
+
+    def __init__(self, library, trakt, store, settings, progress=None, is_cancelled=None):
+        self._posted = False
+        self.library = library
+        self.trakt = trakt
+        self.store = store
+        self.settings = settings
+        self._progress = progress or (lambda stage, done, total: None)
+        self._is_cancelled = is_cancelled or (lambda: False)
+
+    # -- entry points ------------------------------------------------------------------------------------------
+    def sync(self, dry_run=False, clean=None):
+        """Run one sync; returns a SyncResult (also stored for the status screen unless ``dry_run``).
+
+        trakt and Kodi errors end the sync with ``status='error'`` and the error's message; whatever was
+        confirmed before is kept."""
+        result = SyncResult(dry_run)
+        requests_before = self.trakt.transport.requests_made
+        calls_before = self.library.rpc.calls_made
+        try:
+            self._sync(result, dry_run, clean)
+            result.status = 'ok'
+        except SyncCancelled:
+            result.status = 'cancelled'
+            logger.info('sync cancelled; what was confirmed is kept')
+        except trakt_errors.TraktError as exc:
+            result.status = 'error'
+            result.error = exc.message
+            logger.error('sync stopped: {}', exc.message)
+        finally:
+            result.duration = time.time() - result.started
+            result.trakt_requests = self.trakt.transport.requests_made - requests_before
+            result.kodi_calls = self.library.rpc.calls_made - calls_before
+            if not dry_run:
+                self.store.save(LAST_RESULT, result.to_json())
+            logger.info('sync {} in {:.1f} s: {} (trakt requests: {}, Kodi calls: {})', result.status,
+                        result.duration, result.applied or 'nothing changed', result.trakt_requests,
+                        result.kodi_calls)
+        return result
+
+    def restore_last_clean(self):
+        """Put the items of the last clean back into the trakt collection with their dates and metadata."""
+        backup = self.store.load(CLEAN_BACKUP) or {'cleans': []}
+        if not backup['cleans']:
+            return 0
+        last = backup['cleans'][-1]
+        restored = 0
+        for batch, _answer in self.trakt.add_collection(last['items']):
+            restored += len(batch)
+        last['restored_at'] = format_utc_now()
+        self.store.save(CLEAN_BACKUP, backup)
+        self._forget_cached_lists(['collection_movies', 'collection_shows'])
+        logger.info('restored {} items of the clean of {}', restored, last['at'])
+        return restored
+
+    # -- the sync ----------------------------------------------------------------------------------------------
+    def _check_cancel(self):
+        if self._is_cancelled():
+            raise SyncCancelled()
+
+    def _load_baseline(self):
+        data = self.store.load(BASELINE)
+        if data is None:
+            return None
+        try:
+            return Baseline.from_json(data)
+        except BaselineError as exc:
+            aside = BASELINE + '.rejected'
+            self.store.save(aside, data)
+            logger.error('the stored baseline was not usable ({}); kept as {}; this sync uses first-sync rules',
+                         exc, aside)
+            return None
+
+    def _save_baseline(self, baseline):
+        self.store.save(BASELINE, baseline.to_json())
+
+    def _sync(self, result, dry_run, clean):
+        settings = self.settings
+        self._progress('trakt', 0, 0)
+        activities = self.trakt.last_activities()
+        cache = self._load_cache(settings.collection_metadata)
+        lists = self._read_trakt_lists(activities, cache)
+        self._check_cancel()
+
+        self._progress('kodi', 0, 0)
+        snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata)
+        self._check_cancel()
+
+        baseline = self._load_baseline()
+        trakt_snapshot = TraktSnapshot.from_lists(lists['watched_movies'], lists['watched_shows'],
+                                                  lists['collection_movies'], lists['collection_shows'])
+        plan = make_plan(snapshot, trakt_snapshot, baseline, plan_options(settings))
+        result.plan = plan
+        logger.info('plan: {}', '; '.join(plan.summary()) or 'nothing to do')
+        if dry_run:
+            return
+
+        self._save_cache(activities, lists, settings.collection_metadata)
+        baseline = baseline or Baseline()
+        baseline.record_settled(plan)
+        self._save_baseline(baseline)
+
+        self._posted = False
+        try:
+            self._apply_kodi(plan, baseline, result)
+            self._apply_history_add(plan, baseline, result)
+            self._apply_history_remove(plan, baseline, result)
+            self._apply_collection_add(plan, baseline, result)
+            if clean is not None:
+                self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
+        finally:
+            if self._posted:
+                self._refresh_after_writes()
+
+    # -- trakt lists and their cache ---------------------------------------------------------------------------
+    def _load_cache(self, with_metadata):
+        cache = self.store.load(TRAKT_CACHE)
+        if (not isinstance(cache, dict) or cache.get('schema') != CACHE_SCHEMA
+                or cache.get('metadata') != with_metadata):
+            return {'stamps': {}, 'lists': {}}
+        return cache
+
+    @staticmethod
+    def _stamp(activities, name):
+        section, field = TRAKT_LISTS[name]
+        return (activities.get(section) or {}).get(field)
+
+    def _fetch(self, name):
+        metadata = self.settings.collection_metadata
+        if name == 'watched_movies':
+            return self.trakt.watched_movies()
+        if name == 'watched_shows':
+            return self.trakt.watched_shows()
+        if name == 'collection_movies':
+            return self.trakt.collection_movies(metadata=metadata)
+        return self.trakt.collection_shows(metadata=metadata)
+
+    def _read_trakt_lists(self, activities, cache):
+        lists = {}
+        for index, name in enumerate(TRAKT_LISTS):
+            stamp = self._stamp(activities, name)
+            if stamp is not None and cache['stamps'].get(name) == stamp and name in cache['lists']:
+                lists[name] = cache['lists'][name]
+                continue
+            self._progress('trakt', index, len(TRAKT_LISTS))
+            lists[name] = self._fetch(name)
+            cache['stamps'].pop(name, None)
+        return lists
+
+    def _save_cache(self, activities, lists, with_metadata):
+        self.store.save(TRAKT_CACHE, {
+            'schema': CACHE_SCHEMA, 'metadata': with_metadata,
+            'stamps': {name: self._stamp(activities, name) for name in TRAKT_LISTS}, 'lists': lists})
+
+    def _forget_cached_lists(self, names):
+        cache = self.store.load(TRAKT_CACHE)
+        if isinstance(cache, dict) and 'stamps' in cache:
+            for name in names:
+                cache['stamps'].pop(name, None)
+            self.store.save(TRAKT_CACHE, cache)
+
+    def _refresh_after_writes(self):
+        """Read the lists our writes changed, so the cache holds trakt as it is now and the next sync in which
+        nothing changed costs one request. Also what reconciles a batch whose outcome was unknown."""
+        try:
+            activities = self.trakt.last_activities()
+            cache = self._load_cache(self.settings.collection_metadata)
+            lists = self._read_trakt_lists(activities, cache)
+            self._save_cache(activities, lists, self.settings.collection_metadata)
+        except trakt_errors.TraktError as exc:
+            # The next sync reads these lists instead; nothing is lost.
+            logger.warning('could not re-read trakt after writing ({}); the next sync will', exc.message)
+            self._forget_cached_lists(list(TRAKT_LISTS))
+
+    # -- applying ----------------------------------------------------------------------------------------------
+    def _apply_kodi(self, plan, baseline, result):
+        updates = plan.to_kodi
+        for start in range(0, len(updates), KODI_BATCH):
+            self._check_cancel()
+            self._progress('kodi-write', start, len(updates))
+            batch = updates[start:start + KODI_BATCH]
+            failures = self.library.apply_watched(batch)
+            failed = set(id(failure.change) for failure in failures)
+            for failure in failures:
+                logger.warning('Kodi did not take {}: {}', failure.change.title, failure.message)
+            for action in batch:
+                if id(action) not in failed:
+                    baseline.record(action)
+                    result.count('kodi_' + action.kind + 's')
+            self._save_baseline(baseline)
+
+    def _post(self, stage, actions, items_of, post, baseline, result, counter):
+        """Send the items of ``actions`` through ``post`` (a client generator); record an action once trakt has
+        confirmed all of its items."""
+        if not actions:
+            return
+        owner = {}
+        pending = {}
+        items = []
+        items_of_action = []
+        for index, action in enumerate(actions):
+            action_items = items_of(action)
+            items_of_action.append(action_items)
+            pending[index] = len(action_items)
+            for item in action_items:
+                owner[id(item)] = index
+                items.append(item)
+        done = 0
+        self._posted = True
+        try:
+            for batch, answer in post(items):
+                missing = set(id(item) for item in answer.not_found_items())
+                for item in batch:
+                    index = owner[id(item)]
+                    if id(item) in missing:
+                        pending[index] = None
+                        continue
+                    if pending[index] is None:
+                        continue
+                    pending[index] -= 1
+                    if pending[index] == 0:
+                        baseline.record(actions[index])
+                        result.count(counter(actions[index]), len(items_of_action[index]))
+                for index in sorted(set(owner[id(item)] for item in batch if id(item) in missing)):
+                    action = actions[index]
+                    result.not_found.append({'kind': action.kind, 'title': action.title,
+                                             'reason': 'trakt does not know this item'})
+                self._save_baseline(baseline)
+                done += len(batch)
+                self._progress(stage, done, len(items))
+                self._check_cancel()
+        except trakt_errors.OutcomeUnknown as exc:
+            self._save_baseline(baseline)
+            logger.warning('{}: trakt may or may not have taken {} items ({}); they are checked by reading '
+                           'trakt again, never re-sent blindly', stage, len(exc.items), exc.message)
+            raise
+
+    def _apply_history_add(self, plan, baseline, result):
+        def items_of(action):
+            return [_item(action, watched_at=format_utc(when) or 'unknown') for when in action.watched_at]
+        self._post('trakt-history', plan.to_trakt_history_add, items_of, self.trakt.add_history, baseline,
+                          result, lambda action: 'history_add_' + action.kind + 's')
+
+    def _apply_history_remove(self, plan, baseline, result):
+        self._post('trakt-unwatch', plan.to_trakt_history_remove, lambda action: [_item(action)],
+                          self.trakt.remove_history, baseline, result,
+                          lambda action: 'history_remove_' + action.kind + 's')
+
+    def _apply_collection_add(self, plan, baseline, result):
+        self._post('trakt-collection', plan.collection_add, lambda action: [_collection_item(action)],
+                          self.trakt.add_collection, baseline, result,
+                          lambda action: 'collection_add_' + action.kind + 's')
+
+    # -- clean collection --------------------------------------------------------------------------------------
+    def clean_refusal(self, plan, trakt_snapshot, clean):
+        """Why the clean must not run now, or None."""
+        if not self.settings.clean_collection:
+            return 'cleaning the trakt collection is turned off in the settings'
+        if not clean.confirmed:
+            return 'the clean was not confirmed'
+        if plan.clean_blocked_reason:
+            return plan.clean_blocked_reason
+        collected = sum(1 for item in trakt_snapshot.movies + trakt_snapshot.episodes if item.collected)
+        candidates = len(plan.clean_candidates)
+        threshold = self.settings.clean_threshold_percent
+        if collected and candidates * 100.0 / collected > threshold and not clean.approve_over_threshold:
+            return ('{} of {} collected items ({:.0f} %) would be removed, more than the {} % threshold; '
+                    'confirm to go ahead').format(candidates, collected, candidates * 100.0 / collected, threshold)
+        return None
+
+    def _apply_clean(self, plan, trakt_snapshot, baseline, result, clean):
+        refusal = self.clean_refusal(plan, trakt_snapshot, clean)
+        candidates = plan.clean_candidates
+        result.clean = {'candidates': len(candidates), 'removed': 0, 'refused': refusal}
+        if refusal:
+            logger.warning('clean refused: {}', refusal)
+            return
+        if not candidates:
+            return
+        backup = self.store.load(CLEAN_BACKUP) or {'cleans': []}
+        backup['cleans'].append({'at': format_utc_now(), 'items': [_collection_item(c) for c in candidates]})
+        self.store.save(CLEAN_BACKUP, backup)
+        before = result.applied.get('clean_movies', 0) + result.applied.get('clean_episodes', 0)
+        self._post('trakt-clean', candidates, lambda action: [_item(action)], self.trakt.remove_collection,
+                          baseline, result, lambda action: 'clean_' + action.kind + 's')
+        result.clean['removed'] = result.applied.get('clean_movies', 0) + result.applied.get('clean_episodes', 0) \
+            - before

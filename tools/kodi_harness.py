@@ -151,13 +151,15 @@ class Kodi(object):
     """One real Kodi with a fresh home under ``workdir``."""
 
     def __init__(self, workdir, addons=(), enable=(), module_addon_cache=None, webserver=False, debug=False,
-                 home=None, env=None):
+                 home=None, env=None, with_module_addons=True):
         self.workdir = workdir
         self.home = home or os.path.join(workdir, 'home')
         self.kodi_home = os.path.join(self.home, '.kodi')
         self.addons = list(addons)
         self.enable = list(enable)
         self.module_addon_cache = module_addon_cache or os.path.join(workdir, 'module-addons')
+        # False leaves the module add-ons out, for tests where Kodi installs them from a repository.
+        self.with_module_addons = with_module_addons
         self.webserver = webserver
         self.debug = debug
         self.extra_env = dict(env or {})
@@ -201,7 +203,7 @@ class Kodi(object):
         helper = os.path.join(self.addons_dir, BUILTIN_HELPER_ID)
         self._write(os.path.join(helper, 'addon.xml'), BUILTIN_HELPER_XML)
         self._write(os.path.join(helper, 'run.py'), BUILTIN_HELPER_PY)
-        modules = module_addons.build_all(self.module_addon_cache)
+        modules = module_addons.build_all(self.module_addon_cache) if self.with_module_addons else []
         for folder in modules + self.addons:
             target = os.path.join(self.addons_dir, os.path.basename(folder.rstrip(os.sep)))
             if not os.path.exists(target):

@@ -369,6 +369,33 @@ class Kodi(object):
                 raise KodiError('no log line matching {!r} within {} s'.format(pattern, timeout))
             time.sleep(0.1)
 
+    def count_log(self, pattern):
+        regex = re.compile(pattern)
+        return sum(1 for line in self.log_text().splitlines() if regex.search(line))
+
+    def wait_log_count(self, pattern, count, timeout=30.0):
+        """Wait until ``pattern`` has matched ``count`` lines; return the last matching line."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = [line for line in self.log_text().splitlines() if regex.search(line)]
+            if len(lines) >= count:
+                return lines[count - 1]
+            if time.monotonic() > deadline:
+                raise KodiError('{} log line(s) matching {!r} within {} s, wanted {}'.format(
+                    len(lines), pattern, timeout, count))
+            time.sleep(0.1)
+
+    def write_addon_settings(self, addon_id, values):
+        """Write an add-on's user settings before Kodi starts (Kodi's settings file format, version 2)."""
+        from xml.sax.saxutils import escape
+        lines = ['<settings version="2">']
+        for name, value in sorted(values.items()):
+            text = ('true' if value else 'false') if isinstance(value, bool) else str(value)
+            lines.append('    <setting id="{}">{}</setting>'.format(escape(name), escape(text)))
+        lines.append('</settings>')
+        self._write(os.path.join(self.profile_dir(addon_id), 'settings.xml'), '\n'.join(lines) + '\n')
+
     def python_errors(self):
         """The Python exceptions Kodi logged (each a block of lines)."""
         text = self.log_text()

@@ -94,7 +94,7 @@ def write_tree(root, catalog):
     os.makedirs(os.path.join(root, 'movies'), exist_ok=True)
     os.makedirs(os.path.join(root, 'tv'), exist_ok=True)
     for movie in catalog.get('movies', []):
-        write_movie(root, movie)
+        write_movie(root, movie, extra_nfo=movie.get('nfo_extra', ''))
     written = set()
     for show, season_number, episode in iter_episodes(catalog):
         if show['ids']['trakt'] not in written:

@@ -84,6 +84,7 @@ class SyncResult(object):
         self.status = 'running'
         self.error = None
         self.plan = None
+        self.collected_on_trakt = 0
         self.applied = {}
         self.not_found = []
         self.clean = None
@@ -152,17 +153,24 @@ class SyncEngine(object):
             result.kodi_calls = self.library.rpc.calls_made - calls_before
             if not dry_run:
                 self.store.save(LAST_RESULT, result.to_json())
-            logger.info('sync {} in {:.1f} s: {} (trakt requests: {}, Kodi calls: {})', result.status,
-                        result.duration, result.applied or 'nothing changed', result.trakt_requests,
-                        result.kodi_calls)
+            logger.info('{} {} in {:.1f} s: {} (trakt requests: {}, Kodi calls: {})',
+                        'preview' if dry_run else 'sync', result.status, result.duration,
+                        result.applied or 'nothing changed', result.trakt_requests, result.kodi_calls)
         return result
+
+    def last_clean(self):
+        """The newest clean that was not restored yet (``{'at', 'items'}``), or None."""
+        backup = self.store.load(CLEAN_BACKUP) or {'cleans': []}
+        cleans = [c for c in backup['cleans'] if not c.get('restored_at')]
+        return cleans[-1] if cleans else None
 
     def restore_last_clean(self):
         """Put the items of the last clean back into the trakt collection with their dates and metadata."""
         backup = self.store.load(CLEAN_BACKUP) or {'cleans': []}
-        if not backup['cleans']:
+        open_cleans = [c for c in backup['cleans'] if not c.get('restored_at')]
+        if not open_cleans:
             return 0
-        last = backup['cleans'][-1]
+        last = open_cleans[-1]
         restored = 0
         for batch, _answer in self.trakt.add_collection(last['items']):
             restored += len(batch)
@@ -210,6 +218,7 @@ class SyncEngine(object):
                                                   lists['collection_movies'], lists['collection_shows'])
         plan = make_plan(snapshot, trakt_snapshot, baseline, plan_options(settings))
         result.plan = plan
+        result.collected_on_trakt = self._collected_count(trakt_snapshot)
         logger.info('plan: {}', '; '.join(plan.summary()) or 'nothing to do')
         if dry_run:
             return
@@ -379,13 +388,17 @@ class SyncEngine(object):
             return 'the clean was not confirmed'
         if plan.clean_blocked_reason:
             return plan.clean_blocked_reason
-        collected = sum(1 for item in trakt_snapshot.movies + trakt_snapshot.episodes if item.collected)
+        collected = self._collected_count(trakt_snapshot)
         candidates = len(plan.clean_candidates)
         threshold = self.settings.clean_threshold_percent
         if collected and candidates * 100.0 / collected > threshold and not clean.approve_over_threshold:
             return ('{} of {} collected items ({:.0f} %) would be removed, more than the {} % threshold; '
                     'confirm to go ahead').format(candidates, collected, candidates * 100.0 / collected, threshold)
         return None
+
+    @staticmethod
+    def _collected_count(trakt_snapshot):
+        return sum(1 for item in trakt_snapshot.movies + trakt_snapshot.episodes if item.collected)
 
     def _apply_clean(self, plan, trakt_snapshot, baseline, result, clean):
         refusal = self.clean_refusal(plan, trakt_snapshot, clean)

@@ -1,5 +1,6 @@
 """The add-on menu (default.py) and ``RunScript(service.traktsync,action=…)`` for keymaps and skins."""
 from traktsync import app, logger
+from traktsync.engine import CleanRequest
 from traktsync.kodi import log as kodi_log
 from traktsync.kodi import ui
 from traktsync.kodi.jsonrpc import InKodiTransport, JsonRpc
@@ -30,14 +31,14 @@ def _engine(settings, progress=None, is_cancelled=None):
     return app.make_engine(settings, profile_dir(), JsonRpc(InKodiTransport()), progress, is_cancelled)
 
 
-def _run_with_progress(settings, dry_run):
+def _run_with_progress(settings, dry_run, clean=None):
     dialog = ui.ProgressDialog(ui.localize(HEADING), ui.localize(STAGES['trakt']))
 
     def progress(stage, done, total):
         dialog.update(done * 100.0 / total if total else 0, ui.localize(STAGES.get(stage, HEADING)))
 
     try:
-        return _engine(settings, progress, dialog.cancelled).sync(dry_run=dry_run)
+        return _engine(settings, progress, dialog.cancelled).sync(dry_run=dry_run, clean=clean)
     finally:
         dialog.close()
 
@@ -94,6 +95,70 @@ def preview():
     ui.text_viewer(ui.localize(30013), text)
 
 
+def _clean_question(settings, plan, collected):
+    """Ask before removing anything; returns a CleanRequest, or None when the user said no."""
+    movies = sum(1 for c in plan.clean_candidates if c.kind == 'movie')
+    episodes = len(plan.clean_candidates) - movies
+    if not ui.yesno(ui.localize(30033), ui.localize(30034, movies=movies, episodes=episodes)):
+        return None
+    percent = len(plan.clean_candidates) * 100.0 / collected if collected else 0.0
+    approve = False
+    if percent > settings.clean_threshold_percent:
+        approve = ui.yesno(ui.localize(30033), ui.localize(30035, percent=int(round(percent)),
+                                                            threshold=settings.clean_threshold_percent))
+    return CleanRequest(confirmed=True, approve_over_threshold=approve)
+
+
+def clean_now():
+    settings = read_settings()
+    if _needs_sign_in(settings):
+        return
+    if not settings.clean_collection:
+        ui.ok(ui.localize(30033), ui.localize(30037))
+        return
+    try:
+        preview = _run_with_progress(settings, dry_run=True)
+    except trakt_errors.TraktError as exc:
+        ui.ok(ui.localize(30033), ui.localize(30023, exc.message))
+        return
+    if preview.status != 'ok':
+        ui.ok(ui.localize(30033), _report(preview))
+        return
+    plan = preview.plan
+    if plan.clean_blocked_reason:
+        ui.ok(ui.localize(30033), ui.localize(30036, plan.clean_blocked_reason))
+        return
+    if not plan.clean_candidates:
+        ui.ok(ui.localize(30033), ui.localize(30042))
+        return
+    request = _clean_question(settings, plan, preview.collected_on_trakt)
+    if request is None:
+        ui.ok(ui.localize(30033), ui.localize(30036, ui.localize(30043)))
+        return
+    result = _run_with_progress(settings, dry_run=False, clean=request)
+    refused = (result.clean or {}).get('refused')
+    ui.ok(ui.localize(30033), ui.localize(30036, refused) if refused else _report(result))
+
+
+def restore_last_clean():
+    settings = read_settings()
+    if _needs_sign_in(settings):
+        return
+    engine = _engine(settings)
+    last = engine.last_clean()
+    if last is None:
+        ui.ok(ui.localize(30038), ui.localize(30041))
+        return
+    if not ui.yesno(ui.localize(30038), ui.localize(30039, len(last['items']))):
+        return
+    try:
+        restored = engine.restore_last_clean()
+    except trakt_errors.TraktError as exc:
+        ui.ok(ui.localize(30038), ui.localize(30023, exc.message))
+        return
+    ui.ok(ui.localize(30038), ui.localize(30040, restored))
+
+
 def authorize():
     settings = read_settings()
     try:
@@ -143,6 +208,8 @@ def sign_out():
 MENU = (
     ('sync', 30010),
     ('preview', 30013),
+    ('clean', 30033),
+    ('restore', 30038),
     ('authorize', 30101),
     ('signout', 30105),
     ('settings', 30011),
@@ -150,6 +217,8 @@ MENU = (
 ACTIONS = {
     'sync': sync_now,
     'preview': preview,
+    'clean': clean_now,
+    'restore': restore_last_clean,
     'authorize': authorize,
     'signout': sign_out,
     'settings': ui.open_settings,

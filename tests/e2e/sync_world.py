@@ -1,0 +1,100 @@
+"""A real Kodi with the add-on and a library, and the trakt emulator as the account: both sides of a sync.
+
+The add-on's own engine runs inside Kodi (``RunScript(service.traktsync,action=…)``), configured through its
+settings file to talk to the emulator; the tests look at both sides afterwards, the way a user would: the Kodi
+library through JSON-RPC and the account through the emulator.
+"""
+import json
+import os
+
+from tools import catalog as catalogs
+from tools import media_tree
+
+ADDON_ID = 'service.traktsync'
+SYNC_DONE = r'\[service\.traktsync\] sync (ok|error|cancelled) in'
+OK_DIALOG = 12002
+YESNO_DIALOG = 10100
+TEXT_VIEWER = 10147
+
+
+class SyncWorld(object):
+    """``catalog``: what trakt knows; ``library``: the part of it that is in Kodi (a catalog too)."""
+
+    def __init__(self, kodi_factory, tmp_path, emulator, library, settings=None, kodi_kwargs=None):
+        self.emu = emulator
+        self.library = library
+        self.media = media_tree.write_tree(str(tmp_path / 'media'), library)
+        self.kodi = kodi_factory(start=False, **(kodi_kwargs or {}))
+        values = {'api_url': emulator.url, 'oauth_url': emulator.url, 'client_id': emulator.client_id,
+                  'client_secret': emulator.client_secret, 'sync_at_startup': False, 'sync_interval_hours': 0,
+                  'sync_after_scan': False, 'instant_push': False, 'debug_logging': True}
+        values.update(settings or {})
+        self.kodi.write_addon_settings(ADDON_ID, values)
+        profile = self.kodi.profile_dir(ADDON_ID)
+        with open(os.path.join(profile, 'token.json'), 'w') as handle:
+            json.dump(emulator.issue_token(), handle)
+        self.kodi.start()
+        self.kodi.scan_media(self.media)
+        self.syncs = 0
+
+    # -- running the add-on --------------------------------------------------------------------------------------
+    def run(self, action='sync', answers=(), timeout=60):
+        """Run a menu action inside Kodi, answer its yes/no questions in order (True = yes), wait for the sync to
+        end and close the dialog that reports it. Returns the last result the add-on stored."""
+        self.kodi.run_script(ADDON_ID, ['action=' + action])
+        for answer in answers:
+            self.kodi.wait_window(YESNO_DIALOG, timeout=timeout)
+            self.kodi.press('Left', 'Select') if answer else self.kodi.press('Back')
+        self.syncs += 1
+        self.kodi.wait_log_count(SYNC_DONE, self.syncs, timeout=timeout)
+        self.kodi.wait_window(OK_DIALOG, timeout=10)
+        self.kodi.press('Select')
+        return self.last_result()
+
+    def sync(self, timeout=60):
+        return self.run('sync', timeout=timeout)
+
+    def last_result(self):
+        path = os.path.join(self.kodi.profile_dir(ADDON_ID), 'last-result.json')
+        with open(path) as handle:
+            return json.load(handle)
+
+    def profile_file(self, name):
+        path = os.path.join(self.kodi.profile_dir(ADDON_ID), name)
+        if not os.path.exists(path):
+            return None
+        with open(path) as handle:
+            return json.load(handle)
+
+    # -- the Kodi side -------------------------------------------------------------------------------------------
+    def movies(self):
+        answer = self.kodi.call('VideoLibrary.GetMovies', {'properties': ['title', 'uniqueid', 'playcount',
+                                                                          'lastplayed']})
+        return {m['uniqueid']['imdb']: m for m in answer.get('movies', [])}
+
+    def episodes(self):
+        answer = self.kodi.call('VideoLibrary.GetEpisodes', {'properties': ['uniqueid', 'playcount', 'lastplayed',
+                                                                            'season', 'episode']})
+        return {int(e['uniqueid']['tvdb']): e for e in answer.get('episodes', [])}
+
+    def set_movie(self, imdb, playcount, lastplayed):
+        movie = self.movies()[imdb]
+        self.kodi.call('VideoLibrary.SetMovieDetails', {'movieid': movie['movieid'], 'playcount': playcount,
+                                                        'lastplayed': lastplayed})
+
+    def set_episode(self, tvdb, playcount, lastplayed):
+        episode = self.episodes()[tvdb]
+        self.kodi.call('VideoLibrary.SetEpisodeDetails', {'episodeid': episode['episodeid'],
+                                                          'playcount': playcount, 'lastplayed': lastplayed})
+
+    def trakt_requests_since(self, mark):
+        return [r for r in self.emu.requests[mark:]]
+
+
+def world_catalog(movies=8, shows=2, seasons=1, episodes_per_season=4):
+    return catalogs.make_catalog(movies=movies, shows=shows, seasons=seasons, episodes_per_season=episodes_per_season)
+
+
+def library_part(catalog, movies, shows):
+    """The first ``movies`` movies and ``shows`` shows of ``catalog`` (copies, so tests may add NFO fields)."""
+    return json.loads(json.dumps({'movies': catalog['movies'][:movies], 'shows': catalog['shows'][:shows]}))

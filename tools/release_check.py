@@ -9,7 +9,8 @@ exits 1, or prints what would be released and exits 0. It is meant to run before
 * the version is higher than the last released one. The last release is the newest git tag ``v*`` reachable
   from HEAD. Without such a tag, it is the version addon.xml had before its latest change: the version in
   HEAD when addon.xml has uncommitted changes, otherwise the version in the parent of the newest commit that
-  changed addon.xml. When addon.xml never existed before (the first release), there is nothing to compare;
+  changed addon.xml. When addon.xml never existed before (the first release), there is nothing to compare.
+  So bump the version in the same change as anything else in addon.xml (``<news>`` included);
 * changelog.txt's newest entry is for that version, and ``<news>`` in addon.xml is that entry
   (``python -m tools.release_check --write-news`` writes it);
 * ``kodi-addon-checker --branch matrix`` reports nothing for the zip that ``make zip`` builds.
@@ -166,19 +167,19 @@ def problems(root=ROOT, addon_checker=True):
     return found
 
 
-def main(argv):
+def main(argv, root=ROOT):
     if '--write-news' in argv:
-        changed = write_news()
+        changed = write_news(root)
         print('addon.xml <news> {}'.format('updated from changelog.txt' if changed else 'already matches'))
         return 0
-    found = problems()
-    version = build.addon_version()
+    found = problems(root)
+    version = build.addon_version(root)
     if found:
         print('release check failed for {} {}:'.format(build.ADDON_ID, version))
         for reason in found:
             print('  - ' + reason)
         return 1
-    released, where = last_release()
+    released, where = last_release(root)
     print('release check passed: {} {} (last release: {})'.format(
         build.ADDON_ID, version, '{} from {}'.format(released, where) if released else 'none, ' + where))
     return 0

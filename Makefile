@@ -59,3 +59,14 @@ bench: system-packages venv
 
 clean:
 	rm -rf dist build artifacts .pytest_cache
+
+# --- Kodi repository and release check ------------------------------------------------------------------------------
+## A Kodi repository in dist/repo/ for the address it will be served at: REPO_URL=https://example.org/kodi/ make repo
+REPO_URL ?= http://127.0.0.1:8080/
+.PHONY: repo release-check
+repo:
+	REPO_URL='$(REPO_URL)' python3 -m tools.repo dist/repo
+
+## Before tagging v<version>: version bumped, changelog.txt has it, <news> matches, kodi-addon-checker is quiet.
+release-check: venv
+	$(PY) -m tools.release_check

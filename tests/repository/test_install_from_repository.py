@@ -12,6 +12,7 @@ from .conftest import zip_with_version
 
 SERVICE_STARTED = r'\[service\.traktsync\] service {} started'
 YES_NO_DIALOG = 10100
+OK_DIALOG = 12002
 MODULES = ('script.module.requests', 'script.module.six', 'script.module.kodi-six', 'script.module.simplejson')
 
 
@@ -51,25 +52,35 @@ def _zip_tree(zip_path):
                 if not info.is_dir()}
 
 
+def _kodi_with_repository(kodi_factory, served, tmp_path, **kwargs):
+    """Kodi with only the repository add-on (copied in and enabled, as after "Install from zip file"), knowing
+    what the served repository offers."""
+    unpacked = str(tmp_path / 'repository-addon')
+    build.unpack(served[repo.REPOSITORY_ID], unpacked)
+    kodi = kodi_factory(enable=(repo.REPOSITORY_ID,), install_addon=False, with_module_addons=False,
+                        addons=[os.path.join(unpacked, repo.REPOSITORY_ID)], **kwargs)
+    assert not os.path.exists(os.path.join(kodi.addons_dir, ADDON_ID))
+    assert not any(os.path.exists(os.path.join(kodi.addons_dir, module)) for module in MODULES)
+    kodi.call('Settings.SetSettingValue', {'setting': 'general.addonupdates', 'value': 0})
+    kodi.builtin('UpdateAddonRepos')
+    _wait_offered(kodi, ADDON_ID, build.addon_version())
+    return kodi
+
+
+def _install(kodi):
+    kodi.builtin('InstallAddon({})'.format(ADDON_ID))
+    kodi.wait_window(YES_NO_DIALOG)            # "Would you like to download this add-on?", focus on No
+    kodi.press('Left', 'Select')
+
+
 def test_install_from_repository_then_update(kodi_factory, served_folder, addon_zip, module_addon_cache, tmp_path):
     folder, url = served_folder
     served = repo.build_repository(folder, url, extra_addons=module_addons.build_all(module_addon_cache),
                                    addon_zip=addon_zip)
     version = build.addon_version()
-    repository_dir = build.unpack(served[repo.REPOSITORY_ID], str(tmp_path / 'repository-addon'))
-    repository_dir = os.path.join(os.path.dirname(repository_dir), repo.REPOSITORY_ID)
+    kodi = _kodi_with_repository(kodi_factory, served, tmp_path)
 
-    kodi = kodi_factory(enable=(repo.REPOSITORY_ID,), install_addon=False, with_module_addons=False,
-                        addons=[repository_dir])
-    assert not os.path.exists(os.path.join(kodi.addons_dir, ADDON_ID))
-    assert not any(os.path.exists(os.path.join(kodi.addons_dir, module)) for module in MODULES)
-    kodi.call('Settings.SetSettingValue', {'setting': 'general.addonupdates', 'value': 0})
-    kodi.builtin('UpdateAddonRepos')
-    _wait_offered(kodi, ADDON_ID, version)
-
-    kodi.builtin('InstallAddon({})'.format(ADDON_ID))
-    kodi.wait_window(YES_NO_DIALOG)            # "Would you like to download this add-on?", focus on No
-    kodi.press('Left', 'Select')
+    _install(kodi)
     kodi.wait_log(SERVICE_STARTED.format(re.escape(version)), timeout=20)
 
     details = kodi.call('Addons.GetAddonDetails', {'addonid': ADDON_ID, 'properties': ['version', 'enabled']})
@@ -90,3 +101,20 @@ def test_install_from_repository_then_update(kodi_factory, served_folder, addon_
     details = kodi.call('Addons.GetAddonDetails', {'addonid': ADDON_ID, 'properties': ['version', 'enabled']})
     assert details['addon']['version'] == bumped and details['addon']['enabled'] is True
     assert kodi.python_errors() == []
+
+
+def test_zip_that_does_not_match_its_sha256_is_not_installed(kodi_factory, served_folder, addon_zip,
+                                                             module_addon_cache, tmp_path):
+    folder, url = served_folder
+    served = repo.build_repository(folder, url, extra_addons=module_addons.build_all(module_addon_cache),
+                                   addon_zip=addon_zip)
+    with open(served[ADDON_ID] + '.sha256', 'w') as handle:   # as if the zip was damaged on the way
+        handle.write('{}  {}\n'.format('0' * 64, os.path.basename(served[ADDON_ID])))
+    kodi = _kodi_with_repository(kodi_factory, served, tmp_path, debug=True)
+
+    _install(kodi)
+    kodi.wait_window(OK_DIALOG)                # "Installation failed"
+    kodi.press('Select')
+    assert 'Hash mismatch' in kodi.wait_log(r'Hash mismatch', timeout=5)
+    assert not os.path.exists(os.path.join(kodi.addons_dir, ADDON_ID))
+    assert ADDON_ID not in _origins(kodi)

@@ -25,6 +25,7 @@ from traktsync.kodi.jsonrpc import JsonRpc, JsonRpcError, TcpTransport
 
 KODI_BINARIES = ['/usr/lib/x86_64-linux-gnu/kodi/kodi.bin'] + glob.glob('/usr/lib/*/kodi/kodi.bin')
 BUILTIN_HELPER_ID = 'script.harness.builtin'
+YESNO_DIALOG = 10100
 
 GUISETTINGS = """<settings version="2">
     <setting id="services.webserver">{webserver}</setting>
@@ -290,15 +291,26 @@ class Kodi(object):
             raise KodiError('Kodi has not created its video database')
         return paths[-1]
 
-    def scan_media(self, media_root, movies='movies', tv='tv', timeout=120.0):
-        """Register ``media_root``/movies and /tv as sources with the local NFO scraper and scan them."""
-        movies_path = os.path.join(media_root, movies) + os.sep
-        tv_path = os.path.join(media_root, tv) + os.sep
+    @staticmethod
+    def media_paths(media_root, movies='movies', tv='tv'):
+        return os.path.join(media_root, movies) + os.sep, os.path.join(media_root, tv) + os.sep
+
+    def write_sources(self, media_root, movies='movies', tv='tv'):
+        """Write sources.xml for ``media_root``/movies and /tv. Kodi reads it only at start-up, so call this
+        before ``start()`` when the add-on must see the sources (Files.GetSources, the library health check)."""
+        movies_path, tv_path = self.media_paths(media_root, movies, tv)
         sources = ''.join(
             '<source><name>{}</name><path pathversion="1">{}</path><allowsharing>true</allowsharing></source>'.format(
                 name, path) for name, path in (('Movies', movies_path), ('TV', tv_path)))
         self._write(os.path.join(self.userdata, 'sources.xml'),
                     '<sources><video><default pathversion="1"></default>{}</video></sources>'.format(sources))
+
+    def scan_media(self, media_root, movies='movies', tv='tv', timeout=120.0):
+        """Register ``media_root``/movies and /tv with the local NFO scraper (the database's path table, which
+        Kodi reads while running) and scan them."""
+        movies_path, tv_path = self.media_paths(media_root, movies, tv)
+        if not os.path.exists(os.path.join(self.userdata, 'sources.xml')):
+            self.write_sources(media_root, movies, tv)
         with sqlite3.connect(self.video_db()) as db:
             db.executemany(
                 "INSERT INTO path (strPath, strContent, strScraper, scanRecursive, useFolderNames, strSettings, "
@@ -328,6 +340,24 @@ class Kodi(object):
             time.sleep(0.1)
         raise KodiError('window {} did not open within {} s (now: {})'.format(window_id, timeout,
                                                                             self.current_window()))
+
+    def focused_label(self):
+        control = self.call('GUI.GetProperties', {'properties': ['currentcontrol']})['currentcontrol']
+        return control.get('label', '')
+
+    def answer_yesno(self, yes, timeout=15.0):
+        """Answer Kodi's yes/no dialog: focus "Yes" (checked, since focus lags behind input) or back out."""
+        self.wait_window(YESNO_DIALOG, timeout)
+        time.sleep(0.3)
+        if not yes:
+            self.press('Back')
+            return
+        deadline = time.monotonic() + timeout
+        while self.focused_label() != 'Yes':
+            if time.monotonic() > deadline:
+                raise KodiError('could not focus "Yes" (focus on {!r})'.format(self.focused_label()))
+            self.press('Left')
+        self.press('Select')
 
     def press(self, *actions):
         """Send ``Input.<action>`` calls (``'Down'``, ``'Select'``, ``'Back'`` …), with the small pause the

@@ -33,6 +33,7 @@ class SyncWorld(object):
         profile = self.kodi.profile_dir(ADDON_ID)
         with open(os.path.join(profile, 'token.json'), 'w') as handle:
             json.dump(emulator.issue_token(), handle)
+        self.kodi.write_sources(self.media)
         self.kodi.start()
         self.kodi.scan_media(self.media)
         self.syncs = 0
@@ -43,8 +44,7 @@ class SyncWorld(object):
         end and close the dialog that reports it. Returns the last result the add-on stored."""
         self.kodi.run_script(ADDON_ID, ['action=' + action])
         for answer in answers:
-            self.kodi.wait_window(YESNO_DIALOG, timeout=timeout)
-            self.kodi.press('Left', 'Select') if answer else self.kodi.press('Back')
+            self.kodi.answer_yesno(answer, timeout=timeout)
         self.syncs += 1
         self.kodi.wait_log_count(SYNC_DONE, self.syncs, timeout=timeout)
         self.kodi.wait_window(OK_DIALOG, timeout=10)

@@ -135,6 +135,19 @@ def add_zip(repo_dir, zip_path):
     """Publish one add-on zip in the repository folder, with its sha256 sidecar, artwork and changelog.
     The index is not touched: call ``write_index`` after the last one."""
     addon_id, version, text = _addon_xml_of_zip(zip_path)
+    with zipfile.ZipFile(zip_path) as archive:
+        names = set(archive.namelist())
+        artwork = {}
+        for asset in _asset_paths(text):
+            inside = '{}/{}'.format(addon_id, asset)
+            if inside not in names:
+                raise RepoError('{} names {} in <assets>, the zip lacks it'.format(addon_id, asset))
+            artwork[asset] = archive.read(inside)
+            if asset.endswith(('icon.png', 'fanart.jpg')):
+                artwork[os.path.basename(asset)] = artwork[asset]
+        changelog = '{}/changelog.txt'.format(addon_id)
+        if changelog in names:
+            artwork['changelog-{}.txt'.format(version)] = archive.read(changelog)
     folder = os.path.join(repo_dir, addon_id)
     os.makedirs(folder, exist_ok=True)
     target = os.path.join(folder, '{}-{}.zip'.format(addon_id, version))
@@ -142,25 +155,11 @@ def add_zip(repo_dir, zip_path):
         shutil.copyfile(zip_path, target)
     with open(target + '.sha256', 'w', encoding='utf-8') as handle:
         handle.write('{}  {}\n'.format(_sha256(target), os.path.basename(target)))
-    with zipfile.ZipFile(target) as archive:
-        names = set(archive.namelist())
-        for asset in _asset_paths(text):
-            inside = '{}/{}'.format(addon_id, asset)
-            if inside not in names:
-                raise RepoError('{} names {} in <assets>, the zip lacks it'.format(addon_id, asset))
-            data = archive.read(inside)
-            copies = [asset]
-            if asset.endswith(('icon.png', 'fanart.jpg')):
-                copies.append(os.path.basename(asset))
-            for copy in copies:
-                path = os.path.join(folder, *copy.split('/'))
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                with open(path, 'wb') as handle:
-                    handle.write(data)
-        changelog = '{}/changelog.txt'.format(addon_id)
-        if changelog in names:
-            with open(os.path.join(folder, 'changelog-{}.txt'.format(version)), 'wb') as handle:
-                handle.write(archive.read(changelog))
+    for name, data in artwork.items():
+        path = os.path.join(folder, *name.split('/'))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'wb') as handle:
+            handle.write(data)
     return target
 
 

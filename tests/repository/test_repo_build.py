@@ -121,6 +121,7 @@ def test_asset_missing_from_the_zip_is_refused(tmp_path):
                              str(tmp_path))
     with pytest.raises(repo.RepoError, match='icon.png'):
         repo.add_zip(str(tmp_path / 'repo'), source)
+    assert not os.path.exists(str(tmp_path / 'repo' / 'script.module.demo'))   # nothing half-published
 
 
 def test_zip_with_two_top_folders_is_refused(tmp_path):

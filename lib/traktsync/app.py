@@ -2,6 +2,8 @@
 
 Kodi-free, so the same wiring serves the add-on (in-Kodi JSON-RPC) and tools outside Kodi (TCP JSON-RPC).
 """
+import time
+
 from traktsync.engine import SyncEngine
 from traktsync.kodi.library import KodiLibrary
 from traktsync.store import JsonStore, TokenStore
@@ -10,7 +12,9 @@ from traktsync.trakt import errors as trakt_errors
 from traktsync.version import VERSION
 
 
-def make_trakt_client(settings, store):
+def make_trakt_client(settings, store, sleep=None):
+    """``sleep`` replaces ``time.sleep`` for the POST pacing and backoff waits, so a caller can end them early
+    (Kodi quitting, the user cancelling) by raising from it."""
     credentials = load_app_credentials(settings.client_id, settings.client_secret)
     if credentials is None:
         raise trakt_errors.MissingClientId()
@@ -19,10 +23,11 @@ def make_trakt_client(settings, store):
                        oauth_url=settings.oauth_url or 'https://auth.trakt.tv',
                        batch_start=settings.batch_size_start,
                        batch_min=min(settings.batch_size_min, settings.batch_size_start),
-                       batch_max=max(settings.batch_size_max, settings.batch_size_start))
+                       batch_max=max(settings.batch_size_max, settings.batch_size_start),
+                       sleep=sleep or time.sleep)
 
 
-def make_engine(settings, profile_dir, rpc, progress=None, is_cancelled=None):
+def make_engine(settings, profile_dir, rpc, progress=None, is_cancelled=None, sleep=None):
     store = JsonStore(profile_dir)
-    return SyncEngine(KodiLibrary(rpc, settings), make_trakt_client(settings, store), store, settings,
+    return SyncEngine(KodiLibrary(rpc, settings), make_trakt_client(settings, store, sleep), store, settings,
                       progress=progress, is_cancelled=is_cancelled)

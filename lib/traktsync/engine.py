@@ -31,6 +31,9 @@ TRAKT_LISTS = {
     'collection_shows': ('episodes', 'collected_at'),
 }
 KODI_BATCH = 200          # items per Kodi write batch (the Kodi side may split further)
+# After a write whose outcome is unknown the sync starts a new round: read both sides again, plan again, go on.
+# trakt asks to wait after an overload (502/503/504); these are the pauses before rounds 2 and 3.
+ROUND_PAUSES = (3.0, 10.0)
 UNMATCHED_KEPT = 200      # how many unmatched items the status screen keeps
 METADATA_FIELDS = ('media_type', 'resolution', 'hdr', 'audio', 'audio_channels', '3d')
 
@@ -119,8 +122,9 @@ def format_utc_now():
 
 class SyncEngine(object):
 
-    def __init__(self, library, trakt, store, settings, progress=None, is_cancelled=None):
+    def __init__(self, library, trakt, store, settings, progress=None, is_cancelled=None, sleep=time.sleep):
         self._posted = False
+        self._sleep = sleep
         self.library = library
         self.trakt = trakt
         self.store = store
@@ -138,7 +142,7 @@ class SyncEngine(object):
         requests_before = self.trakt.transport.requests_made
         calls_before = self.library.rpc.calls_made
         try:
-            self._sync(result, dry_run, clean)
+            self._sync_rounds(result, dry_run, clean)
             result.status = 'ok'
         except SyncCancelled:
             result.status = 'cancelled'
@@ -201,6 +205,22 @@ class SyncEngine(object):
     def _save_baseline(self, baseline):
         self.store.save(BASELINE, baseline.to_json())
 
+    def _sync_rounds(self, result, dry_run, clean):
+        for pause in ROUND_PAUSES + (None,):
+            try:
+                return self._sync(result, dry_run, clean)
+            except trakt_errors.OutcomeUnknown:
+                if pause is None:
+                    raise
+                logger.info('reading both sides again in {:.0f} s to see what trakt took', pause)
+                self._pause(pause)
+
+    def _pause(self, seconds):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            self._check_cancel()
+            self._sleep(min(0.5, max(0.0, deadline - time.time())))
+
     def _sync(self, result, dry_run, clean):
         settings = self.settings
         self._progress('trakt', 0, 0)
@@ -237,7 +257,10 @@ class SyncEngine(object):
             if clean is not None:
                 self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
         finally:
-            if self._posted:
+            if self._posted and self._is_cancelled():
+                # Quitting Kodi must not wait for re-reads: the next sync reads these lists instead.
+                self._forget_cached_lists(list(TRAKT_LISTS))
+            elif self._posted:
                 self._refresh_after_writes()
 
     # -- trakt lists and their cache ---------------------------------------------------------------------------

@@ -1,16 +1,16 @@
 """The add-on menu (default.py) and ``RunScript(service.traktsync,action=…)`` for keymaps and skins."""
 from traktsync import app, logger
+from traktsync.cancel import cancellable_sleep
 from traktsync.engine import CleanRequest
 from traktsync.kodi import log as kodi_log
 from traktsync.kodi import ui
 from traktsync.kodi.jsonrpc import InKodiTransport, JsonRpc
 from traktsync.kodi.settings import profile_dir, read_settings, write_setting
+from traktsync.lock import SyncLock
+from traktsync.status import HEADING, STAGES, changes, remember_error, status_text
 from traktsync.store import JsonStore, TokenStore
 from traktsync.trakt import errors as trakt_errors
 
-HEADING = 30012
-STAGES = {'trakt': 30014, 'kodi': 30015, 'kodi-write': 30016, 'trakt-history': 30017, 'trakt-unwatch': 30018,
-          'trakt-collection': 30019, 'trakt-clean': 30020}
 PREVIEW_LINES = 12
 
 
@@ -28,7 +28,9 @@ def _signed_in(settings):
 
 
 def _engine(settings, progress=None, is_cancelled=None):
-    return app.make_engine(settings, profile_dir(), JsonRpc(InKodiTransport()), progress, is_cancelled)
+    is_cancelled = is_cancelled or ui.abort_requested
+    return app.make_engine(settings, profile_dir(), JsonRpc(InKodiTransport()), progress, is_cancelled,
+                           cancellable_sleep(is_cancelled))
 
 
 def _run_with_progress(settings, dry_run, clean=None):
@@ -37,10 +39,16 @@ def _run_with_progress(settings, dry_run, clean=None):
     def progress(stage, done, total):
         dialog.update(done * 100.0 / total if total else 0, ui.localize(STAGES.get(stage, HEADING)))
 
+    def cancelled():
+        return dialog.cancelled() or ui.abort_requested()
+
     try:
-        return _engine(settings, progress, dialog.cancelled).sync(dry_run=dry_run, clean=clean)
+        result = _engine(settings, progress, cancelled).sync(dry_run=dry_run, clean=clean)
     finally:
         dialog.close()
+    if result.status == 'error' and not dry_run:
+        remember_error(JsonStore(profile_dir()), result.error)
+    return result
 
 
 def _report(result):
@@ -48,9 +56,7 @@ def _report(result):
         return ui.localize(30024)
     if result.status == 'error':
         return ui.localize(30023, result.error)
-    applied = result.applied
-    to_kodi = applied.get('kodi_movies', 0) + applied.get('kodi_episodes', 0)
-    to_trakt = sum(number for name, number in applied.items() if not name.startswith('kodi_'))
+    to_trakt, to_kodi = changes(result.applied)
     if not to_kodi and not to_trakt:
         return ui.localize(30021)
     return ui.localize(30022, trakt=to_trakt, kodi=to_kodi)
@@ -205,11 +211,34 @@ def sign_out():
     ui.notify(ui.localize(30030))
 
 
+def show_status():
+    ui.text_viewer(ui.localize(30045), status_text(JsonStore(profile_dir()), ui.localize))
+
+
+def _holding_sync_lock(action):
+    """Run ``action`` as the only sync; while the service (or another menu) syncs, wait with a cancellable dialog."""
+    lock = SyncLock(profile_dir(), 'menu')
+    if not lock.try_acquire():
+        logger.info('another sync is running; this one waits for it')
+        dialog = ui.ProgressDialog(ui.localize(HEADING), ui.localize(30032))
+        try:
+            taken = lock.acquire(ui.wait, lambda: dialog.cancelled() or ui.abort_requested())
+        finally:
+            dialog.close()
+        if not taken:
+            return
+    try:
+        action()
+    finally:
+        lock.release()
+
+
 MENU = (
     ('sync', 30010),
     ('preview', 30013),
     ('clean', 30033),
     ('restore', 30038),
+    ('status', 30045),
     ('authorize', 30101),
     ('signout', 30105),
     ('settings', 30011),
@@ -219,10 +248,13 @@ ACTIONS = {
     'preview': preview,
     'clean': clean_now,
     'restore': restore_last_clean,
+    'status': show_status,
     'authorize': authorize,
     'signout': sign_out,
     'settings': ui.open_settings,
 }
+# actions that read or write both sides, so they must not overlap with another sync
+SYNCING_ACTIONS = ('sync', 'preview', 'clean', 'restore')
 
 
 def choose_action():
@@ -240,4 +272,7 @@ def run(argv):
     if handler is None:
         logger.warning('unknown action {}', action)
         return
-    handler()
+    if action in SYNCING_ACTIONS:
+        _holding_sync_lock(handler)
+    else:
+        handler()

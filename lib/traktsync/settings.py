@@ -14,6 +14,7 @@ class Settings(object):
     sync_at_startup: bool = True
     startup_delay: int = 30
     sync_interval_hours: int = 12
+    interval_unit_seconds: int = 3600   # hidden: how long one interval hour lasts, shortened by tests
     sync_after_scan: bool = True
     instant_push: bool = True
     wait_while_playing: bool = True

@@ -65,6 +65,10 @@ class ProgressDialog(object):
         self._dialog.close()
 
 
+def abort_requested():
+    return bool(xbmc.Monitor().abortRequested())
+
+
 def wait(seconds):
     """Sleep, but wake at once when Kodi is quitting; True when Kodi is quitting."""
     return xbmc.Monitor().waitForAbort(seconds)

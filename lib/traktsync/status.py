@@ -1,0 +1,88 @@
+"""What the status screen and the notifications say about syncs (pure: strings come through ``localize``).
+
+``localize(string_id, *args, **kwargs)`` is ``traktsync.kodi.ui.localize`` in Kodi and a stand-in in tests.
+"""
+import calendar
+import time
+
+from traktsync.store import LAST_RESULT
+
+LAST_ERROR = 'last-error.json'
+HEADING = 30012
+# engine progress stage -> string id shown in progress dialogs and bars
+STAGES = {'trakt': 30014, 'kodi': 30015, 'kodi-write': 30016, 'trakt-history': 30017, 'trakt-unwatch': 30018,
+          'trakt-collection': 30019, 'trakt-clean': 30020}
+STATUS_UNMATCHED_SHOWN = 20
+# applied counter -> string id of its line on the status screen
+APPLIED_LINES = (
+    ('history_add_movies', 30061), ('history_add_episodes', 30062),
+    ('history_remove_movies', 30063), ('history_remove_episodes', 30064),
+    ('kodi_movies', 30065), ('kodi_episodes', 30066),
+    ('collection_add_movies', 30067), ('collection_add_episodes', 30068),
+    ('clean_movies', 30069), ('clean_episodes', 30070),
+)
+
+
+def changes(applied):
+    """``(to_trakt, to_kodi)`` numbers of changes from a result's ``applied`` counters."""
+    to_kodi = applied.get('kodi_movies', 0) + applied.get('kodi_episodes', 0)
+    to_trakt = sum(number for name, number in applied.items() if not name.startswith('kodi_'))
+    return to_trakt, to_kodi
+
+
+def remember_error(store, message, now=None):
+    """Keep the newest error with its time, so the status screen shows it after later successful syncs."""
+    store.save(LAST_ERROR, {'at': _local_time(now), 'message': message})
+
+
+def _local_time(now=None):
+    return time.strftime('%Y-%m-%d %H:%M', time.localtime(now if now is not None else time.time()))
+
+
+def _result_time(stamp):
+    """trakt-style UTC ``2026-11-25T10:00:00.000Z`` as local time for people."""
+    try:
+        parsed = time.strptime(stamp[:19], '%Y-%m-%dT%H:%M:%S')
+    except (TypeError, ValueError):
+        return stamp or '?'
+
+    return _local_time(calendar.timegm(parsed))
+
+
+def status_text(store, localize):
+    """The status screen: last sync, what it changed each way, unmatched items and why, the last error."""
+    result = store.load(LAST_RESULT)
+    error = store.load(LAST_ERROR)
+    lines = []
+    if not isinstance(result, dict):
+        lines.append(localize(30051))
+    else:
+        status_names = {'ok': 30052, 'error': 30053, 'cancelled': 30054}
+        lines.append(localize(30055, when=_result_time(result.get('finished_at')),
+                              status=localize(status_names.get(result.get('status'), 30053)),
+                              seconds=result.get('duration', 0)))
+        if result.get('status') == 'error' and result.get('error'):
+            lines.append(localize(30056, result['error']))
+        applied = result.get('applied') or {}
+        shown = [localize(string_id, applied[name]) for name, string_id in APPLIED_LINES if applied.get(name)]
+        lines.extend(['- ' + line for line in shown] or [localize(30057)])
+        lines.extend(_unmatched_lines(result, localize))
+    if isinstance(error, dict) and error.get('message'):
+        lines.append('')
+        lines.append(localize(30058, when=error.get('at', '?'), message=error['message']))
+    return '\n'.join(lines)
+
+
+def _unmatched_lines(result, localize):
+    unmatched = result.get('unmatched') or []
+    total = result.get('unmatched_total', len(unmatched))
+    not_found = result.get('not_found') or []
+    if not unmatched and not not_found:
+        return []
+    lines = ['', localize(30059, total + len(not_found))]
+    for item in (list(not_found) + list(unmatched))[:STATUS_UNMATCHED_SHOWN]:
+        lines.append('- {}: {}'.format(item.get('title') or item.get('file') or '?', item.get('reason') or '?'))
+    more = total + len(not_found) - STATUS_UNMATCHED_SHOWN
+    if more > 0:
+        lines.append(localize(30060, more))
+    return lines

@@ -1,0 +1,122 @@
+"""Real Kodi with the add-on's service running against the trakt emulator, and what a test needs to watch it.
+
+Like tests/e2e/sync_world.py, but the service is the one that syncs: the settings turn on the triggers under test,
+and the helpers wait for the service's own log lines, look at what Kodi shows (dialogs, the background bar,
+notifications) and drive the helper add-on that changes a setting the way the settings dialog does.
+"""
+import json
+import os
+import struct
+import time
+
+from tools import media_tree
+
+ADDON_ID = 'service.traktsync'
+SETTER_ID = 'script.traktsync.setter'
+SETTER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'addons', SETTER_ID)
+SYNC_DONE = r'\[service\.traktsync\] sync (ok|error|cancelled) in'
+AUTOMATIC_SYNC = r'\[service\.traktsync\] automatic sync \(([^)]*)\)'
+PROGRESS_DIALOG = 10101
+OK_DIALOG = 12002
+YESNO_DIALOG = 10100
+TEXT_VIEWER = 10147
+SELECT_DIALOG = 12000
+SETTINGS_DIALOG = 10140
+# Window names for Window.IsVisible: the background progress bar and the notification toast.
+BAR = 'extendedprogressdialog'
+TOAST = 'notification'
+
+QUIET = {'sync_at_startup': False, 'sync_interval_hours': 0, 'sync_after_scan': False, 'instant_push': False,
+         'show_progress': False, 'notifications': False, 'debug_logging': True}
+
+
+class ServiceWorld(object):
+
+    def __init__(self, kodi_factory, tmp_path, emulator, library, settings=None, token=True, debug=False):
+        self.emu = emulator
+        self.media = media_tree.write_tree(str(tmp_path / 'media'), library)
+        self.kodi = kodi_factory(start=False, enable=(ADDON_ID, SETTER_ID), addons=[SETTER_DIR], debug=debug)
+        values = {'api_url': emulator.url, 'oauth_url': emulator.url, 'client_id': emulator.client_id,
+                  'client_secret': emulator.client_secret}
+        values.update(QUIET)
+        values.update(settings or {})
+        self.kodi.write_addon_settings(ADDON_ID, values)
+        if token:
+            with open(self.profile_path('token.json'), 'w') as handle:
+                json.dump(emulator.issue_token(), handle)
+        self.kodi.start()
+        self.kodi.scan_media(self.media)
+
+    def profile_path(self, name):
+        return os.path.join(self.kodi.profile_dir(ADDON_ID), name)
+
+    def profile_file(self, name):
+        try:
+            with open(self.profile_path(name)) as handle:
+                return json.load(handle)
+        except FileNotFoundError:
+            return None
+
+    # -- the service's log ---------------------------------------------------------------------------------------
+    def syncs_done(self):
+        return self.kodi.count_log(SYNC_DONE)
+
+    def wait_syncs(self, count, timeout=30.0):
+        return self.kodi.wait_log_count(SYNC_DONE, count, timeout=timeout)
+
+    # -- Kodi side -------------------------------------------------------------------------------------------------
+    def movies(self):
+        answer = self.kodi.call('VideoLibrary.GetMovies', {'properties': ['title', 'uniqueid', 'playcount']})
+        return {m['uniqueid']['imdb']: m for m in answer.get('movies', [])}
+
+    def set_movie_watched(self, imdb, playcount=1, lastplayed='2026-11-24 21:00:00'):
+        movie = self.movies()[imdb]
+        self.kodi.call('VideoLibrary.SetMovieDetails', {'movieid': movie['movieid'], 'playcount': playcount,
+                                                        'lastplayed': lastplayed})
+
+    def set_setting(self, setting_id, value):
+        """Change one setting through xbmcaddon from another add-on: Kodi saves it and calls the service's
+        onSettingsChanged, as when the user closes the settings dialog."""
+        kind = 'bool' if isinstance(value, bool) else 'int' if isinstance(value, int) else 'str'
+        text = ('true' if value else 'false') if isinstance(value, bool) else str(value)
+        self.kodi.run_script(SETTER_ID, [ADDON_ID, setting_id, kind, text])
+
+    def setting(self, setting_id):
+        """A setting as Kodi stored it (the add-on's settings.xml in the profile)."""
+        import xml.etree.ElementTree as ET
+        root = ET.parse(self.profile_path('settings.xml')).getroot()
+        for element in root.iter('setting'):
+            if element.get('id') == setting_id:
+                return element.text
+        return None
+
+    def visible(self, *windows):
+        """Which of ``windows`` (Window.IsVisible names) Kodi shows now."""
+        names = ['Window.IsVisible({})'.format(w) for w in windows]
+        answer = self.kodi.call('XBMC.GetInfoBooleans', {'booleans': names})
+        return [w for w, name in zip(windows, names) if answer.get(name)]
+
+    def play_clip(self, path):
+        mark = self.kodi.notifications.mark()
+        self.kodi.call('Player.Open', {'item': {'file': path}})
+        self.kodi.wait_notification('Player.OnAVStart', timeout=20, since=mark)
+
+    def stop_playback(self):
+        players = self.kodi.call('Player.GetActivePlayers')
+        for player in players:
+            self.kodi.call('Player.Stop', {'playerid': player['playerid']})
+        deadline = time.monotonic() + 10
+        while self.kodi.call('Player.GetActivePlayers') and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+
+def write_clip(path, seconds=60, width=64, height=48, fps=5):
+    """A tiny real video Kodi can play, without ffmpeg: uncompressed YUV4MPEG2 (ffmpeg inside Kodi reads it)."""
+    frame_size = width * height * 3 // 2
+    with open(path, 'wb') as handle:
+        handle.write('YUV4MPEG2 W{} H{} F{}:1 Ip A1:1 C420jpeg\n'.format(width, height, fps).encode('ascii'))
+        for index in range(seconds * fps):
+            shade = (index * 7) % 200 + 16
+            handle.write(b'FRAME\n')
+            handle.write(struct.pack('B', shade) * (width * height) + b'\x80' * (frame_size - width * height))
+    return path

@@ -1,0 +1,86 @@
+"""The service syncs by itself: after start-up (after the delay), on the timer, after a library scan, and soon
+after a watched change in Kodi. Real Kodi, the trakt emulator as the account."""
+import time
+
+import pytest
+
+from tests.e2e.sync_world import library_part, world_catalog
+from tests.service.service_world import AUTOMATIC_SYNC, ServiceWorld
+from tools import media_tree
+from tools.trakt_emulator import Emulator
+
+pytestmark = pytest.mark.kodi
+
+SERVICE_STARTED = r'\[service\.traktsync\] service \S+ started'
+STARTUP_DELAY = 3
+INTERVAL_SECONDS = 8     # sync_interval_hours=1 with a test "hour" of 8 s
+
+
+@pytest.fixture
+def catalog():
+    return world_catalog(movies=4, shows=1, seasons=1, episodes_per_season=3)
+
+
+@pytest.fixture
+def emulator(catalog):
+    with Emulator(catalog=catalog, post_interval=0.2) as emu:
+        yield emu
+
+
+def _sync_lines(kodi, reason):
+    return [line for line in kodi.log_text().splitlines()
+            if 'automatic sync (' in line and reason in line.split('automatic sync (')[1]]
+
+
+def _wait_sync_for(kodi, reason, count=1, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = _sync_lines(kodi, reason)
+        if len(lines) >= count:
+            return lines[count - 1]
+        time.sleep(0.1)
+    raise AssertionError('no automatic sync for {} within {} s'.format(reason, timeout))
+
+
+def test_start_up_timer_scan_and_watched_change_each_lead_to_a_sync(kodi_factory, tmp_path, catalog, emulator):
+    library = library_part(catalog, movies=3, shows=1)
+    last_episode = library['shows'][0]['seasons'][0]['episodes'].pop()
+    world = ServiceWorld(kodi_factory, tmp_path, emulator, library, settings={
+        'sync_at_startup': True, 'startup_delay': STARTUP_DELAY, 'sync_interval_hours': 1,
+        'interval_unit_seconds': INTERVAL_SECONDS, 'sync_after_scan': True, 'instant_push': True})
+    kodi = world.kodi
+
+    # start-up: not before the delay, then the library reaches trakt
+    started = kodi.log_time(kodi.wait_log(SERVICE_STARTED, timeout=20))
+    first = kodi.log_time(_wait_sync_for(kodi, 'startup', timeout=20))
+    assert first - started >= STARTUP_DELAY - 0.3
+    world.wait_syncs(1)
+
+    # the timer: the next sync comes one interval after the last one, by itself
+    timer = kodi.log_time(_wait_sync_for(kodi, 'interval', timeout=INTERVAL_SECONDS * 3))
+    assert timer - first >= INTERVAL_SECONDS - 1
+
+    # a scan that finds a new episode: the sync after it adds it to the trakt collection
+    show = library['shows'][0]
+    media_tree.write_episode(world.media, show, 1, last_episode)
+    kodi.scan()
+    _wait_sync_for(kodi, 'scan', timeout=20)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        collected = {c['trakt_id'] for c in emulator.collection('episode')}
+        if last_episode['ids']['trakt'] in collected:
+            break
+        time.sleep(0.2)
+    assert last_episode['ids']['trakt'] in collected
+    assert len(collected) == 3
+
+    # marking a movie watched in Kodi reaches trakt within 10 s, as exactly one play
+    movie = catalog['movies'][1]
+    marked = time.monotonic()
+    world.set_movie_watched(movie['ids']['imdb'])
+    while time.monotonic() - marked < 10 and not emulator.plays('movie'):
+        time.sleep(0.1)
+    assert time.monotonic() - marked < 10, 'the watched change did not reach trakt within 10 s'
+    time.sleep(3)   # a second push would come within the debounce: there must be none
+    assert [p['trakt_id'] for p in emulator.plays('movie')] == [movie['ids']['trakt']]
+    assert kodi.python_errors() == []

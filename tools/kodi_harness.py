@@ -454,6 +454,14 @@ class Kodi(object):
             self._close_connections()
         return sent
 
+    def kill(self):
+        """End Kodi the hard way (SIGKILL, as a crash or a pulled plug would); the home stays for ``start()``."""
+        self._close_connections()
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+        self._stop_xvfb()
+
     def restart(self, timeout=60.0):
         self.quit()
         self._stop_xvfb()

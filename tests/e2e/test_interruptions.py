@@ -1,0 +1,106 @@
+"""A sync interrupted at the worst moments loses nothing and sends nothing twice.
+
+Kodi killed half-way through a large apply, 5xx bursts, 429s and a timed-out history POST whose plays did
+arrive: after the next sync both sides are as if one sync had run without trouble.
+"""
+import time
+
+import pytest
+
+from tests.e2e.sync_world import SyncWorld, library_part, world_catalog
+from tools.trakt_emulator import Emulator
+
+pytestmark = pytest.mark.kodi
+SMALL_BATCHES = {'batch_size_start': 25, 'batch_size_min': 25, 'batch_size_max': 25}
+
+
+@pytest.fixture
+def catalog():
+    return world_catalog(movies=30, shows=4, seasons=2, episodes_per_season=10)
+
+
+@pytest.fixture
+def emulator(catalog):
+    with Emulator(catalog=catalog, post_interval=1.0) as emu:
+        yield emu
+
+
+def watched_library(catalog):
+    """Every movie watched once in Kodi, every episode of the first two shows twice; the last two shows watched
+    on trakt only (plays the sync must bring into Kodi)."""
+    library = library_part(catalog, movies=30, shows=4)
+    for index, movie in enumerate(library['movies']):
+        movie.update(playcount=1, lastplayed='2026-0{}-1{} 00:00:00'.format(1 + index % 9, index % 10))
+    for show in library['shows'][:2]:
+        for season in show['seasons']:
+            for episode in season['episodes']:
+                episode.update(playcount=2, lastplayed='2026-10-{:02d} 00:00:00'.format(episode['number']))
+    return library
+
+
+def seed_trakt_only_plays(emulator, catalog):
+    for show in catalog['shows'][2:]:
+        for season in show['seasons']:
+            for episode in season['episodes']:
+                emulator.add_play('episode', episode['ids']['trakt'], '2026-09-0{}T20:00:00.000Z'.format(
+                    season['number']))
+
+
+def assert_synced_once(world, emulator, catalog):
+    for movie in catalog['movies']:
+        assert emulator.play_count('movie', movie['ids']['trakt']) == 1, movie['title']
+    episodes = world.episodes()
+    for index, show in enumerate(catalog['shows']):
+        for season in show['seasons']:
+            for episode in season['episodes']:
+                expected = 2 if index < 2 else 1
+                assert emulator.play_count('episode', episode['ids']['trakt']) == expected, episode['title']
+                assert episodes[episode['ids']['tvdb']]['playcount'] == expected, episode['title']
+    assert len(emulator.plays()) == 30 + 2 * 20 * 2 + 2 * 20
+
+
+def wait_for_request(emulator, method, path, status, count=1, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen = [r for r in emulator.requests if r['method'] == method and r['path'] == path and r['status'] == status]
+        if len(seen) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError('no {} {} answered {} within {} s'.format(method, path, status, timeout))
+
+
+def test_kodi_killed_half_way_through_a_large_apply(kodi_factory, tmp_path, catalog, emulator):
+    seed_trakt_only_plays(emulator, catalog)
+    world = SyncWorld(kodi_factory, tmp_path, emulator, watched_library(catalog), settings=SMALL_BATCHES)
+    world.kodi.run_script('service.traktsync', ['action=sync'])
+    wait_for_request(emulator, 'POST', '/sync/history', 201, count=2)   # 2 of 5 history batches confirmed
+
+    world.kodi.kill()
+    partial = len(emulator.plays())
+    assert 40 + 25 <= partial < 40 + 30 + 80
+    world.kodi.start()
+    world.syncs = 0
+    world.sync(timeout=120)
+
+    assert_synced_once(world, emulator, catalog)
+
+
+@pytest.mark.parametrize('fault', [
+    dict(kind='status:502', count=3),
+    dict(kind='status:500', count=1),
+    dict(kind='429', count=3, retry_after=1),
+    dict(kind='timeout', count=1, hold=2.0, apply=True),
+    dict(kind='timeout', count=1, hold=2.0, apply=False),
+], ids=['502-burst', '500', '429s', 'timeout-applied', 'timeout-lost'])
+def test_faults_on_history_posts_lose_nothing_and_send_nothing_twice(kodi_factory, tmp_path, catalog, emulator,
+                                                                     fault):
+    seed_trakt_only_plays(emulator, catalog)
+    world = SyncWorld(kodi_factory, tmp_path, emulator, watched_library(catalog), settings=SMALL_BATCHES)
+    emulator.inject(method='POST', path_prefix='/sync/history', **fault)
+
+    first = world.sync(timeout=120)
+    if first['status'] != 'ok':
+        second = world.sync(timeout=120)
+        assert second['status'] == 'ok', second['error']
+
+    assert_synced_once(world, emulator, catalog)

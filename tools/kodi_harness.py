@@ -325,6 +325,10 @@ class Kodi(object):
         if directory:
             params['directory'] = directory
         self.call('VideoLibrary.Scan', params)
+        # The scan sends one notification per new item to every client. Nobody reads the call connection while
+        # waiting, so on a big scan its socket fills up and Kodi stalls all notifications, OnScanFinished
+        # included. Closing it avoids that; the next call reconnects.
+        self.rpc.transport.close()
         self.wait_notification('VideoLibrary.OnScanFinished', timeout=timeout, since=mark)
 
     # -- GUI ----------------------------------------------------------------------------------------------------

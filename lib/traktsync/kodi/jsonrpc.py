@@ -4,11 +4,15 @@ Inside Kodi the add-on calls ``xbmc.executeJSONRPC``; outside Kodi (tests, the
 benchmark, the demo) the same code talks to Kodi's TCP JSON-RPC port. Both
 take JSON-RPC batch arrays, so many calls cost one round trip.
 """
+import codecs
 import itertools
+import re
 import socket
 
 from traktsync import logger
 from traktsync.jsonutil import dumps, json
+
+_WHITESPACE = re.compile(r'\s*')
 
 
 class JsonRpcError(Exception):
@@ -46,7 +50,7 @@ class TcpTransport(object):
         self.port = port
         self.timeout = timeout
         self._sock = None
-        self._buffer = ''
+        self._reset_buffer()
         self._decoder = json.JSONDecoder()
         self.notifications = []
 
@@ -63,33 +67,44 @@ class TcpTransport(object):
         if self._sock is not None:
             self._sock.close()
             self._sock = None
-            self._buffer = ''
+            self._reset_buffer()
+
+    def _reset_buffer(self):
+        self._buffer = ''
+        self._pos = 0
+        self._parts = []
+        self._complete = False
+        self._utf8 = codecs.getincrementaldecoder('utf-8')()
 
     def read_value(self):
         """Return the next JSON value Kodi sends (an answer or a notification)."""
         sock = self._connect()
-        pending = bytearray()
         while True:
-            text = self._buffer.lstrip()
-            if text:
-                try:
-                    value, end = self._decoder.raw_decode(text)
-                except ValueError:
-                    pass
-                else:
-                    self._buffer = text[end:]
-                    return value
+            if self._parts:
+                self._buffer = self._buffer[self._pos:] + ''.join(self._parts)
+                self._pos = 0
+                self._parts = []
+            # Kodi writes whole values, so a buffer that does not end with } or ] holds an unfinished one: parsing
+            # it again after every chunk would make a large answer cost quadratic time.
+            if self._complete:
+                start = _WHITESPACE.match(self._buffer, self._pos).end()
+                if start < len(self._buffer):
+                    try:
+                        value, end = self._decoder.raw_decode(self._buffer, start)
+                    except ValueError:
+                        pass
+                    else:
+                        self._pos = end
+                        return value
+                self._complete = False
             chunk = sock.recv(1 << 20)
             if not chunk:
                 self.close()
                 raise JsonRpcError('read', 'Kodi closed the JSON-RPC connection')
-            pending += chunk
-            try:
-                self._buffer = text + pending.decode('utf-8')
-                pending = bytearray()
-            except UnicodeDecodeError:
-                # A multi-byte character split across two reads: wait for the rest.
-                self._buffer = text
+            text = self._utf8.decode(chunk)   # keeps a multi-byte character split across reads for the next one
+            if text:
+                self._parts.append(text)
+                self._complete = text.rstrip()[-1:] in ('}', ']')
 
     def exchange(self, request_text):
         sock = self._connect()

@@ -199,13 +199,15 @@ class Service(object):
     def _interval_seconds(settings):
         return settings.sync_interval_hours * settings.interval_unit_seconds
 
-    @staticmethod
-    def _confirm_clean():
+    def _confirm_clean(self):
         if ui.yesno(ui.localize(30305), ui.localize(30044)):
             logger.info('removing from the trakt collection turned on and confirmed')
             return
         logger.info('removing from the trakt collection not confirmed; turned off again')
         write_setting('clean_collection', False)
+        # Kodi does not call onSettingsChanged for an add-on's own writes; without this the next "on" would
+        # look like no change and go unasked.
+        self.settings = read_settings()
 
 
 class ProgressBar(object):

@@ -15,6 +15,7 @@ ADDON_ID = 'service.traktsync'
 SETTER_ID = 'script.traktsync.setter'
 SETTER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'addons', SETTER_ID)
 SYNC_DONE = r'\[service\.traktsync\] sync (ok|error|cancelled) in'
+SERVICE_STARTED = r'\[service\.traktsync\] service \S+ started'
 AUTOMATIC_SYNC = r'\[service\.traktsync\] automatic sync \(([^)]*)\)'
 PROGRESS_DIALOG = 10101
 OK_DIALOG = 12002
@@ -45,6 +46,8 @@ class ServiceWorld(object):
             with open(self.profile_path('token.json'), 'w') as handle:
                 json.dump(emulator.issue_token(), handle)
         self.kodi.start()
+        # The service starts a moment after JSON-RPC answers; what happens before it is not the service's to see.
+        self.kodi.wait_log(SERVICE_STARTED, timeout=30)
         self.kodi.scan_media(self.media)
 
     def profile_path(self, name):

@@ -10,15 +10,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SNAPSHOT_ADDON = os.path.join(HERE, 'addon_snapshot', 'script.traktsync.snapshot')
 
 
-def sources_xml(media_root):
-    """The sources.xml that ``Kodi.scan_media`` writes: Kodi reads it only at start-up, and the tests need
-    ``Files.GetSources`` to list the scanned roots, so it is written before ``start`` too."""
-    entries = ''.join(
-        '<source><name>{0}</name><path pathversion="1">{1}</path><allowsharing>true</allowsharing></source>'.format(
-            label, os.path.join(media_root, folder) + os.sep) for label, folder in (('Movies', 'movies'), ('TV', 'tv')))
-    return '<sources><video><default pathversion="1"></default>{}</video></sources>'.format(entries)
-
-
 def start_kodi(workdir, addon_zip, module_addon_cache, media_root, addons=(), enable=()):
     """A started Kodi (the add-on unpacked, not enabled) whose video sources are ``media_root``/movies and /tv,
     scanned."""
@@ -28,8 +19,7 @@ def start_kodi(workdir, addon_zip, module_addon_cache, media_root, addons=(), en
     try:
         kodi._prepare_home()
         build.unpack(addon_zip, kodi.addons_dir)
-        with open(os.path.join(kodi.userdata, 'sources.xml'), 'w', encoding='utf-8') as handle:
-            handle.write(sources_xml(media_root))
+        kodi.write_sources(media_root)       # before start: Kodi reads sources.xml only at start-up
         kodi.start()
         kodi.scan_media(media_root)
     except BaseException:

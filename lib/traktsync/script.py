@@ -1,7 +1,7 @@
 """The add-on menu (default.py) and ``RunScript(service.traktsync,action=…)`` for keymaps and skins."""
 from traktsync import app, logger
 from traktsync.cancel import cancellable_sleep
-from traktsync.engine import CleanRequest
+from traktsync.engine import CleanRequest, SyncResult
 from traktsync.kodi import log as kodi_log
 from traktsync.kodi import ui
 from traktsync.kodi.jsonrpc import InKodiTransport, JsonRpc
@@ -33,7 +33,34 @@ def _engine(settings, progress=None, is_cancelled=None):
                            cancellable_sleep(is_cancelled))
 
 
+def _take_sync_lock():
+    """The sync lock, once the service (or another menu) has finished its sync; None when the user gave up
+    waiting. Held only while both sides are read or written, never while a dialog waits for the user."""
+    lock = SyncLock(profile_dir(), 'menu')
+    if lock.try_acquire():
+        return lock
+    logger.info('another sync is running; this one waits for it')
+    dialog = ui.ProgressDialog(ui.localize(HEADING), ui.localize(30032))
+    try:
+        taken = lock.acquire(ui.wait, lambda: dialog.cancelled() or ui.abort_requested())
+    finally:
+        dialog.close()
+    return lock if taken else None
+
+
 def _run_with_progress(settings, dry_run, clean=None):
+    lock = _take_sync_lock()
+    if lock is None:
+        result = SyncResult(dry_run)
+        result.status = 'cancelled'
+        return result
+    try:
+        return _sync_with_progress(settings, dry_run, clean)
+    finally:
+        lock.release()
+
+
+def _sync_with_progress(settings, dry_run, clean):
     dialog = ui.ProgressDialog(ui.localize(HEADING), ui.localize(STAGES['trakt']))
 
     def progress(stage, done, total):
@@ -157,11 +184,16 @@ def restore_last_clean():
         return
     if not ui.yesno(ui.localize(30038), ui.localize(30039, len(last['items']))):
         return
+    lock = _take_sync_lock()
+    if lock is None:
+        return
     try:
         restored = engine.restore_last_clean()
     except trakt_errors.TraktError as exc:
         ui.ok(ui.localize(30038), ui.localize(30023, exc.message))
         return
+    finally:
+        lock.release()
     ui.ok(ui.localize(30038), ui.localize(30040, restored))
 
 
@@ -215,24 +247,6 @@ def show_status():
     ui.text_viewer(ui.localize(30045), status_text(JsonStore(profile_dir()), ui.localize))
 
 
-def _holding_sync_lock(action):
-    """Run ``action`` as the only sync; while the service (or another menu) syncs, wait with a cancellable dialog."""
-    lock = SyncLock(profile_dir(), 'menu')
-    if not lock.try_acquire():
-        logger.info('another sync is running; this one waits for it')
-        dialog = ui.ProgressDialog(ui.localize(HEADING), ui.localize(30032))
-        try:
-            taken = lock.acquire(ui.wait, lambda: dialog.cancelled() or ui.abort_requested())
-        finally:
-            dialog.close()
-        if not taken:
-            return
-    try:
-        action()
-    finally:
-        lock.release()
-
-
 MENU = (
     ('sync', 30010),
     ('preview', 30013),
@@ -253,8 +267,6 @@ ACTIONS = {
     'signout': sign_out,
     'settings': ui.open_settings,
 }
-# actions that read or write both sides, so they must not overlap with another sync
-SYNCING_ACTIONS = ('sync', 'preview', 'clean', 'restore')
 
 
 def choose_action():
@@ -272,7 +284,4 @@ def run(argv):
     if handler is None:
         logger.warning('unknown action {}', action)
         return
-    if action in SYNCING_ACTIONS:
-        _holding_sync_lock(handler)
-    else:
-        handler()
+    handler()

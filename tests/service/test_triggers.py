@@ -5,7 +5,7 @@ import time
 import pytest
 
 from tests.e2e.sync_world import library_part, world_catalog
-from tests.service.service_world import AUTOMATIC_SYNC, ServiceWorld
+from tests.service.service_world import ServiceWorld
 from tools import media_tree
 from tools.trakt_emulator import Emulator
 

@@ -1,0 +1,69 @@
+"""One sync at a time, and Kodi's shutdown is never held up: quitting during a sync ends the service within a
+second, and a later sync completes what was left; two syncs started together run one after the other."""
+import re
+
+import pytest
+
+from tests.e2e.sync_world import world_catalog
+from tests.service.service_world import OK_DIALOG, SYNC_DONE, ServiceWorld
+from tools.trakt_emulator import Emulator
+
+pytestmark = pytest.mark.kodi
+
+ABORT_REQUESTED = r'CPythonInvoker\(\d+, .*service\.traktsync/service\.py\): trigger Monitor abort request'
+SERVICE_STOPPED = r'\[service\.traktsync\] service \S+ stopped'
+COLLECTION_POSTED = r'\[service\.traktsync\] POST /sync/collection -> 201'
+MOVIES = 80   # with batches of 25 and trakt's 1 POST per second, the upload takes about 4 s
+
+
+@pytest.fixture
+def catalog():
+    return world_catalog(movies=MOVIES, shows=0)
+
+
+@pytest.fixture
+def emulator(catalog):
+    with Emulator(catalog=catalog, post_interval=1.0) as emu:
+        yield emu
+
+
+def _lock_events(kodi):
+    pattern = re.compile(r'\[service\.traktsync\] (sync lock (?:taken|released)|sync (?:ok|error|cancelled) in)')
+    return [pattern.search(line).group(1) for line in kodi.log_text().splitlines() if pattern.search(line)]
+
+
+def test_quit_during_a_sync_is_prompt_and_two_syncs_run_one_after_the_other(kodi_factory, tmp_path, catalog,
+                                                                            emulator):
+    world = ServiceWorld(kodi_factory, tmp_path, emulator, {'movies': catalog['movies'], 'shows': []}, debug=True, settings={
+        'sync_after_scan': True, 'batch_size_start': 25, 'batch_size_min': 25, 'batch_size_max': 25,
+        'collection_metadata': False})
+    kodi = world.kodi
+
+    kodi.wait_log(COLLECTION_POSTED, timeout=30)      # the service's sync after the scan is uploading
+    kodi.quit()
+    abort = kodi.log_time(kodi.wait_log(ABORT_REQUESTED, timeout=5))
+    stopped = kodi.log_time(kodi.wait_log(SERVICE_STOPPED, timeout=5))
+    assert 0 <= stopped - abort < 1.0, 'the service took {:.2f} s to stop'.format(stopped - abort)
+    assert kodi.count_log(r'\[service\.traktsync\] sync cancelled in') == 1
+    uploaded = len(emulator.collection('movie'))
+    assert 0 < uploaded < MOVIES
+    assert kodi.python_errors() == []
+
+    kodi._stop_xvfb()   # Kodi has quit already; restart() would ask it to quit again
+    kodi.start()
+    kodi.wait_log(r'\[service\.traktsync\] service \S+ started', timeout=30)   # a new kodi.log
+    before = kodi.count_log(SYNC_DONE)
+    events_before = len(_lock_events(kodi))
+    kodi.run_script('service.traktsync', ['action=sync'])
+    kodi.run_script('service.traktsync', ['action=sync'])
+    kodi.wait_log_count(SYNC_DONE, before + 2, timeout=60)
+    for _ in range(2):
+        kodi.wait_window(OK_DIALOG, timeout=10)
+        kodi.press('Select')
+
+    assert kodi.count_log(r'another sync is running; this one waits for it') == 1
+    events = _lock_events(kodi)[events_before:]
+    assert events == ['sync lock taken', 'sync ok in', 'sync lock released'] * 2
+    movies = emulator.collection('movie')
+    assert len(movies) == MOVIES and len({m['trakt_id'] for m in movies}) == MOVIES   # the rest, once each
+    assert kodi.python_errors() == []

@@ -16,7 +16,8 @@ What makes it safe to interrupt at any point:
 import time
 
 from traktsync import logger
-from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktSnapshot, format_utc
+from traktsync.kodi.jsonrpc import JsonRpcError
+from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktDataError, TraktSnapshot, format_utc
 from traktsync.plan import PlanOptions, make_plan
 from traktsync.store import BASELINE, CLEAN_BACKUP, LAST_RESULT
 from traktsync.trakt import errors as trakt_errors
@@ -151,6 +152,14 @@ class SyncEngine(object):
             result.status = 'error'
             result.error = exc.message
             logger.error('sync stopped: {}', exc.message)
+        except TraktDataError as exc:
+            result.status = 'error'
+            result.error = 'trakt sent a list the add-on cannot read ({})'.format(exc)
+            logger.error('sync stopped: {}', result.error)
+        except JsonRpcError as exc:
+            result.status = 'error'
+            result.error = 'Kodi did not answer: {}'.format(exc)
+            logger.error('sync stopped: {}', result.error)
         finally:
             result.duration = time.time() - result.started
             result.trakt_requests = self.trakt.transport.requests_made - requests_before

@@ -31,7 +31,7 @@ def test_menu_opens_and_backing_out_ends_the_script(kodi_factory):
     kodi.wait_window(SELECT_DIALOG)
     kodi.press('Back')
     kodi.wait_log(r'\[service\.traktsync\] menu action: None', timeout=10)
-    assert kodi.current_window()['id'] != SELECT_DIALOG
+    kodi.wait_window_closed(SELECT_DIALOG)
     assert kodi.python_errors() == []
 
 
@@ -41,9 +41,9 @@ def test_menu_sync_now_tells_the_user_and_ends_cleanly(kodi_factory):
     kodi.wait_window(SELECT_DIALOG)
     kodi.press('Select')                      # the first entry: "Sync now"
     kodi.wait_log(r'\[service\.traktsync\] menu action: sync', timeout=10)
-    kodi.wait_window(OK_DIALOG)
+    kodi.wait_window(OK_DIALOG)                 # not signed in yet: the dialog says how to authorize
     kodi.press('Select')
-    assert kodi.current_window()['id'] != OK_DIALOG
+    kodi.wait_window_closed(OK_DIALOG)
     assert kodi.python_errors() == []
 
 

@@ -104,3 +104,21 @@ def test_faults_on_history_posts_lose_nothing_and_send_nothing_twice(kodi_factor
         assert second['status'] == 'ok', second['error']
 
     assert_synced_once(world, emulator, catalog)
+
+
+def test_an_unreadable_trakt_answer_stops_the_sync_with_a_message_and_changes_nothing(kodi_factory, tmp_path,
+                                                                                      catalog, emulator):
+    seed_trakt_only_plays(emulator, catalog)
+    world = SyncWorld(kodi_factory, tmp_path, emulator, watched_library(catalog), settings=SMALL_BATCHES)
+    emulator.inject('malformed', count=20, method='GET', path_prefix='/sync/watched/movies')
+    seeded = len(emulator.plays())
+
+    first = world.sync(timeout=120)
+
+    assert first['status'] == 'error'
+    assert 'trakt' in first['error']
+    assert len(emulator.plays()) == seeded
+    assert sum(e['playcount'] for e in world.episodes().values()) == 2 * 20 * 2     # Kodi's own plays only
+    emulator.clear_faults()
+    assert world.sync(timeout=120)['status'] == 'ok'
+    assert_synced_once(world, emulator, catalog)

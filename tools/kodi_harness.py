@@ -345,6 +345,14 @@ class Kodi(object):
         raise KodiError('window {} did not open within {} s (now: {})'.format(window_id, timeout,
                                                                             self.current_window()))
 
+    def wait_window_closed(self, window_id, timeout=15.0):
+        """Wait until ``window_id`` is no longer the active window (the GUI reports a closed dialog late)."""
+        deadline = time.monotonic() + timeout
+        while self.current_window()['id'] == window_id:
+            if time.monotonic() > deadline:
+                raise KodiError('window {} still open after {} s'.format(window_id, timeout))
+            time.sleep(0.1)
+
     def focused_label(self):
         control = self.call('GUI.GetProperties', {'properties': ['currentcontrol']})['currentcontrol']
         return control.get('label', '')

@@ -109,6 +109,72 @@ def _int_or_none(value):
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
+class _SnapshotBuilder(object):
+    """Turns Kodi's raw items into the model, page by page (shows before the episodes that need them)."""
+
+    def __init__(self, prefixes, with_metadata):
+        self.snapshot = KodiSnapshot()
+        self.prefixes = prefixes
+        self.with_metadata = with_metadata
+        self.shows = {}
+
+    def _metadata(self, raw):
+        return metadata_from_streamdetails(raw.get('streamdetails')) if self.with_metadata else None
+
+    def add_movies(self, movies):
+        snapshot = self.snapshot
+        for raw in movies:
+            title = raw.get('title') or raw.get('label') or ''
+            year = _int_or_none(raw.get('year'))
+            path = raw.get('file') or ''
+            prefix = kodi_sources.exclusion_of(path, self.prefixes)
+            if prefix is not None:
+                snapshot.excluded.append(Unmatched(MOVIE, title, path, 'excluded by path rule "{}"'.format(prefix),
+                                                   year))
+                continue
+            ids = Ids.from_kodi_uniqueid(raw.get('uniqueid'), raw.get('imdbnumber'))
+            if not ids:
+                snapshot.unmatched.append(Unmatched(MOVIE, title, path, _no_ids_reason(raw), year))
+                continue
+            snapshot.movies.append(KodiMovie(
+                kodi_id=raw['movieid'], ids=ids, title=title, year=year, playcount=_playcount(raw),
+                lastplayed=kodi_to_utc(raw.get('lastplayed')), dateadded=kodi_to_utc(raw.get('dateadded')),
+                file=path, metadata=self._metadata(raw)))
+
+    def add_shows(self, shows):
+        for raw in shows:
+            # The show's imdbnumber is its default uniqueid (often the tvdb number): only a tt... value counts.
+            self.shows[raw.get('tvshowid')] = (Ids.from_kodi_uniqueid(raw.get('uniqueid'), raw.get('imdbnumber')),
+                                               raw.get('title') or raw.get('label') or '',
+                                               _int_or_none(raw.get('year')))
+
+    def add_episodes(self, episodes):
+        snapshot = self.snapshot
+        for raw in episodes:
+            show = self.shows.get(raw.get('tvshowid'))
+            show_ids, show_title, show_year = show if show else (Ids(), '', None)
+            path = raw.get('file') or ''
+            prefix = kodi_sources.exclusion_of(path, self.prefixes)
+            if prefix is not None:
+                snapshot.excluded.append(Unmatched(EPISODE, show_title, path,
+                                                   'excluded by path rule "{}"'.format(prefix), show_year))
+                continue
+            season, number = raw.get('season'), raw.get('episode')
+            reason = None
+            if not show_ids:
+                reason = 'its show has no usable ids' if show else 'its show is not in the library'
+            elif not isinstance(season, int) or season < 0 or not isinstance(number, int) or number < 1:
+                reason = 'no season/episode number (season {!r}, episode {!r})'.format(season, number)
+            if reason:
+                snapshot.unmatched.append(Unmatched(EPISODE, show_title, path, reason, show_year))
+                continue
+            snapshot.episodes.append(KodiEpisode(
+                kodi_id=raw['episodeid'], show_ids=show_ids, show_title=show_title, season=season, number=number,
+                ids=Ids.from_kodi_uniqueid(raw.get('uniqueid')), title=raw.get('title') or raw.get('label') or '',
+                playcount=_playcount(raw), lastplayed=kodi_to_utc(raw.get('lastplayed')),
+                dateadded=kodi_to_utc(raw.get('dateadded')), file=path, metadata=self._metadata(raw)))
+
+
 class KodiLibrary(object):
     """The library behind a ``JsonRpc`` (either transport) and the user's ``Settings``."""
 
@@ -128,27 +194,33 @@ class KodiLibrary(object):
     def _page(self, params, start):
         return dict(params, limits={'start': start, 'end': start + self.page_size})
 
-    def _read_lists(self, with_metadata):
-        """``(movies, shows, episodes, sources)`` as Kodi's raw dicts; pages one after another (each page a
-        round trip, so no answer is larger than a page)."""
+    def _read(self, with_metadata):
+        """``(snapshot, sources listed)``: pages one after another (each page a round trip, so no answer is larger
+        than a page), each turned into model objects at once so the raw answers never pile up in memory."""
         queries = self._queries(with_metadata)
         first = self.rpc.batch([('Files.GetSources', {'media': 'video'})] +
                                [(method, self._page(params, 0)) for method, params, _key in queries])
         for answer in first:
             if isinstance(answer, JsonRpcError):
                 raise answer
-        lists = []
-        for (method, params, key), answer in zip(queries, first[1:]):
-            items = list((answer or {}).get(key) or [])
-            total = ((answer or {}).get('limits') or {}).get('total', len(items))
-            while len(items) < total:
-                page = self.rpc.call(method, self._page(params, len(items))) or {}
-                got = page.get(key) or []
-                if (page.get('limits') or {}).get('total', total) != total or not got:
-                    raise LibraryChanged('{} changed while it was read'.format(key))
-                items.extend(got)
-            lists.append(items)
-        return lists[0], lists[1], lists[2], first[0]
+        builder = _SnapshotBuilder(self._excluded_prefixes(), with_metadata)
+        sinks = (builder.add_movies, builder.add_shows, builder.add_episodes)
+        for (method, params, key), answer, sink in zip(queries, first[1:], sinks):
+            self._pages(method, params, key, answer, sink)
+        return builder.snapshot, first[0]
+
+    def _pages(self, method, params, key, answer, sink):
+        got = (answer or {}).get(key) or []
+        total = ((answer or {}).get('limits') or {}).get('total', len(got))
+        read = len(got)
+        sink(got)
+        while read < total:
+            page = self.rpc.call(method, self._page(params, read)) or {}
+            got = page.get(key) or []
+            if (page.get('limits') or {}).get('total', total) != total or not got:
+                raise LibraryChanged('{} changed while it was read'.format(key))
+            read += len(got)
+            sink(got)
 
     def read_snapshot(self, with_metadata=False):
         """The whole library as a ``KodiSnapshot``; ``complete`` is False (with the reason) when a video source
@@ -158,18 +230,17 @@ class KodiLibrary(object):
         changing = None
         for _attempt in range(READ_ATTEMPTS):
             try:
-                movies, shows, episodes, listed = self._read_lists(with_metadata)
+                snapshot, listed = self._read(with_metadata)
                 break
             except LibraryChanged as exc:
                 changing = str(exc)
                 logger.debug('library read again: {}', changing)
         else:
-            snapshot = KodiSnapshot(complete=False, incomplete_reason='the library kept changing while it was '
-                                                                      'read ({}); is a scan running?'.format(changing))
-            return snapshot
-        snapshot = self._snapshot(movies, shows, episodes, with_metadata)
-        files = [m.get('file') or '' for m in movies] + [e.get('file') or '' for e in episodes]
-        complete, reason, _sources = kodi_sources.assess(self._probe(listed), files, len(movies) + len(episodes))
+            return KodiSnapshot(complete=False, incomplete_reason='the library kept changing while it was read '
+                                                                  '({}); is a scan running?'.format(changing))
+        items = [snapshot.movies, snapshot.episodes, snapshot.unmatched, snapshot.excluded]
+        files = [item.file for group in items for item in group]
+        complete, reason, _sources = kodi_sources.assess(self._probe(listed), files, len(files))
         snapshot.complete = complete
         snapshot.incomplete_reason = reason
         logger.debug('Kodi library: {} movies, {} episodes, {} unmatched, {} excluded, {} calls; complete: {}',
@@ -179,61 +250,6 @@ class KodiLibrary(object):
 
     def _excluded_prefixes(self):
         return tuple(getattr(self.settings, 'excluded_path_prefixes', ()) or ())
-
-    def _snapshot(self, movies, shows, episodes, with_metadata):
-        snapshot = KodiSnapshot()
-        prefixes = self._excluded_prefixes()
-
-        for raw in movies:
-            title = raw.get('title') or raw.get('label') or ''
-            year = _int_or_none(raw.get('year'))
-            path = raw.get('file') or ''
-            prefix = kodi_sources.exclusion_of(path, prefixes)
-            if prefix is not None:
-                snapshot.excluded.append(Unmatched(MOVIE, title, path, 'excluded by path rule "{}"'.format(prefix),
-                                                   year))
-                continue
-            ids = Ids.from_kodi_uniqueid(raw.get('uniqueid'), raw.get('imdbnumber'))
-            if not ids:
-                snapshot.unmatched.append(Unmatched(MOVIE, title, path, _no_ids_reason(raw), year))
-                continue
-            snapshot.movies.append(KodiMovie(
-                kodi_id=raw['movieid'], ids=ids, title=title, year=year, playcount=_playcount(raw),
-                lastplayed=kodi_to_utc(raw.get('lastplayed')), dateadded=kodi_to_utc(raw.get('dateadded')),
-                file=path, metadata=metadata_from_streamdetails(raw.get('streamdetails')) if with_metadata else None))
-
-        show_by_id = {}
-        for raw in shows:
-            # The show's imdbnumber is its default uniqueid (often the tvdb number): only a tt... value counts.
-            show_by_id[raw.get('tvshowid')] = (Ids.from_kodi_uniqueid(raw.get('uniqueid'), raw.get('imdbnumber')),
-                                               raw.get('title') or raw.get('label') or '', raw)
-        for raw in episodes:
-            show = show_by_id.get(raw.get('tvshowid'))
-            show_ids, show_title, show_raw = show if show else (Ids(), '', {})
-            path = raw.get('file') or ''
-            prefix = kodi_sources.exclusion_of(path, prefixes)
-            if prefix is not None:
-                snapshot.excluded.append(Unmatched(EPISODE, show_title, path,
-                                                   'excluded by path rule "{}"'.format(prefix),
-                                                   _int_or_none(show_raw.get('year'))))
-                continue
-            season, number = raw.get('season'), raw.get('episode')
-            reason = None
-            if not show_ids:
-                reason = 'its show has no usable ids' if show else 'its show is not in the library'
-            elif not isinstance(season, int) or season < 0 or not isinstance(number, int) or number < 1:
-                reason = 'no season/episode number (season {!r}, episode {!r})'.format(season, number)
-            if reason:
-                snapshot.unmatched.append(Unmatched(EPISODE, show_title, path, reason,
-                                                    _int_or_none(show_raw.get('year'))))
-                continue
-            snapshot.episodes.append(KodiEpisode(
-                kodi_id=raw['episodeid'], show_ids=show_ids, show_title=show_title, season=season, number=number,
-                ids=Ids.from_kodi_uniqueid(raw.get('uniqueid')), title=raw.get('title') or raw.get('label') or '',
-                playcount=_playcount(raw), lastplayed=kodi_to_utc(raw.get('lastplayed')),
-                dateadded=kodi_to_utc(raw.get('dateadded')), file=path,
-                metadata=metadata_from_streamdetails(raw.get('streamdetails')) if with_metadata else None))
-        return snapshot
 
     # -- health -----------------------------------------------------------------------------------------------
     def _probe(self, listed):

@@ -14,6 +14,7 @@ from tools import media_tree
 ADDON_ID = 'service.traktsync'
 SETTER_ID = 'script.traktsync.setter'
 SETTER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'addons', SETTER_ID)
+SETTER_DONE = r'\[setter\] '
 SYNC_DONE = r'\[service\.traktsync\] sync (ok|error|cancelled) in'
 SERVICE_STARTED = r'\[service\.traktsync\] service \S+ started'
 AUTOMATIC_SYNC = r'\[service\.traktsync\] automatic sync \(([^)]*)\)'
@@ -82,7 +83,10 @@ class ServiceWorld(object):
         onSettingsChanged, as when the user closes the settings dialog."""
         kind = 'bool' if isinstance(value, bool) else 'int' if isinstance(value, int) else 'str'
         text = ('true' if value else 'false') if isinstance(value, bool) else str(value)
+        done = self.kodi.count_log(SETTER_DONE)
         self.kodi.run_script(SETTER_ID, [ADDON_ID, setting_id, kind, text])
+        # RunScript returns at once; two setters writing the settings file together would lose one change.
+        self.kodi.wait_log_count(SETTER_DONE, done + 1, timeout=15)
 
     def setting(self, setting_id):
         """A setting as Kodi stored it (the add-on's settings.xml in the profile)."""

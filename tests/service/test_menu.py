@@ -1,0 +1,125 @@
+"""The menu's actions driven through their dialogs in real Kodi, as a user would: authorize (device flow), Sync
+now, Preview, Clean now (no, then yes), Restore last clean, Status."""
+import os
+import time
+
+import pytest
+
+from tests.e2e.sync_world import library_part, world_catalog
+from tests.service.service_world import OK_DIALOG, PROGRESS_DIALOG, SYNC_DONE, TEXT_VIEWER, YESNO_DIALOG, ServiceWorld
+from tools import screenshots
+from tools.trakt_emulator import Emulator
+
+pytestmark = pytest.mark.kodi
+
+ADDON_ID = 'service.traktsync'
+
+
+@pytest.fixture
+def catalog():
+    return world_catalog(movies=5, shows=1, seasons=1, episodes_per_season=2)
+
+
+@pytest.fixture
+def emulator(catalog):
+    with Emulator(catalog=catalog, post_interval=0.2, device_interval=1) as emu:
+        yield emu
+
+
+def _yes(kodi):
+    kodi.press('Left', 'Select')
+
+
+def _text_on_screen(kodi):
+    labels = ['Control.GetLabel(5)', 'Control.GetLabel(1)']
+    answer = kodi.call('XBMC.GetInfoLabels', {'labels': labels})
+    return '\n'.join(answer.get(label, '') for label in labels)
+
+
+def test_menu_actions_through_their_dialogs(kodi_factory, tmp_path, catalog, emulator, dialog_shots):
+    world = ServiceWorld(kodi_factory, tmp_path, emulator, library_part(catalog, movies=3, shows=1), token=False,
+                         settings={'clean_threshold_percent': 50})
+    kodi = world.kodi
+
+    # Authorize: the dialog shows the code; the user approves it on "trakt"; the token is stored
+    kodi.run_script(ADDON_ID, ['action=authorize'])
+    kodi.wait_window(PROGRESS_DIALOG, timeout=15)
+    deadline = time.monotonic() + 10
+    while not emulator.device_codes() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (_, user_code, _), = emulator.device_codes()
+    dialog_shots(kodi, 'authorize-code')
+    emulator.approve(user_code)
+    kodi.wait_window(OK_DIALOG, timeout=15)
+    dialog_shots(kodi, 'authorize-done')
+    kodi.press('Select')
+    assert world.profile_file('token.json')['access_token']
+    assert world.setting('username')
+
+    # Sync now: the library goes to the trakt collection
+    done = world.syncs_done()
+    kodi.run_script(ADDON_ID, ['action=sync'])
+    kodi.wait_log_count(SYNC_DONE, done + 1, timeout=30)
+    kodi.wait_window(OK_DIALOG, timeout=10)
+    dialog_shots(kodi, 'sync-done')
+    kodi.press('Select')
+    assert len(emulator.collection('movie')) == 3 and len(emulator.collection('episode')) == 2
+
+    # Preview: shows what would change and changes nothing
+    movie = catalog['movies'][0]
+    emulator.add_play('movie', movie['ids']['trakt'], '2026-11-20T20:00:00.000Z')
+    kodi.run_script(ADDON_ID, ['action=preview'])
+    kodi.wait_window(TEXT_VIEWER, timeout=30)
+    dialog_shots(kodi, 'preview')
+    assert '1' in _text_on_screen(kodi)
+    kodi.press('Back')
+    assert world.movies()[movie['ids']['imdb']]['playcount'] == 0
+
+    # Clean now: a movie on trakt that is not in Kodi; "no" keeps it, "yes" removes it
+    extra = catalog['movies'][4]
+    emulator.collect('movie', extra['ids']['trakt'], '2026-01-01T00:00:00.000Z')
+    world.set_setting('clean_collection', True)
+    kodi.wait_window(YESNO_DIALOG, timeout=15)
+    _yes(kodi)                                        # confirm turning the clean on
+    kodi.wait_log(r'turned on and confirmed', timeout=10)
+    kodi.run_script(ADDON_ID, ['action=clean'])
+    kodi.wait_window(YESNO_DIALOG, timeout=30)
+    dialog_shots(kodi, 'clean-question')
+    kodi.press('Back')
+    kodi.wait_window(OK_DIALOG, timeout=10)
+    kodi.press('Select')
+    assert extra['ids']['trakt'] in {c['trakt_id'] for c in emulator.collection('movie')}
+
+    kodi.run_script(ADDON_ID, ['action=clean'])
+    kodi.wait_window(YESNO_DIALOG, timeout=30)
+    _yes(kodi)
+    kodi.wait_window(OK_DIALOG, timeout=30)
+    dialog_shots(kodi, 'clean-done')
+    kodi.press('Select')
+    assert extra['ids']['trakt'] not in {c['trakt_id'] for c in emulator.collection('movie')}
+
+    # Restore last clean: the movie is back
+    kodi.run_script(ADDON_ID, ['action=restore'])
+    kodi.wait_window(YESNO_DIALOG, timeout=15)
+    dialog_shots(kodi, 'restore-question')
+    _yes(kodi)
+    kodi.wait_window(OK_DIALOG, timeout=15)
+    kodi.press('Select')
+    assert extra['ids']['trakt'] in {c['trakt_id'] for c in emulator.collection('movie')}
+
+    # Status: the last sync's time and what it did
+    kodi.run_script(ADDON_ID, ['action=status'])
+    kodi.wait_window(TEXT_VIEWER, timeout=15)
+    dialog_shots(kodi, 'status')
+    text = _text_on_screen(kodi)
+    assert 'Last sync' in text and 'removed from the trakt collection' in text
+    kodi.press('Back')
+    assert os.path.exists(world.profile_path('last-result.json'))
+
+    # The README's pictures: settings, the bar of an automatic sync (a slow trakt keeps it up), status
+    emulator.latency = 0.5
+    shots = screenshots.take(kodi, str(tmp_path / 'shots'), world.set_setting)
+    for path in shots.values():
+        with open(path, 'rb') as handle:
+            assert handle.read(8) == b'\x89PNG\r\n\x1a\n'
+    assert kodi.python_errors() == []

@@ -475,7 +475,9 @@ class Kodi(object):
         self._stop_xvfb()
 
     def restart(self, timeout=60.0):
-        self.quit()
+        """Quit Kodi if it runs, then start it again on the same home."""
+        if self.process is not None and self.process.poll() is None:
+            self.quit()
         self._stop_xvfb()
         return self.start(timeout)
 

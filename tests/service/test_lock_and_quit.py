@@ -51,8 +51,7 @@ def test_quit_during_a_sync_is_prompt_and_two_syncs_run_one_after_the_other(kodi
     assert 0 < uploaded < MOVIES
     assert kodi.python_errors() == []
 
-    kodi._stop_xvfb()   # Kodi has quit already; restart() would ask it to quit again
-    kodi.start()
+    kodi.restart()
     kodi.wait_log(r'\[service\.traktsync\] service \S+ started', timeout=30)   # a new kodi.log
     before = kodi.count_log(SYNC_DONE)
     events_before = len(_lock_events(kodi))

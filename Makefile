@@ -6,7 +6,7 @@ VERSION := $(shell sed -n 's/.*<addon\b[^>]*\bversion="\([^"]*\)".*/\1/p' addon.
 ZIP := dist/service.traktsync-$(VERSION).zip
 APT_PACKAGES := kodi xvfb xauth libgl1-mesa-dri
 
-.PHONY: test lint check unit zip demo bench system-packages venv clean
+.PHONY: test lint check unit zip demo bench screenshots system-packages venv clean
 
 ## Install what is missing: Debian's Kodi and Xvfb (apt) and the Python tools (.venv).
 system-packages:
@@ -56,6 +56,10 @@ demo: system-packages venv
 
 bench: system-packages venv
 	$(PY) -m tools.bench
+
+## The README's pictures (docs/screenshots/), taken from real Kodi.
+screenshots: system-packages venv
+	$(PY) -m tools.readme_screenshots
 
 clean:
 	rm -rf dist build artifacts .pytest_cache

@@ -9,6 +9,7 @@ read it prints the JSON-RPC round trips, the wall time and the peak Python memor
 ``library.PAGE_SIZE`` and ``library.WRITE_BATCH``. Not part of ``make test``.
 """
 import argparse
+import glob
 import os
 import shutil
 import sys
@@ -27,6 +28,7 @@ from traktsync.kodi.library import KodiLibrary  # noqa: E402
 from traktsync.settings import Settings  # noqa: E402
 
 EPISODES_PER_SHOW = 100    # 4 seasons of 25
+VIDEO_DB = os.path.join('home', '.kodi', 'userdata', 'Database', 'MyVideos*.db')
 Change = namedtuple('Change', 'kind kodi_ids playcount lastplayed')
 
 
@@ -97,6 +99,8 @@ def main(argv=None):
                         help='comma-separated Set*Details batch sizes (default: %(default)s)')
     parser.add_argument('--writes', type=int, default=2000, help='watched changes written per batch size')
     parser.add_argument('--workdir', help='keep the media tree and Kodi home here (default: a temporary folder)')
+    parser.add_argument('--reuse', action='store_true',
+                        help='with --workdir: keep the media tree and video database of the last run (no new scan)')
     args = parser.parse_args(argv)
 
     missing = kodi_harness.missing_parts()
@@ -105,23 +109,37 @@ def main(argv=None):
     workdir = args.workdir or tempfile.mkdtemp(prefix='traktsync-bench-')
     media = os.path.join(workdir, 'media')
     home = os.path.join(workdir, 'kodi')
+    saved = os.path.join(workdir, 'saved-db')      # the video database of the last scan, under its own name
+    if args.reuse and not os.path.isdir(saved) and glob.glob(os.path.join(home, VIDEO_DB)):
+        os.makedirs(saved)
+        shutil.copy(sorted(glob.glob(os.path.join(home, VIDEO_DB)))[-1], saved)
+    reuse = args.reuse and args.workdir and os.path.isdir(saved)
     if os.path.exists(home):
         shutil.rmtree(home)
     os.makedirs(home)
     kodi = None
     try:
-        say('writing the media tree under {}'.format(media))
-        if os.path.exists(media):
-            shutil.rmtree(media)
-        write_media(media, args.movies, args.episodes)
+        if not reuse:
+            say('writing the media tree under {}'.format(media))
+            if os.path.exists(media):
+                shutil.rmtree(media)
+            write_media(media, args.movies, args.episodes)
         kodi = kodi_harness.Kodi(home, module_addon_cache=os.path.join(ROOT, 'build', 'module-addons'))
         kodi._prepare_home()
         kodi.write_sources(media)
+        if reuse:
+            say('reusing the media tree and video database of the last run')
+            shutil.copytree(saved, os.path.join(kodi.userdata, 'Database'), dirs_exist_ok=True)
         kodi.start()
-        say('scanning (this takes a while)')
-        started = time.monotonic()
-        kodi.scan_media(media, timeout=4 * 3600)
-        say('scan: {:.0f} s'.format(time.monotonic() - started))
+        if not reuse:
+            say('scanning (this takes a while)')
+            started = time.monotonic()
+            kodi.scan_media(media, timeout=4 * 3600)
+            say('scan: {:.0f} s'.format(time.monotonic() - started))
+            if args.workdir:
+                shutil.rmtree(saved, ignore_errors=True)
+                os.makedirs(saved)
+                shutil.copy(kodi.video_db(), saved)
 
         say('\nread (TCP transport)        calls   seconds   peak MiB   movies   episodes')
         snapshot = None

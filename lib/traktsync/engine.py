@@ -117,6 +117,15 @@ class SyncResult(object):
         }
 
 
+def _error_message(exc):
+    """One line for the user: trakt's typed errors carry their own, the others get a word of context."""
+    if isinstance(exc, trakt_errors.TraktError):
+        return exc.message
+    if isinstance(exc, TraktDataError):
+        return 'trakt sent a list the add-on cannot read ({})'.format(exc)
+    return 'Kodi did not answer: {}'.format(exc)
+
+
 def format_utc_now():
     return time.strftime('%Y-%m-%dT%H:%M:%S.000Z', time.gmtime())
 
@@ -148,17 +157,9 @@ class SyncEngine(object):
         except SyncCancelled:
             result.status = 'cancelled'
             logger.info('sync cancelled; what was confirmed is kept')
-        except trakt_errors.TraktError as exc:
+        except (trakt_errors.TraktError, TraktDataError, JsonRpcError) as exc:
             result.status = 'error'
-            result.error = exc.message
-            logger.error('sync stopped: {}', exc.message)
-        except TraktDataError as exc:
-            result.status = 'error'
-            result.error = 'trakt sent a list the add-on cannot read ({})'.format(exc)
-            logger.error('sync stopped: {}', result.error)
-        except JsonRpcError as exc:
-            result.status = 'error'
-            result.error = 'Kodi did not answer: {}'.format(exc)
+            result.error = _error_message(exc)
             logger.error('sync stopped: {}', result.error)
         finally:
             result.duration = time.time() - result.started
@@ -171,19 +172,20 @@ class SyncEngine(object):
                         result.applied or 'nothing changed', result.trakt_requests, result.kodi_calls)
         return result
 
+    def _backup_and_last_clean(self):
+        backup = self.store.load(CLEAN_BACKUP) or {'cleans': []}
+        open_cleans = [c for c in backup['cleans'] if not c.get('restored_at')]
+        return backup, (open_cleans[-1] if open_cleans else None)
+
     def last_clean(self):
         """The newest clean that was not restored yet (``{'at', 'items'}``), or None."""
-        backup = self.store.load(CLEAN_BACKUP) or {'cleans': []}
-        cleans = [c for c in backup['cleans'] if not c.get('restored_at')]
-        return cleans[-1] if cleans else None
+        return self._backup_and_last_clean()[1]
 
     def restore_last_clean(self):
         """Put the items of the last clean back into the trakt collection with their dates and metadata."""
-        backup = self.store.load(CLEAN_BACKUP) or {'cleans': []}
-        open_cleans = [c for c in backup['cleans'] if not c.get('restored_at')]
-        if not open_cleans:
+        backup, last = self._backup_and_last_clean()
+        if last is None:
             return 0
-        last = open_cleans[-1]
         restored = 0
         for batch, _answer in self.trakt.add_collection(last['items']):
             restored += len(batch)

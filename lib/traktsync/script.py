@@ -71,6 +71,9 @@ def _sync_with_progress(settings, dry_run, clean):
 
     try:
         result = _engine(settings, progress, cancelled).sync(dry_run=dry_run, clean=clean)
+    except trakt_errors.TraktError as exc:   # no usable trakt app credentials: the engine was never made
+        result = SyncResult(dry_run)
+        result.status, result.error = 'error', exc.message
     finally:
         dialog.close()
     if result.status == 'error' and not dry_run:
@@ -100,23 +103,14 @@ def sync_now():
     settings = read_settings()
     if _needs_sign_in(settings):
         return
-    try:
-        result = _run_with_progress(settings, dry_run=False)
-    except trakt_errors.TraktError as exc:
-        ui.ok(ui.localize(HEADING), ui.localize(30023, exc.message))
-        return
-    ui.ok(ui.localize(HEADING), _report(result))
+    ui.ok(ui.localize(HEADING), _report(_run_with_progress(settings, dry_run=False)))
 
 
 def preview():
     settings = read_settings()
     if _needs_sign_in(settings):
         return
-    try:
-        result = _run_with_progress(settings, dry_run=True)
-    except trakt_errors.TraktError as exc:
-        ui.ok(ui.localize(HEADING), ui.localize(30023, exc.message))
-        return
+    result = _run_with_progress(settings, dry_run=True)
     if result.status != 'ok':
         ui.ok(ui.localize(HEADING), _report(result))
         return
@@ -149,11 +143,7 @@ def clean_now():
     if not settings.clean_collection:
         ui.ok(ui.localize(30033), ui.localize(30037))
         return
-    try:
-        preview = _run_with_progress(settings, dry_run=True)
-    except trakt_errors.TraktError as exc:
-        ui.ok(ui.localize(30033), ui.localize(30023, exc.message))
-        return
+    preview = _run_with_progress(settings, dry_run=True)
     if preview.status != 'ok':
         ui.ok(ui.localize(30033), _report(preview))
         return
@@ -177,7 +167,11 @@ def restore_last_clean():
     settings = read_settings()
     if _needs_sign_in(settings):
         return
-    engine = _engine(settings)
+    try:
+        engine = _engine(settings)
+    except trakt_errors.TraktError as exc:   # no usable trakt app credentials
+        ui.ok(ui.localize(30038), ui.localize(30023, exc.message))
+        return
     last = engine.last_clean()
     if last is None:
         ui.ok(ui.localize(30038), ui.localize(30041))

@@ -114,7 +114,11 @@ class Notifications(object):
         self._items = []
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._run, name='kodi-notifications', daemon=True)
-        self._transport._connect()
+        # A connection the kernel accepted may not be one Kodi's server thread has taken on yet, and Kodi sends
+        # notifications only to those: a notification in between (a tiny scan's OnScanFinished) would be lost.
+        # An answered ping on this connection proves Kodi serves it.
+        self._transport.exchange('{"jsonrpc": "2.0", "id": "listener", "method": "JSONRPC.Ping"}')
+        self._items.extend(self._transport.notifications)
         self._thread.start()
 
     def _run(self):

@@ -222,6 +222,9 @@ class ProgressBar(object):
         if not self._wanted:
             return
         if self._video_playing():
+            # Not shown again in this sync: Kodi can leave a background bar on screen for good when a new one
+            # is created right after one was closed.
+            self._wanted = False
             self.close()
             return
         message = ui.localize(STAGES.get(stage, HEADING))

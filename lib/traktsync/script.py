@@ -23,10 +23,6 @@ def parse_action(argv):
     return None
 
 
-def _signed_in(settings):
-    return bool(TokenStore(JsonStore(profile_dir())).load())
-
-
 def _engine(settings, progress=None, is_cancelled=None):
     is_cancelled = is_cancelled or ui.abort_requested
     return app.make_engine(settings, profile_dir(), JsonRpc(InKodiTransport()), progress, is_cancelled,
@@ -92,8 +88,8 @@ def _report(result):
     return ui.localize(30022, trakt=to_trakt, kodi=to_kodi)
 
 
-def _needs_sign_in(settings):
-    if _signed_in(settings):
+def _needs_sign_in():
+    if TokenStore(JsonStore(profile_dir())).signed_in():
         return False
     ui.ok(ui.localize(HEADING), ui.localize(30025))
     return True
@@ -101,14 +97,14 @@ def _needs_sign_in(settings):
 
 def sync_now():
     settings = read_settings()
-    if _needs_sign_in(settings):
+    if _needs_sign_in():
         return
     ui.ok(ui.localize(HEADING), _report(_run_with_progress(settings, dry_run=False)))
 
 
 def preview():
     settings = read_settings()
-    if _needs_sign_in(settings):
+    if _needs_sign_in():
         return
     result = _run_with_progress(settings, dry_run=True)
     if result.status != 'ok':
@@ -138,7 +134,7 @@ def _clean_question(settings, plan, collected):
 
 def clean_now():
     settings = read_settings()
-    if _needs_sign_in(settings):
+    if _needs_sign_in():
         return
     if not settings.clean_collection:
         ui.ok(ui.localize(30033), ui.localize(30037))
@@ -165,7 +161,7 @@ def clean_now():
 
 def restore_last_clean():
     settings = read_settings()
-    if _needs_sign_in(settings):
+    if _needs_sign_in():
         return
     try:
         engine = _engine(settings)

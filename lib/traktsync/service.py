@@ -107,7 +107,7 @@ class Service(object):
                 self._told_waiting = True
             return
         self._told_waiting = False
-        if not self._signed_in():
+        if not TokenStore(JsonStore(profile_dir())).signed_in():
             self.schedule.started(reasons)
             self._tell_not_signed_in()
             return
@@ -190,10 +190,6 @@ class Service(object):
         logger.info('not signed in to trakt; no sync until the add-on is authorized')
         ui.notify(ui.localize(30025), error=True, milliseconds=10000)
         self._told_not_signed_in = True
-
-    @staticmethod
-    def _signed_in():
-        return bool(TokenStore(JsonStore(profile_dir())).load())
 
     @staticmethod
     def _interval_seconds(settings):

@@ -96,3 +96,6 @@ class TokenStore(object):
 
     def clear(self):
         self._store.delete(TOKEN)
+
+    def signed_in(self):
+        return bool(self.load())

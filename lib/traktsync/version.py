@@ -16,4 +16,3 @@ def _read_version():
 
 
 VERSION = _read_version()
-USER_AGENT = 'TraktLibrarySync/{} (Kodi)'.format(VERSION)

@@ -13,10 +13,6 @@ def addon_name():
     return xbmcaddon.Addon(ADDON_ID).getAddonInfo('name')
 
 
-def addon_version():
-    return xbmcaddon.Addon(ADDON_ID).getAddonInfo('version')
-
-
 def select(heading, options):
     """Show a list; return the chosen index, or -1 when the user backs out."""
     return xbmcgui.Dialog().select(heading, options)

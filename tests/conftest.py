@@ -73,4 +73,14 @@ def kodi_factory(request, tmp_path, addon_zip, module_addon_cache):
                     pass
             if os.path.exists(kodi.log_path):
                 shutil.copy(kodi.log_path, os.path.join(folder, 'kodi.log'))
+                _print_log_tail(kodi.log_path, 'kodi{}'.format(index))
         kodi.close()
+
+
+def _print_log_tail(log_path, name, lines=80):
+    """CI keeps only the console: put the add-on's last log lines (and Kodi's errors) into the failure report."""
+    with open(log_path, errors='replace') as handle:
+        wanted = [line.rstrip() for line in handle
+                  if 'traktsync' in line or ' error ' in line.lower() or 'warning <' in line.lower()]
+    print('--- {}: last {} add-on/error lines of kodi.log ---'.format(name, lines))
+    print('\n'.join(wanted[-lines:]))

@@ -74,13 +74,31 @@ def kodi_factory(request, tmp_path, addon_zip, module_addon_cache):
             if os.path.exists(kodi.log_path):
                 shutil.copy(kodi.log_path, os.path.join(folder, 'kodi.log'))
                 _print_log_tail(kodi.log_path, 'kodi{}'.format(index))
+            _print_exit(kodi, 'kodi{}'.format(index))
         kodi.close()
+
+
+def _worth_showing(line):
+    lowered = line.lower()
+    if 'traktsync' in lowered or 'python' in lowered:
+        return True
+    return ' error <' in lowered and 'fontmanager' not in lowered and 'zeroconf' not in lowered
+
+
+def _print_exit(kodi, name):
+    """How Kodi ended, if it did, with what it printed: a crash shows there, not in kodi.log."""
+    if kodi.process is None or kodi.process.poll() is None:
+        return
+    print('--- {}: Kodi exited with {} ---'.format(name, kodi.process.returncode))
+    stdout = os.path.join(kodi.workdir, 'kodi-stdout.log')
+    if os.path.exists(stdout):
+        with open(stdout, errors='replace') as handle:
+            print(''.join(handle.readlines()[-20:]))
 
 
 def _print_log_tail(log_path, name, lines=80):
     """CI keeps only the console: put the add-on's last log lines (and Kodi's errors) into the failure report."""
     with open(log_path, errors='replace') as handle:
-        wanted = [line.rstrip() for line in handle
-                  if 'traktsync' in line or ' error ' in line.lower() or 'warning <' in line.lower()]
+        wanted = [line.rstrip() for line in handle if _worth_showing(line)]
     print('--- {}: last {} add-on/error lines of kodi.log ---'.format(name, lines))
     print('\n'.join(wanted[-lines:]))

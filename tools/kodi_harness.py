@@ -411,9 +411,16 @@ class Kodi(object):
                 match = regex.search(line)
                 if match:
                     return line
+            self._check_alive('a log line matching {!r}'.format(pattern))
             if time.monotonic() > deadline:
                 raise KodiError('no log line matching {!r} within {} s'.format(pattern, timeout))
             time.sleep(0.1)
+
+    def _check_alive(self, waiting_for):
+        """A Kodi that died fails the wait at once, with its exit code, instead of at the timeout."""
+        if self.process is not None and self.process.poll() is not None:
+            raise KodiError('Kodi exited with {} while the test waited for {}; see {}'.format(
+                self.process.returncode, waiting_for, self.log_path))
 
     def count_log(self, pattern):
         regex = re.compile(pattern)
@@ -427,6 +434,7 @@ class Kodi(object):
             lines = [line for line in self.log_text().splitlines() if regex.search(line)]
             if len(lines) >= count:
                 return lines[count - 1]
+            self._check_alive('log lines matching {!r}'.format(pattern))
             if time.monotonic() > deadline:
                 raise KodiError('{} log line(s) matching {!r} within {} s, wanted {}'.format(
                     len(lines), pattern, timeout, count))

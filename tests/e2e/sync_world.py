@@ -11,6 +11,7 @@ from tools import catalog as catalogs
 from tools import media_tree
 
 ADDON_ID = 'service.traktsync'
+MENU_ACTION = r'\[service\.traktsync\] menu action: '
 SYNC_DONE = r'\[service\.traktsync\] sync (ok|error|cancelled) in'
 OK_DIALOG = 12002
 YESNO_DIALOG = 10100
@@ -42,7 +43,10 @@ class SyncWorld(object):
     def run(self, action='sync', answers=(), timeout=60):
         """Run a menu action inside Kodi, answer its yes/no questions in order (True = yes), wait for the sync to
         end and close the dialog that reports it. Returns the last result the add-on stored."""
+        started = self.kodi.count_log(MENU_ACTION)
         self.kodi.run_script(ADDON_ID, ['action=' + action])
+        # Fails early, and says so, when Kodi did not start the script at all.
+        self.kodi.wait_log_count(MENU_ACTION, started + 1, timeout=30)
         for answer in answers:
             self.kodi.answer_yesno(answer, timeout=timeout)
         self.syncs += 1

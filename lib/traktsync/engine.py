@@ -19,7 +19,7 @@ from traktsync import logger
 from traktsync.kodi.jsonrpc import JsonRpcError
 from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktDataError, TraktSnapshot, format_utc
 from traktsync.plan import PlanOptions, make_plan
-from traktsync.store import BASELINE, CLEAN_BACKUP, LAST_RESULT
+from traktsync.store import BASELINE, CLEAN_BACKUP, LAST_CHANGE, LAST_RESULT
 from traktsync.trakt import errors as trakt_errors
 
 TRAKT_CACHE = 'trakt-cache.json'
@@ -167,6 +167,8 @@ class SyncEngine(object):
             result.kodi_calls = self.library.rpc.calls_made - calls_before
             if not dry_run:
                 self.store.save(LAST_RESULT, result.to_json())
+                if result.applied:
+                    self.store.save(LAST_CHANGE, result.to_json())
             logger.info('{} {} in {:.1f} s: {} (trakt requests: {}, Kodi calls: {})',
                         'preview' if dry_run else 'sync', result.status, result.duration,
                         result.applied or 'nothing changed', result.trakt_requests, result.kodi_calls)

@@ -5,7 +5,7 @@
 import calendar
 import time
 
-from traktsync.store import LAST_RESULT
+from traktsync.store import LAST_CHANGE, LAST_RESULT
 
 LAST_ERROR = 'last-error.json'
 HEADING = 30012
@@ -63,14 +63,26 @@ def status_text(store, localize):
                               seconds=result.get('duration', 0)))
         if result.get('status') == 'error' and result.get('error'):
             lines.append(localize(30056, result['error']))
-        applied = result.get('applied') or {}
-        shown = [localize(string_id, applied[name]) for name, string_id in APPLIED_LINES if applied.get(name)]
-        lines.extend(['- ' + line for line in shown] or [localize(30057)])
+        lines.extend(_applied_lines(result, localize) or [localize(30057)])
+        lines.extend(_earlier_change_lines(result, store.load(LAST_CHANGE), localize))
         lines.extend(_unmatched_lines(result, localize))
     if isinstance(error, dict) and error.get('message'):
         lines.append('')
         lines.append(localize(30058, when=error.get('at', '?'), message=error['message']))
     return '\n'.join(lines)
+
+
+def _applied_lines(result, localize):
+    applied = result.get('applied') or {}
+    return ['- ' + localize(string_id, applied[name]) for name, string_id in APPLIED_LINES if applied.get(name)]
+
+
+def _earlier_change_lines(result, last_change, localize):
+    """What the newest sync that changed something did, when the last sync changed nothing itself."""
+    if result.get('applied') or not isinstance(last_change, dict):
+        return []
+    return (['', localize(30046, when=_result_time(last_change.get('finished_at')))]
+            + _applied_lines(last_change, localize))
 
 
 def _unmatched_lines(result, localize):

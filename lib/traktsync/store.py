@@ -17,6 +17,7 @@ BASELINE = 'baseline.json'
 TOKEN = 'token.json'
 CLEAN_BACKUP = 'clean-backup.json'
 LAST_RESULT = 'last-result.json'
+LAST_CHANGE = 'last-result-with-changes.json'   # a later no-op sync must not hide it
 
 
 class JsonStore(object):

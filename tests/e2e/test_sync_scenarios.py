@@ -166,7 +166,7 @@ def test_a_second_sync_with_nothing_changed_makes_exactly_one_trakt_request(kodi
     library = library_part(catalog, movies=4, shows=1)
     library['movies'][0].update(playcount=1, lastplayed='2026-05-01 00:00:00')
     world = SyncWorld(kodi_factory, tmp_path, emulator, library)
-    world.sync()
+    first = world.sync()
     mark = len(emulator.requests)
 
     result = world.sync()
@@ -174,3 +174,5 @@ def test_a_second_sync_with_nothing_changed_makes_exactly_one_trakt_request(kodi
     requests = emulator.requests[mark:]
     assert [(r['method'], r['path']) for r in requests] == [('GET', '/sync/last_activities')]
     assert result['trakt_requests'] == 1 and result['applied'] == {}
+    # The status screen still has what the first sync moved.
+    assert world.profile_file('last-result-with-changes.json')['applied'] == first['applied'] != {}

@@ -5,7 +5,7 @@ import os
 from traktsync import schedule as timing
 from traktsync.lock import LOCK_FILE, SyncLock
 from traktsync.status import remember_error, status_text
-from traktsync.store import LAST_RESULT, JsonStore
+from traktsync.store import LAST_CHANGE, LAST_RESULT, JsonStore
 
 
 class Clock(object):
@@ -105,3 +105,19 @@ def test_status_lists_counts_unmatched_items_with_reasons_and_the_last_error(tmp
     assert '#30061 2' in text and '#30068 4' in text
     assert 'Home Video: no imdb, tmdb or tvdb id' in text
     assert 'cannot reach trakt' in text
+
+
+def test_status_still_shows_what_the_last_sync_with_changes_did_after_a_sync_that_changed_nothing(tmp_path):
+    store = JsonStore(str(tmp_path))
+    changed = {'finished_at': '2026-11-24T10:00:00.000Z', 'status': 'ok', 'duration': 3.0,
+               'applied': {'kodi_episodes': 7}}
+    store.save(LAST_RESULT, changed)
+    store.save(LAST_CHANGE, changed)
+    assert '#30046' not in status_text(store, _localize)      # the last sync is the one with the changes
+
+    store.save(LAST_RESULT, {'finished_at': '2026-11-25T10:00:00.000Z', 'status': 'ok', 'duration': 0.2,
+                             'applied': {}})
+    text = status_text(store, _localize).splitlines()
+    assert '#30057' in text                                    # this sync: nothing needed changing
+    earlier = text.index([line for line in text if line.startswith('#30046')][0])
+    assert text[earlier + 1] == '- #30066 7'                   # ...and what the one before it moved

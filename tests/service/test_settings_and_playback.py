@@ -60,6 +60,13 @@ def _wait_gone(world, window, timeout=20.0):
         time.sleep(0.2)
 
 
+def _wait_visible(world, window, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while window not in world.visible(window):
+        assert time.monotonic() < deadline, '{} did not show'.format(window)
+        time.sleep(0.1)
+
+
 def _watch_screen(world, seconds, until=None):
     """Sample what Kodi shows for ``seconds`` (or until ``until()``); the set of popups seen."""
     seen = set()
@@ -90,12 +97,13 @@ def test_nothing_pops_up_during_playback_and_the_waiting_sync_runs_after_it(kodi
     world.stop_playback()
     world.wait_syncs(1, timeout=20)
     assert [p['trakt_id'] for p in emulator.plays('movie')] == [first['ids']['trakt']]
-    assert TOAST in _watch_screen(world, 8, until=lambda: TOAST in world.visible(TOAST))   # the summary
+    _wait_visible(world, TOAST)   # the summary
 
     # syncing during playback is allowed: it runs, but shows nothing on the video
     world.set_setting('wait_while_playing', False)
     kodi.wait_log(r'settings reloaded', timeout=10)
     _wait_gone(world, TOAST)   # the summary of the first sync (Kodi shows a toast for about 8 s)
+    _wait_gone(world, BAR)
     world.play_clip(clip)
     world.set_movie_watched(second['ids']['imdb'])
     seen = _watch_screen(world, 20, until=lambda: world.syncs_done() >= 2)

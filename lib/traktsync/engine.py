@@ -141,6 +141,7 @@ class SyncEngine(object):
         self.settings = settings
         self._progress = progress or (lambda stage, done, total: None)
         self._is_cancelled = is_cancelled or (lambda: False)
+        self._aborted = False
 
     # -- entry points ------------------------------------------------------------------------------------------
     def sync(self, dry_run=False, clean=None):
@@ -154,7 +155,7 @@ class SyncEngine(object):
         try:
             self._sync_rounds(result, dry_run, clean)
             result.status = 'ok'
-        except SyncCancelled:
+        except (SyncCancelled, trakt_errors.Aborted):
             result.status = 'cancelled'
             logger.info('sync cancelled; what was confirmed is kept')
         except (trakt_errors.TraktError, TraktDataError, JsonRpcError) as exc:
@@ -173,6 +174,16 @@ class SyncEngine(object):
                         'preview' if dry_run else 'sync', result.status, result.duration,
                         result.applied or 'nothing changed', result.trakt_requests, result.kodi_calls)
         return result
+
+    def abort(self):
+        """Stop the sync now, from another thread: a trakt request in flight ends at once instead of with trakt's
+        answer (Kodi's shutdown waits for it). Its outcome is unknown, like a timeout's; the next sync reads
+        trakt again before it plans."""
+        self._aborted = True
+        self.trakt.abort()
+
+    def _cancelled(self):
+        return self._aborted or self._is_cancelled()
 
     def _backup_and_last_clean(self):
         backup = self.store.load(CLEAN_BACKUP) or {'cleans': []}
@@ -199,7 +210,7 @@ class SyncEngine(object):
 
     # -- the sync ----------------------------------------------------------------------------------------------
     def _check_cancel(self):
-        if self._is_cancelled():
+        if self._cancelled():
             raise SyncCancelled()
 
     def _load_baseline(self):
@@ -270,7 +281,7 @@ class SyncEngine(object):
             if clean is not None:
                 self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
         finally:
-            if self._posted and self._is_cancelled():
+            if self._posted and self._cancelled():
                 # Quitting Kodi must not wait for re-reads: the next sync reads these lists instead.
                 self._forget_cached_lists(list(TRAKT_LISTS))
             elif self._posted:

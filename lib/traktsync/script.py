@@ -1,6 +1,6 @@
 """The add-on menu (default.py) and ``RunScript(service.traktsync,action=…)`` for keymaps and skins."""
 from traktsync import app, logger
-from traktsync.cancel import cancellable_sleep
+from traktsync.cancel import AbortWhenCancelled, cancellable_sleep
 from traktsync.engine import CleanRequest, SyncResult
 from traktsync.kodi import log as kodi_log
 from traktsync.kodi import ui
@@ -66,7 +66,9 @@ def _sync_with_progress(settings, dry_run, clean):
         return dialog.cancelled() or ui.abort_requested()
 
     try:
-        result = _engine(settings, progress, cancelled).sync(dry_run=dry_run, clean=clean)
+        engine = _engine(settings, progress, cancelled)
+        with AbortWhenCancelled(engine.abort, cancelled):   # "Cancel" ends a trakt request in flight too
+            result = engine.sync(dry_run=dry_run, clean=clean)
     except trakt_errors.TraktError as exc:   # no usable trakt app credentials: the engine was never made
         result = SyncResult(dry_run)
         result.status, result.error = 'error', exc.message

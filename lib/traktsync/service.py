@@ -9,7 +9,7 @@ import traceback
 
 from traktsync import app, logger
 from traktsync import schedule as timing
-from traktsync.cancel import cancellable_sleep
+from traktsync.cancel import AbortWhenCancelled, cancellable_sleep
 from traktsync.engine import CleanRequest
 from traktsync.jsonutil import loads
 from traktsync.kodi import log as kodi_log
@@ -132,9 +132,11 @@ class Service(object):
                 logger.warning('the sync is still waiting for an answer from trakt; it ends with that answer')
 
     # -- one automatic sync (worker thread) --------------------------------------------------------------------
+    def _stopping(self):
+        return self._stop.is_set() or self.monitor.abortRequested()
+
     def _cancelled(self, settings):
-        return (self._stop.is_set() or self.monitor.abortRequested()
-                or (settings.wait_while_playing and self._video_playing))
+        return self._stopping() or (settings.wait_while_playing and self._video_playing)
 
     def _sync(self, settings):
         try:
@@ -159,7 +161,9 @@ class Service(object):
                 self._tell_error(settings, exc.message)
                 return SyncOutcome.ERROR
             clean = CleanRequest(confirmed=True) if settings.clean_collection else None
-            result = engine.sync(dry_run=False, clean=clean)
+            # Kodi quitting ends a trakt request in flight too; a video starting only stops at the next step.
+            with AbortWhenCancelled(engine.abort, self._stopping):
+                result = engine.sync(dry_run=False, clean=clean)
         finally:
             if bar is not None:
                 bar.close()

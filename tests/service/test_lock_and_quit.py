@@ -1,6 +1,7 @@
 """One sync at a time, and Kodi's shutdown is never held up: quitting during a sync ends the service within a
 second, and a later sync completes what was left; two syncs started together run one after the other."""
 import re
+import time
 
 import pytest
 
@@ -71,4 +72,24 @@ def test_quit_during_a_sync_is_prompt_and_two_syncs_run_one_after_the_other(kodi
     assert events == ['sync lock taken', 'sync ok in', 'sync lock released'] * 2
     movies = emulator.collection('movie')
     assert len(movies) == MOVIES and len({m['trakt_id'] for m in movies}) == MOVIES   # the rest, once each
+    assert kodi.python_errors() == []
+
+
+def test_quitting_while_trakt_is_slow_to_answer_does_not_hold_kodi_up(kodi_factory, tmp_path, catalog, emulator):
+    emulator.inject('timeout', count=1, method='POST', path_prefix='/sync/collection', hold=60.0)
+    library = {'movies': catalog['movies'], 'shows': []}
+    world = ServiceWorld(kodi_factory, tmp_path, emulator, library, debug=True, settings={
+        'sync_after_scan': True, 'collection_metadata': False})
+    kodi = world.kodi
+    deadline = time.monotonic() + 30
+    while not any(r['path'] == '/sync/collection' for r in emulator.requests):   # trakt is "thinking"
+        assert time.monotonic() < deadline, 'the service did not start uploading the collection'
+        time.sleep(0.1)
+
+    sent = kodi.quit(timeout=90)
+
+    took = time.time() - sent
+    assert took < 10, 'Kodi took {:.1f} s to quit while trakt was slow'.format(took)
+    assert kodi.count_log(r'\[service\.traktsync\] sync cancelled in') == 1
+    assert kodi.count_log(r'still waiting for an answer from trakt') == 0
     assert kodi.python_errors() == []

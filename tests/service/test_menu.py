@@ -1,5 +1,5 @@
 """The menu's actions driven through their dialogs in real Kodi, as a user would: authorize (device flow), Sync
-now, Preview, Clean now (no, then yes), Restore last clean, Status."""
+now, Preview, Clean now (no, then yes), Restore last clean, Status; and Cancel in Sync now's progress dialog."""
 import os
 import time
 
@@ -31,9 +31,48 @@ def _yes(kodi):
 
 
 def _text_on_screen(kodi):
-    labels = ['Control.GetLabel(5)', 'Control.GetLabel(1)']
+    labels = ['Control.GetLabel(5)', 'Control.GetLabel(9)', 'Control.GetLabel(1)']   # text viewer, OK dialog, heading
     answer = kodi.call('XBMC.GetInfoLabels', {'labels': labels})
     return '\n'.join(answer.get(label, '') for label in labels)
+
+
+def _wait_text_on_screen(kodi, words, timeout=5.0):
+    """The dialog's text: Kodi opens the window a moment before it fills in the labels."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = _text_on_screen(kodi)
+        if words in text or time.monotonic() > deadline:
+            return text
+        time.sleep(0.1)
+
+
+def test_cancel_in_sync_now_ends_it_at_once_while_trakt_is_slow_and_the_next_sync_finishes_the_work(
+        kodi_factory, tmp_path, catalog, emulator):
+    emulator.inject('timeout', count=1, method='POST', path_prefix='/sync/collection', hold=60.0)
+    world = ServiceWorld(kodi_factory, tmp_path, emulator, library_part(catalog, movies=3, shows=1))
+    kodi = world.kodi
+    kodi.run_script(ADDON_ID, ['action=sync'])
+    kodi.wait_window(PROGRESS_DIALOG, timeout=15)
+    deadline = time.monotonic() + 30
+    while not any(r['path'] == '/sync/collection' for r in emulator.requests):   # trakt is "thinking"
+        assert time.monotonic() < deadline, 'the sync did not start uploading the collection'
+        time.sleep(0.1)
+
+    pressed = time.monotonic()
+    kodi.press('Back')                          # the progress dialog's Cancel
+    kodi.wait_log(r'\[service\.traktsync\] sync cancelled in', timeout=10)
+    assert time.monotonic() - pressed < 5, 'cancelling waited for trakt'
+    kodi.wait_window(OK_DIALOG, timeout=10)
+    assert 'Sync cancelled' in _wait_text_on_screen(kodi, 'Sync cancelled')
+    kodi.press('Select')
+    assert len(emulator.collection('movie')) == 0
+
+    kodi.run_script(ADDON_ID, ['action=sync'])
+    kodi.wait_log_count(SYNC_DONE, 2, timeout=30)
+    kodi.wait_window(OK_DIALOG, timeout=10)
+    kodi.press('Select')
+    assert len(emulator.collection('movie')) == 3 and len(emulator.collection('episode')) == 2
+    assert kodi.python_errors() == []
 
 
 def test_menu_actions_through_their_dialogs(kodi_factory, tmp_path, catalog, emulator, dialog_shots):

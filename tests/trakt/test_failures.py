@@ -1,4 +1,7 @@
 """Every failure the client meets becomes its typed error, with a message a user understands."""
+import threading
+import time
+
 import pytest
 
 from tests.trakt.conftest import free_port
@@ -81,6 +84,27 @@ def test_malformed_json_is_typed(make_emulator, make_client):
     with pytest.raises(errors.MalformedResponse) as info:
         client.watched_movies()
     assert 'could not be read' in info.value.message
+
+
+@pytest.mark.parametrize('call', ['read', 'write'])
+def test_abort_ends_a_request_trakt_is_slow_to_answer_at_once_and_sends_nothing_more(make_emulator, make_client,
+                                                                                    call):
+    emu = make_emulator(CATALOG)
+    client = make_client(emu, timeout=(2.0, 30.0))
+    emu.inject('timeout', count=1, path_prefix='/sync/watched' if call == 'read' else '/sync/history', hold=20.0)
+    threading.Timer(0.5, client.abort).start()     # Kodi quitting, from the service's own thread
+
+    started = time.monotonic()
+    with pytest.raises(errors.Aborted):
+        if call == 'read':
+            client.watched_movies()
+        else:
+            list(client.add_history(movie_items(CATALOG, count=3)))
+    assert time.monotonic() - started < 3.0        # not the 20 s trakt takes, nor the 30 s read timeout
+    sent = len(emu.requests)
+    with pytest.raises(errors.Aborted):
+        client.last_activities()
+    assert len(emu.requests) == sent               # no retry, nothing new
 
 
 def test_get_429_waits_retry_after_then_succeeds(make_emulator, make_client, vtime):

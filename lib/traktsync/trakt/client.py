@@ -250,5 +250,9 @@ class TraktClient(object):
         except errors.MalformedResponse:
             return None
 
+    def abort(self):
+        """End the request in flight, from another thread; this and every later request raise Aborted."""
+        self.transport.abort()
+
     def close(self):
         self.transport.close()

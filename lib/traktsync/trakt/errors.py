@@ -112,6 +112,11 @@ class RateLimited(TraktError):
     not_processed = True
 
 
+class Aborted(TraktError):
+    """Ended from another thread (Kodi is quitting, the user cancelled); a write may or may not have arrived."""
+    message = 'the sync was stopped'
+
+
 class OutcomeUnknown(TraktError):
     """A write whose answer was lost: trakt may or may not have stored it; re-read before sending again."""
     message = 'trakt did not confirm a write; it will be checked on the next sync'

@@ -1,4 +1,5 @@
 """One ``requests.Session`` with trakt's headers; turns transport failures and status codes into typed errors."""
+import threading
 import time
 
 import requests
@@ -6,6 +7,7 @@ import requests
 from traktsync import logger
 from traktsync.jsonutil import dumps, loads
 from traktsync.trakt import errors
+from traktsync.trakt.abortable import AbortableAdapter
 
 # Cloudflare answers these like 5xx: the origin is unreachable or overloaded.
 _CLOUDFLARE_STATUSES = frozenset([520, 521, 522])
@@ -18,7 +20,14 @@ def user_agent(version):
 
 class Transport(object):
     def __init__(self, client_id, version, timeout=(10.0, 60.0), session=None, clock=time.monotonic):
-        self.session = session if session is not None else requests.Session()
+        self._adapter = None
+        if session is None:
+            session = requests.Session()
+            self._adapter = AbortableAdapter()
+            session.mount('https://', self._adapter)
+            session.mount('http://', self._adapter)
+        self.session = session
+        self._aborted = threading.Event()
         self.session.headers.update({
             'Content-Type': 'application/json',
             'trakt-api-version': '2',
@@ -30,7 +39,10 @@ class Transport(object):
         self.requests_made = 0   # for the sync summary and the "a no-op sync costs one request" check
 
     def send(self, method, url, params=None, body=None, token=None):
-        """``(response, seconds)``; raises Unreachable, RequestTimeout or MalformedResponse for transport failures."""
+        """``(response, seconds)``; raises Unreachable, RequestTimeout or MalformedResponse for transport failures,
+        Aborted after ``abort``."""
+        if self._aborted.is_set():
+            raise errors.Aborted()
         headers = {'Authorization': 'Bearer ' + token} if token else None
         data = dumps(body).encode('utf-8') if body is not None else None
         path = requests.utils.urlparse(url).path
@@ -40,27 +52,34 @@ class Transport(object):
             # verify=True explicitly: an environment variable or a session default must never turn TLS checks off.
             response = self.session.request(method, url, params=params, data=data, headers=headers,
                                             timeout=self.timeout, verify=True)
-        except requests.exceptions.SSLError:
-            # The handshake failed, so no request went out.
-            self._log(method, path, 'TLS error', started)
-            raise errors.CertificateError() from None
-        except requests.exceptions.ConnectTimeout:
-            self._log(method, path, 'connect timeout', started)
-            raise errors.Unreachable() from None
-        except requests.exceptions.Timeout:
-            self._log(method, path, 'timeout', started)
-            raise errors.RequestTimeout() from None
-        except requests.exceptions.ConnectionError as exc:
-            self._log(method, path, 'connection error', started)
-            if _never_connected(exc):
-                raise errors.Unreachable() from None
-            # The connection broke after the request went out: trakt may have processed it.
-            raise errors.RequestTimeout('the connection to trakt broke before it answered') from None
         except requests.exceptions.RequestException as exc:
             self._log(method, path, type(exc).__name__, started)
-            raise errors.MalformedResponse() from None
+            raise self._failure(exc) from None
         seconds = self._log(method, path, response.status_code, started)
         return response, seconds
+
+    def abort(self):
+        """End the request in flight (from another thread) and refuse further ones: raises Aborted in both."""
+        self._aborted.set()
+        if self._adapter is not None and self._adapter.abort():
+            logger.debug('trakt request in flight ended')
+
+    def _failure(self, exc):
+        """The typed error for a failed request."""
+        if self._aborted.is_set():
+            return errors.Aborted()
+        if isinstance(exc, requests.exceptions.SSLError):
+            return errors.CertificateError()   # the handshake failed, so no request went out
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return errors.Unreachable()
+        if isinstance(exc, requests.exceptions.Timeout):
+            return errors.RequestTimeout()
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            if _never_connected(exc):
+                return errors.Unreachable()
+            # The connection broke after the request went out: trakt may have processed it.
+            return errors.RequestTimeout('the connection to trakt broke before it answered')
+        return errors.MalformedResponse()
 
     def _log(self, method, path, outcome, started):
         seconds = self._clock() - started

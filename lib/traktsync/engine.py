@@ -95,6 +95,8 @@ class SyncResult(object):
         self.trakt_requests = 0
         self.kodi_calls = 0
         self.duration = 0.0
+        self.kodi_read = False
+        self.kept = {}   # a sync that did not read Kodi keeps the unmatched items the one before it found
 
     def count(self, name, number=1):
         self.applied[name] = self.applied.get(name, 0) + number
@@ -114,6 +116,7 @@ class SyncResult(object):
                           for u in unmatched[:UNMATCHED_KEPT]],
             'unmatched_total': len(unmatched), 'not_found': self.not_found[:UNMATCHED_KEPT],
             'clean': self.clean, 'trakt_requests': self.trakt_requests, 'kodi_calls': self.kodi_calls,
+            'kodi_read': self.kodi_read, **self.kept
         }
 
 
@@ -144,16 +147,18 @@ class SyncEngine(object):
         self._aborted = False
 
     # -- entry points ------------------------------------------------------------------------------------------
-    def sync(self, dry_run=False, clean=None):
+    def sync(self, dry_run=False, clean=None, kodi_unchanged=False):
         """Run one sync; returns a SyncResult (also stored for the status screen unless ``dry_run``).
 
+        ``kodi_unchanged``: the caller heard of no library change since the last sync, so when trakt's lists did
+        not change either the sync ends after one request, without reading Kodi.
         trakt and Kodi errors end the sync with ``status='error'`` and the error's message; whatever was
         confirmed before is kept."""
         result = SyncResult(dry_run)
         requests_before = self.trakt.transport.requests_made
         calls_before = self.library.rpc.calls_made
         try:
-            self._sync_rounds(result, dry_run, clean)
+            self._sync_rounds(result, dry_run, clean, kodi_unchanged)
             result.status = 'ok'
         except (SyncCancelled, trakt_errors.Aborted):
             result.status = 'cancelled'
@@ -229,11 +234,12 @@ class SyncEngine(object):
     def _save_baseline(self, baseline):
         self.store.save(BASELINE, baseline.to_json())
 
-    def _sync_rounds(self, result, dry_run, clean):
+    def _sync_rounds(self, result, dry_run, clean, kodi_unchanged):
         for pause in ROUND_PAUSES + (None,):
             try:
-                return self._sync(result, dry_run, clean)
+                return self._sync(result, dry_run, clean, kodi_unchanged)
             except trakt_errors.OutcomeUnknown:
+                kodi_unchanged = False   # the next round reads both sides
                 if pause is None:
                     raise
                 logger.info('reading both sides again in {:.0f} s to see what trakt took', pause)
@@ -245,16 +251,23 @@ class SyncEngine(object):
             self._check_cancel()
             self._sleep(min(0.5, max(0.0, deadline - time.time())))
 
-    def _sync(self, result, dry_run, clean):
+    def _sync(self, result, dry_run, clean, kodi_unchanged):
         settings = self.settings
         self._progress('trakt', 0, 0)
         activities = self.trakt.last_activities()
         cache = self._load_cache(settings.collection_metadata)
+        if kodi_unchanged and self._trakt_unchanged(activities, cache) and self.store.exists(BASELINE):
+            logger.info('neither Kodi nor trakt changed since the last sync; the library was not read')
+            previous = self.store.load(LAST_RESULT) or {}
+            result.kept = {name: previous[name] for name in ('unmatched', 'unmatched_total', 'not_found')
+                           if name in previous}
+            return
         lists = self._read_trakt_lists(activities, cache)
         self._check_cancel()
 
         self._progress('kodi', 0, 0)
         snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata)
+        result.kodi_read = True
         self._check_cancel()
 
         baseline = self._load_baseline()
@@ -309,6 +322,10 @@ class SyncEngine(object):
         if name == 'collection_movies':
             return self.trakt.collection_movies(metadata=metadata)
         return self.trakt.collection_shows(metadata=metadata)
+
+    def _trakt_unchanged(self, activities, cache):
+        return all(self._stamp(activities, name) is not None and cache['stamps'].get(name) ==
+                   self._stamp(activities, name) and name in cache['lists'] for name in TRAKT_LISTS)
 
     def _read_trakt_lists(self, activities, cache):
         lists = {}

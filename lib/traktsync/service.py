@@ -5,6 +5,7 @@ The sync runs in a worker thread, so the service's own thread keeps answering Ko
 (settings changed, scan finished, notifications, abort) only while that thread waits in ``waitForAbort``.
 """
 import threading
+import time
 import traceback
 
 from traktsync import app, logger
@@ -30,6 +31,7 @@ PUSH_DEBOUNCE_SECONDS = 2.0     # marking a season watched sends one OnUpdate pe
 BUSY_RETRY_SECONDS = 2.0        # the menu holds the sync lock
 PLAYBACK_RETRY_SECONDS = 2.0    # a sync that gave way to a video runs again once it has stopped
 ERROR_RETRY_SECONDS = 300.0
+FULL_READ_SECONDS = 24 * 3600.0  # a timer sync reads the library at least daily, even when Kodi reported nothing
 STOP_JOIN_SECONDS = 0.7         # what is left of Kodi's "within a second" after the tick
 
 
@@ -54,11 +56,16 @@ class Service(object):
         self._told_not_signed_in = False
         self._told_waiting = False
         self._last_error_told = None
+        # A timer sync reads the Kodi library only when something may have changed it (or the settings) since
+        # the last sync; the first sync always reads it.
+        self._library_may_have_changed = True
+        self._library_read_at = None
 
     # -- Kodi's callbacks (on the service's thread) ------------------------------------------------------------
     def on_settings_changed(self):
         previous = self.settings
         self.settings = read_settings()
+        self._library_may_have_changed = True   # other settings, another plan
         kodi_log.install(self.settings.debug_logging)
         logger.debug('settings reloaded')
         if self._interval_seconds(previous) != self._interval_seconds(self.settings):
@@ -68,11 +75,14 @@ class Service(object):
             threading.Thread(target=self._confirm_clean, name='traktsync-confirm-clean').start()
 
     def on_scan_finished(self):
+        self._library_may_have_changed = True
         if self.settings.sync_after_scan:
             logger.debug('video library scan finished; a sync follows')
             self.schedule.request(timing.SCAN, SCAN_DEBOUNCE_SECONDS)
 
     def on_notification(self, method, data):
+        if method.startswith('VideoLibrary.'):
+            self._library_may_have_changed = True
         if method != 'VideoLibrary.OnUpdate' or not self.settings.instant_push:
             return
         try:
@@ -113,12 +123,22 @@ class Service(object):
             return
         self._told_not_signed_in = False
         self.schedule.started(reasons)
+        read_library = self._must_read_library(reasons)
+        self._library_may_have_changed = False   # what Kodi reports from now on counts for the next sync
         logger.info('automatic sync ({})', ', '.join(reasons))
         self._outcome = None
-        self._worker = threading.Thread(target=self._sync, args=(self.settings,), name='traktsync-sync')
+        self._worker = threading.Thread(target=self._sync, args=(self.settings, read_library),
+                                        name='traktsync-sync')
         self._worker.start()
 
+    def _must_read_library(self, reasons):
+        if self._library_may_have_changed or set(reasons) != {timing.INTERVAL}:
+            return True
+        return self._library_read_at is None or time.monotonic() - self._library_read_at >= FULL_READ_SECONDS
+
     def _after_sync(self, outcome):
+        if outcome != SyncOutcome.OK:
+            self._library_may_have_changed = True   # the retry reads everything again
         retry = {SyncOutcome.BUSY: BUSY_RETRY_SECONDS, SyncOutcome.CANCELLED: PLAYBACK_RETRY_SECONDS,
                  SyncOutcome.ERROR: ERROR_RETRY_SECONDS}.get(outcome)
         self.schedule.finished(ok=retry is None, retry_after=retry or 0)
@@ -138,14 +158,14 @@ class Service(object):
     def _cancelled(self, settings):
         return self._stopping() or (settings.wait_while_playing and self._video_playing)
 
-    def _sync(self, settings):
+    def _sync(self, settings, read_library):
         try:
-            self._outcome = self._sync_locked(settings)
+            self._outcome = self._sync_locked(settings, read_library)
         except Exception:  # noqa: BLE001 - a bug must not end the service; the log has the details
             logger.error('automatic sync failed: {}', traceback.format_exc())
             self._outcome = SyncOutcome.ERROR
 
-    def _sync_locked(self, settings):
+    def _sync_locked(self, settings, read_library):
         lock = SyncLock(profile_dir(), 'service')
         if not lock.try_acquire():
             logger.info('another sync is running; the automatic sync runs after it')
@@ -163,7 +183,9 @@ class Service(object):
             clean = CleanRequest(confirmed=True) if settings.clean_collection else None
             # Kodi quitting ends a trakt request in flight too; a video starting only stops at the next step.
             with AbortWhenCancelled(engine.abort, self._stopping):
-                result = engine.sync(dry_run=False, clean=clean)
+                result = engine.sync(dry_run=False, clean=clean, kodi_unchanged=not read_library)
+            if result.kodi_read:
+                self._library_read_at = time.monotonic()
         finally:
             if bar is not None:
                 bar.close()

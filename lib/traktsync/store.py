@@ -28,6 +28,9 @@ class JsonStore(object):
     def path(self, name):
         return os.path.join(self.folder, name)
 
+    def exists(self, name):
+        return os.path.exists(self.path(name))
+
     def load(self, name, default=None):
         path = self.path(name)
         try:

@@ -1,5 +1,6 @@
 """The service syncs by itself: after start-up (after the delay), on the timer, after a library scan, and soon
 after a watched change in Kodi. Real Kodi, the trakt emulator as the account."""
+import re
 import time
 
 import pytest
@@ -82,5 +83,40 @@ def test_start_up_timer_scan_and_watched_change_each_lead_to_a_sync(kodi_factory
         time.sleep(0.1)
     assert time.monotonic() - marked < 10, 'the watched change did not reach trakt within 10 s'
     time.sleep(3)   # a second push would come within the debounce: there must be none
+    assert [p['trakt_id'] for p in emulator.plays('movie')] == [movie['ids']['trakt']]
+    assert kodi.python_errors() == []
+
+
+def _finished_syncs(kodi):
+    return [line for line in kodi.log_text().splitlines() if re.search(r'\[service\.traktsync\] sync ok in', line)]
+
+
+def _wait_finished_syncs(kodi, count, timeout):
+    deadline = time.monotonic() + timeout
+    while len(_finished_syncs(kodi)) < count:
+        assert time.monotonic() < deadline, 'fewer than {} syncs within {} s'.format(count, timeout)
+        time.sleep(0.1)
+    return _finished_syncs(kodi)[count - 1]
+
+
+def test_a_timer_sync_reads_the_library_only_after_kodi_reported_a_change(kodi_factory, tmp_path, catalog,
+                                                                          emulator):
+    world = ServiceWorld(kodi_factory, tmp_path, emulator, library_part(catalog, movies=3, shows=1), settings={
+        'sync_at_startup': True, 'startup_delay': 1, 'sync_interval_hours': 1,
+        'interval_unit_seconds': INTERVAL_SECONDS})          # no instant push, no sync after a scan
+    kodi = world.kodi
+    _wait_sync_for(kodi, 'startup', timeout=20)
+    # The first timer sync may still read the library: the test's scan reported changes after start-up.
+    _wait_sync_for(kodi, 'interval', count=1, timeout=INTERVAL_SECONDS * 3)
+    _wait_sync_for(kodi, 'interval', count=2, timeout=INTERVAL_SECONDS * 3)
+    quiet = _wait_finished_syncs(kodi, 3, timeout=10)
+    assert 'nothing changed (trakt requests: 1, Kodi calls: 0)' in quiet
+
+    # A movie marked watched in Kodi: the next timer sync reads the library and sends the play.
+    movie = catalog['movies'][0]
+    world.set_movie_watched(movie['ids']['imdb'])
+    _wait_sync_for(kodi, 'interval', count=3, timeout=INTERVAL_SECONDS * 3)
+    changed = _wait_finished_syncs(kodi, 4, timeout=10)
+    assert 'Kodi calls: 0' not in changed
     assert [p['trakt_id'] for p in emulator.plays('movie')] == [movie['ids']['trakt']]
     assert kodi.python_errors() == []

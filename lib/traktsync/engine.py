@@ -36,6 +36,11 @@ KODI_BATCH = 200          # items per Kodi write batch (the Kodi side may split 
 # trakt asks to wait after an overload (502/503/504); these are the pauses before rounds 2 and 3.
 ROUND_PAUSES = (3.0, 10.0)
 UNMATCHED_KEPT = 200      # how many unmatched items the status screen keeps
+# Items trakt answered not_found for are not sent again for a week: sending them every sync costs requests (and a
+# sync in which nothing changed would no longer cost one), while trakt does learn of new titles in time.
+NOT_FOUND = 'not-found.json'
+NOT_FOUND_RETRY_SECONDS = 7 * 24 * 3600
+NOT_FOUND_REASON = 'trakt does not know this item'
 METADATA_FIELDS = ('media_type', 'resolution', 'hdr', 'audio', 'audio_channels', '3d')
 
 
@@ -97,6 +102,11 @@ class SyncResult(object):
         self.duration = 0.0
         self.kodi_read = False
         self.kept = {}   # a sync that did not read Kodi keeps the unmatched items the one before it found
+
+    def add_not_found(self, action):
+        entry = {'kind': action.kind, 'title': action.title, 'reason': NOT_FOUND_REASON}
+        if entry not in self.not_found:   # once, not once for the history and once for the collection
+            self.not_found.append(entry)
 
     def count(self, name, number=1):
         self.applied[name] = self.applied.get(name, 0) + number
@@ -384,6 +394,8 @@ class SyncEngine(object):
     def _post(self, stage, actions, items_of, post, baseline, result, counter):
         """Send the items of ``actions`` through ``post`` (a client generator); record an action once trakt has
         confirmed all of its items."""
+        memory = self._not_found_memory()
+        actions = self._skip_known_not_found(stage, actions, memory, result)
         if not actions:
             return
         owner = {}
@@ -413,11 +425,13 @@ class SyncEngine(object):
                     if pending[index] == 0:
                         baseline.record(actions[index])
                         result.count(counter(actions[index]), len(items_of_action[index]))
+                        memory.pop(stage + ' ' + actions[index].key, None)
                 for index in sorted(set(owner[id(item)] for item in batch if id(item) in missing)):
                     action = actions[index]
-                    result.not_found.append({'kind': action.kind, 'title': action.title,
-                                             'reason': 'trakt does not know this item'})
+                    result.add_not_found(action)
+                    memory[stage + ' ' + action.key] = {'at': time.time(), 'title': action.title}
                 self._save_baseline(baseline)
+                self.store.save(NOT_FOUND, memory)
                 done += len(batch)
                 self._progress(stage, done, len(items))
                 self._check_cancel()
@@ -426,6 +440,29 @@ class SyncEngine(object):
             logger.warning('{}: trakt may or may not have taken {} items ({}); they are checked by reading '
                            'trakt again, never re-sent blindly', stage, len(exc.items), exc.message)
             raise
+
+    def _not_found_memory(self):
+        """``{'<stage> <key>': {'at', 'title'}}`` of the last week's not_found answers (older ones are dropped:
+        those items are sent again)."""
+        memory = self.store.load(NOT_FOUND)
+        now = time.time()
+        return {name: seen for name, seen in (memory.items() if isinstance(memory, dict) else ())
+                if isinstance(seen, dict) and isinstance(seen.get('at'), (int, float))
+                and 0 <= now - seen['at'] < NOT_FOUND_RETRY_SECONDS}
+
+    @staticmethod
+    def _skip_known_not_found(stage, actions, memory, result):
+        """``actions`` without those trakt answered not_found for in the last week (reported again)."""
+        kept = []
+        for action in actions:
+            if stage + ' ' + action.key in memory:
+                result.add_not_found(action)
+            else:
+                kept.append(action)
+        if len(kept) < len(actions):
+            logger.info('{}: {} items trakt did not know are not sent again before a week has passed', stage,
+                        len(actions) - len(kept))
+        return kept
 
     def _apply_history_add(self, plan, baseline, result):
         def items_of(action):

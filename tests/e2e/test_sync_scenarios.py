@@ -176,3 +176,22 @@ def test_a_second_sync_with_nothing_changed_makes_exactly_one_trakt_request(kodi
     assert result['trakt_requests'] == 1 and result['applied'] == {}
     # The status screen still has what the first sync moved.
     assert world.profile_file('last-result-with-changes.json')['applied'] == first['applied'] != {}
+
+
+def test_an_item_trakt_does_not_know_is_reported_and_not_sent_again_by_the_next_sync(kodi_factory, tmp_path,
+                                                                                     catalog, emulator):
+    library = library_part(catalog, movies=2, shows=0)
+    library['movies'].append({'title': 'Our Wedding Film', 'year': 2019, 'ids': {'imdb': 'tt0999999', 'tmdb': 999999},
+                              'playcount': 1, 'lastplayed': '2026-05-01 00:00:00'})
+    world = SyncWorld(kodi_factory, tmp_path, emulator, library)
+
+    first = world.sync()
+    assert first['status'] == 'ok'
+    assert [(n['title'], n['reason']) for n in first['not_found']] == [('Our Wedding Film (2019)',
+                                                                         'trakt does not know this item')]
+    assert len(emulator.collection('movie')) == 2                # the two trakt knows went on
+    mark = len(emulator.requests)
+
+    second = world.sync()
+    assert [(r['method'], r['path']) for r in emulator.requests[mark:]] == [('GET', '/sync/last_activities')]
+    assert second['not_found'] == first['not_found']             # still listed on the status screen

@@ -140,7 +140,9 @@ def main():
         kodi.wait_log_count(SYNC_DONE, 1, timeout=120)
         close_dialog(kodi, OK_DIALOG)
         kodi_after, (trakt_after, collected_after) = kodi_watched(kodi), trakt_state(emu, known)
-        with open(os.path.join(kodi.profile_dir(ADDON_ID), 'last-result.json')) as handle:
+        # The service's own syncs (after the scan, after Kodi's watched changes) may have run since, changing
+        # nothing: the add-on keeps the last sync that changed something apart.
+        with open(os.path.join(kodi.profile_dir(ADDON_ID), 'last-result-with-changes.json')) as handle:
             result = json.load(handle)
 
         say('\n== What moved ==')

@@ -53,7 +53,7 @@ class Transport(object):
             response = self.session.request(method, url, params=params, data=data, headers=headers,
                                             timeout=self.timeout, verify=True)
         except requests.exceptions.RequestException as exc:
-            self._log(method, path, type(exc).__name__, started)
+            self._log(method, path, 'aborted' if self._aborted.is_set() else type(exc).__name__, started)
             raise self._failure(exc) from None
         seconds = self._log(method, path, response.status_code, started)
         return response, seconds

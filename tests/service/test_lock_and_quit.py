@@ -81,10 +81,7 @@ def test_quitting_while_trakt_is_slow_to_answer_does_not_hold_kodi_up(kodi_facto
     world = ServiceWorld(kodi_factory, tmp_path, emulator, library, debug=True, settings={
         'sync_after_scan': True, 'collection_metadata': False})
     kodi = world.kodi
-    deadline = time.monotonic() + 30
-    while not any(r['path'] == '/sync/collection' for r in emulator.requests):   # trakt is "thinking"
-        assert time.monotonic() < deadline, 'the service did not start uploading the collection'
-        time.sleep(0.1)
+    world.wait_trakt_request('/sync/collection')   # the upload has started; trakt is "thinking"
 
     sent = kodi.quit(timeout=90)
 

@@ -53,10 +53,7 @@ def test_cancel_in_sync_now_ends_it_at_once_while_trakt_is_slow_and_the_next_syn
     kodi = world.kodi
     kodi.run_script(ADDON_ID, ['action=sync'])
     kodi.wait_window(PROGRESS_DIALOG, timeout=15)
-    deadline = time.monotonic() + 30
-    while not any(r['path'] == '/sync/collection' for r in emulator.requests):   # trakt is "thinking"
-        assert time.monotonic() < deadline, 'the sync did not start uploading the collection'
-        time.sleep(0.1)
+    world.wait_trakt_request('/sync/collection')   # the upload has started; trakt is "thinking"
 
     pressed = time.monotonic()
     kodi.press('Back')                          # the progress dialog's Cancel

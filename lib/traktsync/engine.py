@@ -425,13 +425,13 @@ class SyncEngine(object):
                     if pending[index] == 0:
                         baseline.record(actions[index])
                         result.count(counter(actions[index]), len(items_of_action[index]))
-                        memory.pop(stage + ' ' + actions[index].key, None)
                 for index in sorted(set(owner[id(item)] for item in batch if id(item) in missing)):
                     action = actions[index]
                     result.add_not_found(action)
                     memory[stage + ' ' + action.key] = {'at': time.time(), 'title': action.title}
                 self._save_baseline(baseline)
-                self.store.save(NOT_FOUND, memory)
+                if missing:
+                    self.store.save(NOT_FOUND, memory)
                 done += len(batch)
                 self._progress(stage, done, len(items))
                 self._check_cancel()
@@ -442,8 +442,8 @@ class SyncEngine(object):
             raise
 
     def _not_found_memory(self):
-        """``{'<stage> <key>': {'at', 'title'}}`` of the last week's not_found answers (older ones are dropped:
-        those items are sent again)."""
+        """``{'<stage> <key>': {'at', 'title'}}`` of the last week's not_found answers; older ones are left out,
+        so those items are sent again (and dropped from the file the next time it is written)."""
         memory = self.store.load(NOT_FOUND)
         now = time.time()
         return {name: seen for name, seen in (memory.items() if isinstance(memory, dict) else ())

@@ -5,9 +5,12 @@ import json
 import os
 import sys
 
+import xbmcaddon
 import xbmcvfs
 
-sys.path.insert(0, xbmcvfs.translatePath('special://home/addons/service.traktsync/lib'))
+# The add-on under test is installed beside this one.
+ADDONS = os.path.dirname(os.path.normpath(xbmcvfs.translatePath(xbmcaddon.Addon().getAddonInfo('path'))))
+sys.path.insert(0, os.path.join(ADDONS, 'service.traktsync', 'lib'))
 
 from traktsync.kodi.jsonrpc import InKodiTransport, JsonRpc  # noqa: E402 - needs the path above
 from traktsync.kodi.library import KodiLibrary  # noqa: E402

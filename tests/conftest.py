@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from tools import build, kodi_harness
+from tools.trakt_emulator import Emulator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ARTIFACTS = os.path.join(ROOT, 'artifacts')
@@ -39,6 +40,14 @@ def module_addon_cache():
 @pytest.fixture(scope='session')
 def addon_zip(tmp_path_factory):
     return build.build_zip(str(tmp_path_factory.mktemp('dist')))
+
+
+@pytest.fixture
+def emulator(request, catalog):
+    """The trakt emulator on 127.0.0.1 with the module's ``catalog`` fixture as what trakt knows; a module may set
+    ``EMULATOR_OPTIONS`` (e.g. a shorter ``post_interval``) for the Emulator."""
+    with Emulator(catalog=catalog, **getattr(request.module, 'EMULATOR_OPTIONS', {})) as emu:
+        yield emu
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import time
 import pytest
 
 from tests.e2e.sync_world import SyncWorld, library_part, world_catalog
-from tools.trakt_emulator import Emulator
 
 pytestmark = pytest.mark.kodi
 SMALL_BATCHES = {'batch_size_start': 25, 'batch_size_min': 25, 'batch_size_max': 25}
@@ -17,12 +16,6 @@ SMALL_BATCHES = {'batch_size_start': 25, 'batch_size_min': 25, 'batch_size_max':
 @pytest.fixture
 def catalog():
     return world_catalog(movies=30, shows=4, seasons=2, episodes_per_season=10)
-
-
-@pytest.fixture
-def emulator(catalog):
-    with Emulator(catalog=catalog, post_interval=1.0) as emu:
-        yield emu
 
 
 def watched_library(catalog):

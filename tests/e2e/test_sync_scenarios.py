@@ -2,7 +2,6 @@
 import pytest
 
 from tests.e2e.sync_world import SyncWorld, library_part, world_catalog
-from tools.trakt_emulator import Emulator
 
 pytestmark = pytest.mark.kodi
 
@@ -10,12 +9,6 @@ pytestmark = pytest.mark.kodi
 @pytest.fixture
 def catalog():
     return world_catalog(movies=8, shows=2, seasons=1, episodes_per_season=4)
-
-
-@pytest.fixture
-def emulator(catalog):
-    with Emulator(catalog=catalog, post_interval=1.0) as emu:
-        yield emu
 
 
 def imdb(movie):

@@ -8,7 +8,6 @@ import pytest
 from tests.e2e.sync_world import world_catalog
 from tests.service.service_world import OK_DIALOG, SYNC_DONE, ServiceWorld
 from tools.kodi_harness import KodiError
-from tools.trakt_emulator import Emulator
 
 pytestmark = pytest.mark.kodi
 
@@ -21,12 +20,6 @@ MOVIES = 80   # with batches of 25 and trakt's 1 POST per second, the upload tak
 @pytest.fixture
 def catalog():
     return world_catalog(movies=MOVIES, shows=0)
-
-
-@pytest.fixture
-def emulator(catalog):
-    with Emulator(catalog=catalog, post_interval=1.0) as emu:
-        yield emu
 
 
 def _lock_events(kodi):

@@ -8,9 +8,9 @@ import pytest
 from tests.e2e.sync_world import library_part, world_catalog
 from tests.service.service_world import OK_DIALOG, PROGRESS_DIALOG, SYNC_DONE, TEXT_VIEWER, YESNO_DIALOG, ServiceWorld
 from tools import screenshots
-from tools.trakt_emulator import Emulator
 
 pytestmark = pytest.mark.kodi
+EMULATOR_OPTIONS = {'post_interval': 0.2, 'device_interval': 1}   # for the shared ``emulator`` fixture
 
 ADDON_ID = 'service.traktsync'
 
@@ -18,12 +18,6 @@ ADDON_ID = 'service.traktsync'
 @pytest.fixture
 def catalog():
     return world_catalog(movies=5, shows=1, seasons=1, episodes_per_season=2)
-
-
-@pytest.fixture
-def emulator(catalog):
-    with Emulator(catalog=catalog, post_interval=0.2, device_interval=1) as emu:
-        yield emu
 
 
 def _yes(kodi):

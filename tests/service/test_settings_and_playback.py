@@ -6,20 +6,14 @@ import pytest
 
 from tests.e2e.sync_world import library_part, world_catalog
 from tests.service.service_world import BAR, TOAST, YESNO_DIALOG, ServiceWorld, write_clip
-from tools.trakt_emulator import Emulator
 
 pytestmark = pytest.mark.kodi
+EMULATOR_OPTIONS = {'post_interval': 0.2}   # for the shared ``emulator`` fixture
 
 
 @pytest.fixture
 def catalog():
     return world_catalog(movies=4, shows=1, seasons=1, episodes_per_season=2)
-
-
-@pytest.fixture
-def emulator(catalog):
-    with Emulator(catalog=catalog, post_interval=0.2) as emu:
-        yield emu
 
 
 def _wait_setting(world, setting_id, value, timeout=10.0):

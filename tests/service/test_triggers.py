@@ -7,9 +7,9 @@ import pytest
 from tests.e2e.sync_world import library_part, world_catalog
 from tests.service.service_world import ServiceWorld
 from tools import media_tree
-from tools.trakt_emulator import Emulator
 
 pytestmark = pytest.mark.kodi
+EMULATOR_OPTIONS = {'post_interval': 0.2}   # for the shared ``emulator`` fixture
 
 SERVICE_STARTED = r'\[service\.traktsync\] service \S+ started'
 STARTUP_DELAY = 3
@@ -19,12 +19,6 @@ INTERVAL_SECONDS = 8     # sync_interval_hours=1 with a test "hour" of 8 s
 @pytest.fixture
 def catalog():
     return world_catalog(movies=4, shows=1, seasons=1, episodes_per_season=3)
-
-
-@pytest.fixture
-def emulator(catalog):
-    with Emulator(catalog=catalog, post_interval=0.2) as emu:
-        yield emu
 
 
 def _sync_lines(kodi, reason):

@@ -6,6 +6,7 @@ library through JSON-RPC and the account through the emulator.
 """
 import json
 import os
+import time
 
 from tools import catalog as catalogs
 from tools import media_tree
@@ -102,3 +103,20 @@ def world_catalog(movies=8, shows=2, seasons=1, episodes_per_season=4):
 def library_part(catalog, movies, shows):
     """The first ``movies`` movies and ``shows`` shows of ``catalog`` (copies, so tests may add NFO fields)."""
     return json.loads(json.dumps({'movies': catalog['movies'][:movies], 'shows': catalog['shows'][:shows]}))
+
+
+ANY_STATUS = object()
+
+
+def wait_for_request(emulator, method, path, status=ANY_STATUS, count=1, timeout=60):
+    """Wait until the emulator has logged ``count`` requests ``method path`` answered with ``status`` (by default
+    any, None included: a request trakt is still "thinking" about)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen = [r for r in emulator.requests if r['method'] == method and r['path'] == path
+                and (status is ANY_STATUS or r['status'] == status)]
+        if len(seen) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError('no {} {} answered {} within {} s'.format(
+        method, path, 'at all' if status is ANY_STATUS else status, timeout))

@@ -3,11 +3,9 @@
 Kodi killed half-way through a large apply, 5xx bursts, 429s and a timed-out history POST whose plays did
 arrive: after the next sync both sides are as if one sync had run without trouble.
 """
-import time
-
 import pytest
 
-from tests.e2e.sync_world import SyncWorld, library_part, world_catalog
+from tests.e2e.sync_world import SyncWorld, library_part, wait_for_request, world_catalog
 
 pytestmark = pytest.mark.kodi
 SMALL_BATCHES = {'batch_size_start': 25, 'batch_size_min': 25, 'batch_size_max': 25}
@@ -50,16 +48,6 @@ def assert_synced_once(world, emulator, catalog):
                 assert emulator.play_count('episode', episode['ids']['trakt']) == expected, episode['title']
                 assert episodes[episode['ids']['tvdb']]['playcount'] == expected, episode['title']
     assert len(emulator.plays()) == 30 + 2 * 20 * 2 + 2 * 20
-
-
-def wait_for_request(emulator, method, path, status, count=1, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        seen = [r for r in emulator.requests if r['method'] == method and r['path'] == path and r['status'] == status]
-        if len(seen) >= count:
-            return
-        time.sleep(0.05)
-    raise AssertionError('no {} {} answered {} within {} s'.format(method, path, status, timeout))
 
 
 def test_kodi_killed_half_way_through_a_large_apply(kodi_factory, tmp_path, catalog, emulator):

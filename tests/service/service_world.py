@@ -68,13 +68,6 @@ class ServiceWorld(object):
     def wait_syncs(self, count, timeout=30.0):
         return self.kodi.wait_log_count(SYNC_DONE, count, timeout=timeout)
 
-    def wait_trakt_request(self, path, timeout=30.0):
-        """Wait until the add-on has sent a request for ``path`` (answered or still waiting for its answer)."""
-        deadline = time.monotonic() + timeout
-        while not any(r['path'] == path for r in self.emu.requests):
-            assert time.monotonic() < deadline, 'no request for {} within {} s'.format(path, timeout)
-            time.sleep(0.1)
-
     # -- Kodi side -------------------------------------------------------------------------------------------------
     def movies(self):
         answer = self.kodi.call('VideoLibrary.GetMovies', {'properties': ['title', 'uniqueid', 'playcount']})

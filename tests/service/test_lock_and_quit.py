@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.e2e.sync_world import world_catalog
+from tests.e2e.sync_world import wait_for_request, world_catalog
 from tests.service.service_world import OK_DIALOG, SYNC_DONE, ServiceWorld
 from tools.kodi_harness import KodiError
 
@@ -74,7 +74,7 @@ def test_quitting_while_trakt_is_slow_to_answer_does_not_hold_kodi_up(kodi_facto
     world = ServiceWorld(kodi_factory, tmp_path, emulator, library, debug=True, settings={
         'sync_after_scan': True, 'collection_metadata': False})
     kodi = world.kodi
-    world.wait_trakt_request('/sync/collection')   # the upload has started; trakt is "thinking"
+    wait_for_request(emulator, 'POST', '/sync/collection', timeout=30)   # the upload started; trakt is "thinking"
 
     sent = kodi.quit(timeout=90)
 

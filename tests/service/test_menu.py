@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.e2e.sync_world import library_part, world_catalog
+from tests.e2e.sync_world import library_part, wait_for_request, world_catalog
 from tests.service.service_world import OK_DIALOG, PROGRESS_DIALOG, SYNC_DONE, TEXT_VIEWER, YESNO_DIALOG, ServiceWorld
 from tools import screenshots
 
@@ -47,7 +47,7 @@ def test_cancel_in_sync_now_ends_it_at_once_while_trakt_is_slow_and_the_next_syn
     kodi = world.kodi
     kodi.run_script(ADDON_ID, ['action=sync'])
     kodi.wait_window(PROGRESS_DIALOG, timeout=15)
-    world.wait_trakt_request('/sync/collection')   # the upload has started; trakt is "thinking"
+    wait_for_request(emulator, 'POST', '/sync/collection', timeout=30)   # the upload started; trakt is "thinking"
 
     pressed = time.monotonic()
     kodi.press('Back')                          # the progress dialog's Cancel

@@ -100,7 +100,6 @@ class SyncResult(object):
         self.trakt_requests = 0
         self.kodi_calls = 0
         self.duration = 0.0
-        self.kodi_read = False
         self.kept = {}   # a sync that did not read Kodi keeps the unmatched items the one before it found
 
     def add_not_found(self, action):
@@ -126,7 +125,7 @@ class SyncResult(object):
                           for u in unmatched[:UNMATCHED_KEPT]],
             'unmatched_total': len(unmatched), 'not_found': self.not_found[:UNMATCHED_KEPT],
             'clean': self.clean, 'trakt_requests': self.trakt_requests, 'kodi_calls': self.kodi_calls,
-            'kodi_read': self.kodi_read, **self.kept
+            **self.kept
         }
 
 
@@ -277,7 +276,6 @@ class SyncEngine(object):
 
         self._progress('kodi', 0, 0)
         snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata)
-        result.kodi_read = True
         self._check_cancel()
 
         baseline = self._load_baseline()
@@ -333,15 +331,18 @@ class SyncEngine(object):
             return self.trakt.collection_movies(metadata=metadata)
         return self.trakt.collection_shows(metadata=metadata)
 
+    def _cached_is_current(self, activities, cache, name):
+        """Whether the cached copy of list ``name`` is what trakt has now (its last_activities stamp is the same)."""
+        stamp = self._stamp(activities, name)
+        return stamp is not None and cache['stamps'].get(name) == stamp and name in cache['lists']
+
     def _trakt_unchanged(self, activities, cache):
-        return all(self._stamp(activities, name) is not None and cache['stamps'].get(name) ==
-                   self._stamp(activities, name) and name in cache['lists'] for name in TRAKT_LISTS)
+        return all(self._cached_is_current(activities, cache, name) for name in TRAKT_LISTS)
 
     def _read_trakt_lists(self, activities, cache):
         lists = {}
         for index, name in enumerate(TRAKT_LISTS):
-            stamp = self._stamp(activities, name)
-            if stamp is not None and cache['stamps'].get(name) == stamp and name in cache['lists']:
+            if self._cached_is_current(activities, cache, name):
                 lists[name] = cache['lists'][name]
                 continue
             self._progress('trakt', index, len(TRAKT_LISTS))

@@ -184,7 +184,7 @@ class Service(object):
             # Kodi quitting ends a trakt request in flight too; a video starting only stops at the next step.
             with AbortWhenCancelled(engine.abort, self._stopping):
                 result = engine.sync(dry_run=False, clean=clean, kodi_unchanged=not read_library)
-            if result.kodi_read:
+            if result.kodi_calls:   # the library was read (a sync that skips it makes no Kodi call)
                 self._library_read_at = time.monotonic()
         finally:
             if bar is not None:

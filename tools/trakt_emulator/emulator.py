@@ -62,10 +62,30 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class RequestHeaders(object):
+    """A request's headers: the names as sent (for the request log), looked up without regard to case."""
+
+    def __init__(self, headers=None):
+        if headers is None:
+            headers = ()
+        items = headers.items() if hasattr(headers, 'items') else headers
+        self._items = [(str(name), str(value)) for name, value in items]
+        self._by_name = {}
+        for name, value in self._items:
+            self._by_name.setdefault(name.lower(), value)
+
+    def get(self, name, default=None):
+        return self._by_name.get(name.lower(), default)
+
+    def items(self):
+        return list(self._items)
+
+
 class Emulator(object):
     def __init__(self, catalog=None, account=None, state_path=None, port=0, latency=0.0, post_interval=1.0,
                  client_id='test-client-id', client_secret='test-client-secret', page_limit_cap=None,
                  device_interval=5, device_expires_in=600, progress_limit_cap=None, limits=None):
+        self.clock = time.time
         self.state_path = state_path
         if state_path is not None and catalog is None and account is None:
             try:
@@ -231,30 +251,46 @@ class Emulator(object):
             self._account.data['limits'] = self.limits
             state_file.save(self.state_path, self.catalog, self._account.data)
 
-    # -- HTTP ----------------------------------------------------------------------------------
-    def _serve(self, handler):
-        started = time.time()
-        parts = urlsplit(handler.path)
+    # -- the request pipeline, shared by HTTP and in-process use ----------------------------------
+    def handle(self, method, path_and_query, headers=None, body=b''):
+        """One request through the whole pipeline; the :class:`responses.Response` trakt would give.
+
+        ``headers`` is a mapping (or ``(name, value)`` pairs) looked up without regard to case; ``body`` the raw
+        bytes. An injected timeout answers ``Response.no_answer`` true (its ``hold`` says how long the HTTP
+        server keeps the connection silent); nothing is sent back for it.
+        """
+        started = self.clock()
+        method = method.upper()
+        parts = urlsplit(path_and_query)
         path = parts.path.rstrip('/') or '/'
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        length = int(handler.headers.get('Content-Length') or 0)
-        raw_body = handler.rfile.read(length) if length else b''
+        headers = RequestHeaders(headers)
+        raw_body = body.encode('utf-8') if isinstance(body, str) else bytes(body or b'')
         if self.latency:
             self._stopping.wait(self.latency)
         with self._lock:
-            fault = self._faults.take(handler.command, path)
-        if fault is not None and fault.kind == 'timeout':
-            if fault.apply and handler.command == 'POST':
-                self._dispatch(handler.command, path, query, handler.headers, raw_body)
-            self._log(handler, path, query, raw_body, None, started)
-            self._stopping.wait(fault.hold)
+            fault = self._faults.take(method, path)
+        response = self._answer(fault, method, path, query, headers, raw_body)
+        self._log(method, path, query, headers, raw_body, response, started)
+        return response
+
+    def _answer(self, fault, method, path, query, headers, raw_body):
+        if fault is None:
+            return self._dispatch(method, path, query, headers, raw_body)
+        if fault.kind == 'timeout':
+            if fault.apply and method == 'POST':
+                self._dispatch(method, path, query, headers, raw_body)
+            return responses.no_answer(fault.hold)
+        return fault.response()
+
+    def _serve(self, handler):
+        length = int(handler.headers.get('Content-Length') or 0)
+        raw_body = handler.rfile.read(length) if length else b''
+        response = self.handle(handler.command, handler.path, handler.headers, raw_body)
+        if response.no_answer:
+            self._stopping.wait(response.hold)
             handler.close_connection = True
             return
-        if fault is not None:
-            response = fault.response()
-        else:
-            response = self._dispatch(handler.command, path, query, handler.headers, raw_body)
-        self._log(handler, path, query, raw_body, response, started)
         try:
             handler.send_response(response.status)
             for name, value in response.headers.items():
@@ -265,21 +301,22 @@ class Emulator(object):
         except (BrokenPipeError, ConnectionResetError):
             handler.close_connection = True
 
-    def _log(self, handler, path, query, raw_body, response, started):
-        headers = dict(handler.headers.items())
-        for name in list(headers):
+    def _log(self, method, path, query, headers, raw_body, response, started):
+        logged_headers = dict(headers.items())
+        for name in list(logged_headers):
             if name.lower() == 'authorization':
-                headers[name] = True
+                logged_headers[name] = True
         body = None
         if raw_body:
             try:
                 body = json.loads(raw_body.decode('utf-8'))
             except ValueError:
                 body = None
-        record = {'method': handler.command, 'path': path, 'query': query, 'headers': headers, 'body': body,
-                  'status': response.status if response is not None else None,
-                  'response': response.data if response is not None else None,
-                  'response_headers': dict(response.headers) if response is not None else {},
+        answered = not response.no_answer
+        record = {'method': method, 'path': path, 'query': query, 'headers': logged_headers, 'body': body,
+                  'status': response.status if answered else None,
+                  'response': response.data if answered else None,
+                  'response_headers': dict(response.headers) if answered else {},
                   'time': started}
         with self._lock:
             self.requests.append(record)

@@ -12,17 +12,19 @@ _USER_CODE_ALPHABET = string.ascii_uppercase + string.digits
 
 
 class DeviceCode(object):
-    def __init__(self, expires_in):
+    def __init__(self, expires_in, now):
         self.device_code = secrets.token_hex(32)
         self.user_code = ''.join(secrets.choice(_USER_CODE_ALPHABET) for _ in range(8))
-        self.expires_at = time.time() + expires_in
+        self.expires_at = now + expires_in
         self.state = 'pending'  # pending -> approved -> used, or denied
         self.last_poll = None
 
 
 class Auth(object):
-    def __init__(self, account_data, client_id, client_secret, device_interval=5, device_expires_in=600):
+    def __init__(self, account_data, client_id, client_secret, device_interval=5, device_expires_in=600,
+                 clock=time.time):
         self.data = account_data
+        self.clock = clock
         self.client_id = client_id
         self.client_secret = client_secret
         self.device_interval = device_interval
@@ -34,14 +36,14 @@ class Auth(object):
     def issue_token(self, expires_in=TOKEN_LIFETIME, created_at=None):
         token = {'access_token': secrets.token_hex(32), 'token_type': 'bearer', 'expires_in': int(expires_in),
                  'refresh_token': secrets.token_hex(32), 'scope': 'public',
-                 'created_at': int(time.time() if created_at is None else created_at)}
+                 'created_at': int(self.clock() if created_at is None else created_at)}
         self.data['tokens'][token['access_token']] = dict(token)
         self.data['refresh_tokens'][token['refresh_token']] = token['access_token']
         return token
 
     def is_valid_access_token(self, access_token):
         token = self.data['tokens'].get(access_token)
-        return token is not None and time.time() < token['created_at'] + token['expires_in']
+        return token is not None and self.clock() < token['created_at'] + token['expires_in']
 
     def refresh(self, refresh_token):
         """A new token pair; the refresh token is spent even if the caller never sees the answer."""
@@ -69,7 +71,7 @@ class Auth(object):
 
     # -- device flow ------------------------------------------------------------------------
     def new_device_code(self):
-        code = DeviceCode(self.device_expires_in)
+        code = DeviceCode(self.device_expires_in, self.clock())
         if self.auto_approve:
             code.state = 'approved'
         self.codes[code.device_code] = code
@@ -88,11 +90,11 @@ class Auth(object):
             return 404, {'error': 'invalid_grant', 'error_description': 'unknown device code'}
         if code.state == 'used':
             return 409, {'error': 'already_used', 'error_description': 'this code was already used'}
-        if time.time() >= code.expires_at:
+        now = self.clock()
+        if now >= code.expires_at:
             return 410, {'error': 'expired_token', 'error_description': 'the device code expired'}
         if code.state == 'denied':
             return 418, {'error': 'access_denied', 'error_description': 'the user denied this code'}
-        now = time.time()
         if code.last_poll is not None and now - code.last_poll < self.device_interval:
             return 429, {'error': 'slow_down', 'error_description': 'polled faster than the interval'}
         code.last_poll = now

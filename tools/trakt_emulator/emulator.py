@@ -84,8 +84,8 @@ class RequestHeaders(object):
 class Emulator(object):
     def __init__(self, catalog=None, account=None, state_path=None, port=0, latency=0.0, post_interval=1.0,
                  client_id='test-client-id', client_secret='test-client-secret', page_limit_cap=None,
-                 device_interval=5, device_expires_in=600, progress_limit_cap=None, limits=None):
-        self.clock = time.time
+                 device_interval=5, device_expires_in=600, progress_limit_cap=None, limits=None, clock=time.time):
+        self.clock = clock  # epoch seconds; every "now" of the emulator comes from here
         self.state_path = state_path
         if state_path is not None and catalog is None and account is None:
             try:
@@ -95,11 +95,11 @@ class Emulator(object):
                 pass
         self.catalog = catalog if catalog is not None else catalog_module.make_catalog()
         self._index = CatalogIndex(self.catalog)
-        account_data = empty_account()
+        account_data = empty_account(clock=clock)
         account_data.update(account or {})
-        self._account = Account(account_data, self._index)
+        self._account = Account(account_data, self._index, clock)
         self.limits = limits if limits is not None else account_data.get('limits') or default_limits()
-        self._auth = Auth(account_data, client_id, client_secret, device_interval, device_expires_in)
+        self._auth = Auth(account_data, client_id, client_secret, device_interval, device_expires_in, clock)
         self.client_id = client_id
         self.client_secret = client_secret
         self.port = port
@@ -181,7 +181,7 @@ class Emulator(object):
 
     def expire_device_code(self, user_code):
         with self._lock:
-            self._auth.by_user_code(user_code).expires_at = time.time() - 1
+            self._auth.by_user_code(user_code).expires_at = self.clock() - 1
 
     def revoke_all_tokens(self):
         with self._lock:
@@ -371,7 +371,7 @@ class Emulator(object):
 
     def _post_rate_limit(self):
         with self._lock:
-            now = time.time()
+            now = self.clock()
             if self._last_post is not None and now - self._last_post < self.post_interval:
                 wait = self.post_interval - (now - self._last_post)
                 retry_after = max(1, int(wait + 0.999))

@@ -119,12 +119,12 @@ def _resolve_show_seasons(item, show, index, targets):
     return missing
 
 
-def _date(fields, key, kind, trakt_id, index):
+def _date(fields, key, kind, trakt_id, account):
     value = fields.get(key)
     if value is None:
-        return timeutil.now_minute()
+        return timeutil.now_minute(account.clock)
     if value == 'released':
-        return _release_date(kind, trakt_id, index)
+        return _release_date(kind, trakt_id, account.index)
     if value == 'unknown':
         # trakt keeps such plays without a date; the emulator files them at the epoch.
         return EPOCH
@@ -149,7 +149,7 @@ def _count_key(kind):
 
 def history_add(account, body, limits):
     targets, not_found = resolve(body, account.index)
-    plays = [(kind, trakt_id, _date(fields, 'watched_at', kind, trakt_id, account.index))
+    plays = [(kind, trakt_id, _date(fields, 'watched_at', kind, trakt_id, account))
              for kind, trakt_id, fields in targets]
     cap = (limits.get('history') or {}).get('item_count')
     if cap is not None and len(account.data['plays']) + len(plays) > cap:
@@ -194,7 +194,7 @@ def collection_add(account, body, limits):
     entries = []
     for kind, trakt_id, fields in targets:
         metadata = {key: fields.get(key) for key in METADATA_KEYS}
-        entries.append((kind, trakt_id, _date(fields, 'collected_at', kind, trakt_id, account.index), metadata))
+        entries.append((kind, trakt_id, _date(fields, 'collected_at', kind, trakt_id, account), metadata))
     new_keys = set((kind, trakt_id) for kind, trakt_id, _, _ in entries
                    if str(trakt_id) not in account.data['collection'][kind])
     cap = (limits.get('collection') or {}).get('item_count')

@@ -62,6 +62,17 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _Call(object):
+    """An authorised request that passed every check, waiting for its endpoint to run."""
+
+    def __init__(self, name, account, query, body, params):
+        self.name = name
+        self.account = account
+        self.query = query
+        self.body = body
+        self.params = params
+
+
 class RequestHeaders(object):
     """A request's headers: the names as sent (for the request log), looked up without regard to case."""
 
@@ -118,6 +129,7 @@ class Emulator(object):
         self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._last_post = {}  # username -> when its last authed POST was let through
+        self._deferred = []  # [(visible_at, call)]: writes committed after their timeout, not visible yet
         self._server = None
         self._thread = None
         self.url = None
@@ -213,13 +225,26 @@ class Emulator(object):
             return [(code.device_code, code.user_code, code.state) for code in self._auth.codes.values()]
 
     # -- faults and the request log ------------------------------------------------------------
-    def inject(self, kind, count=1, method=None, path_prefix=None, retry_after=1, hold=5.0, apply=False):
+    def inject(self, kind, count=1, method=None, path_prefix=None, retry_after=1, hold=5.0, apply=False, **options):
+        """The next ``count`` requests matching ``method``/``path_prefix`` meet fault ``kind``.
+
+        Options: ``retry_after`` (429), ``hold`` (timeout, over HTTP), ``commit`` (timeout: 'never', 'before' or
+        'after'; ``apply=True`` is 'before'), ``visible_after`` (commit='after', seconds, default 5), ``drop``
+        (partial, default 1), ``value`` (page_count). See the package docstring for every kind.
+        """
         with self._lock:
-            self._faults.add(kind, count, method, path_prefix, retry_after=retry_after, hold=hold, apply=apply)
+            self._faults.add(kind, count, method, path_prefix, retry_after=retry_after, hold=hold, apply=apply,
+                             **options)
 
     def clear_faults(self):
         with self._lock:
             self._faults.clear()
+
+    def pending_commits(self):
+        """How many writes answered by a ``timeout`` fault with ``commit='after'`` are not visible yet."""
+        with self._lock:
+            self._settle()
+            return len(self._deferred)
 
     def clear_requests(self):
         with self._lock:
@@ -311,6 +336,7 @@ class Emulator(object):
             return copy.deepcopy(self._account_for(username).data)
 
     def _account_for(self, username):
+        self._settle()
         if username is None:
             return self._account
         try:
@@ -341,19 +367,40 @@ class Emulator(object):
         if self.latency:
             self._stopping.wait(self.latency)
         with self._lock:
+            self._settle()
             fault = self._faults.take(method, path)
-        response = self._answer(fault, method, path, query, headers, raw_body)
-        self._log(method, path, query, headers, raw_body, response, started)
+        response = self._answer(fault, method, path, query, headers, raw_body, started)
+        self._log(method, path, query, headers, raw_body, response, started, fault)
         return response
 
-    def _answer(self, fault, method, path, query, headers, raw_body):
+    def _answer(self, fault, method, path, query, headers, raw_body, started):
         if fault is None:
             return self._dispatch(method, path, query, headers, raw_body)
         if fault.kind == 'timeout':
-            if fault.apply and method == 'POST':
-                self._dispatch(method, path, query, headers, raw_body)
+            if method == 'POST' and fault.commit != 'never':
+                call = self._prepare(method, path, query, headers, raw_body)
+                if isinstance(call, _Call):
+                    if fault.commit == 'before':
+                        self._run(call)
+                    else:
+                        with self._lock:
+                            self._deferred.append((started + fault.visible_after, call))
             return responses.no_answer(fault.hold)
+        if fault.kind == 'partial':
+            return self._dispatch(method, path, query, headers, raw_body, drop=fault.drop)
+        if fault.kind in ('strip_pagination', 'page_count'):
+            return fault.alter(self._dispatch(method, path, query, headers, raw_body))
         return fault.response()
+
+    def _settle(self):
+        """Apply the deferred writes whose time has come (the lock is held)."""
+        if not self._deferred:
+            return
+        now = self.clock()
+        due = [call for visible_at, call in self._deferred if visible_at <= now]
+        self._deferred = [(visible_at, call) for visible_at, call in self._deferred if visible_at > now]
+        for call in due:
+            self._run(call)
 
     def _serve(self, handler):
         length = int(handler.headers.get('Content-Length') or 0)
@@ -373,7 +420,7 @@ class Emulator(object):
         except (BrokenPipeError, ConnectionResetError):
             handler.close_connection = True
 
-    def _log(self, method, path, query, headers, raw_body, response, started):
+    def _log(self, method, path, query, headers, raw_body, response, started, fault=None):
         logged_headers = dict(headers.items())
         for name in list(logged_headers):
             if name.lower() == 'authorization':
@@ -389,11 +436,16 @@ class Emulator(object):
                   'status': response.status if answered else None,
                   'response': response.data if answered else None,
                   'response_headers': dict(response.headers) if answered else {},
-                  'time': started}
+                  'time': started, 'fault': fault.kind if fault is not None else None}
         with self._lock:
             self.requests.append(record)
 
-    def _dispatch(self, method, path, query, headers, raw_body):
+    def _dispatch(self, method, path, query, headers, raw_body, **options):
+        call = self._prepare(method, path, query, headers, raw_body)
+        return self._run(call, **options) if isinstance(call, _Call) else call
+
+    def _prepare(self, method, path, query, headers, raw_body):
+        """Everything before the endpoint itself: a :class:`_Call` to run, or the Response that ends the request."""
         agent = (headers.get('User-Agent') or '').strip()
         if not agent or agent.lower().startswith(_GENERIC_AGENTS):
             return responses.html(403, responses.CLOUDFLARE_BLOCKED)
@@ -435,9 +487,12 @@ class Emulator(object):
                 body = json.loads(raw_body.decode('utf-8'))
             except ValueError as error:
                 return responses.error(400, 'the body is not JSON: {}'.format(error))
+        return _Call(name, account, query, body, params)
+
+    def _run(self, call, **options):
         with self._lock:
             try:
-                return getattr(self, '_api_' + name)(account, query, body, params)
+                return getattr(self, '_api_' + call.name)(call.account, call.query, call.body, call.params, **options)
             except sync_writes.BadRequest as error:
                 return responses.error(error.status, error.message)
             except sync_writes.AccountLimit:
@@ -559,14 +614,16 @@ class Emulator(object):
             raise sync_writes.BadRequest(400, 'the body must be a JSON object')
         return body
 
-    def _api_history_add(self, account, query, body, params):
-        return self._write(account, sync_writes.history_add, 201, self._require_body(body), account.data['limits'])
+    def _api_history_add(self, account, query, body, params, drop=0):
+        return self._write(account, sync_writes.history_add, 201, self._require_body(body), account.data['limits'],
+                           drop)
 
     def _api_history_remove(self, account, query, body, params):
         return self._write(account, sync_writes.history_remove, 200, self._require_body(body))
 
-    def _api_collection_add(self, account, query, body, params):
-        return self._write(account, sync_writes.collection_add, 201, self._require_body(body), account.data['limits'])
+    def _api_collection_add(self, account, query, body, params, drop=0):
+        return self._write(account, sync_writes.collection_add, 201, self._require_body(body),
+                           account.data['limits'], drop)
 
     def _api_collection_remove(self, account, query, body, params):
         return self._write(account, sync_writes.collection_remove, 200, self._require_body(body))

@@ -350,11 +350,11 @@ class Emulator(object):
             state_file.save(self.state_path, self.catalog, self._account.data, others)
 
     # -- the request pipeline, shared by HTTP and in-process use ----------------------------------
-    def handle(self, method, path_and_query, headers=None, body=b''):
+    def handle(self, method, path_and_query, headers=None, body_bytes=b''):
         """One request through the whole pipeline; the :class:`responses.Response` trakt would give.
 
-        ``headers`` is a mapping (or ``(name, value)`` pairs) looked up without regard to case; ``body`` the raw
-        bytes. An injected timeout answers ``Response.no_answer`` true (its ``hold`` says how long the HTTP
+        ``headers`` is a mapping (or ``(name, value)`` pairs) looked up without regard to case; ``body_bytes``
+        the raw body. An injected timeout answers ``Response.no_answer`` true (its ``hold`` says how long the HTTP
         server keeps the connection silent); nothing is sent back for it.
         """
         started = self.clock()
@@ -363,7 +363,7 @@ class Emulator(object):
         path = parts.path.rstrip('/') or '/'
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         headers = RequestHeaders(headers)
-        raw_body = body.encode('utf-8') if isinstance(body, str) else bytes(body or b'')
+        raw_body = body_bytes.encode('utf-8') if isinstance(body_bytes, str) else bytes(body_bytes or b'')
         if self.latency:
             self._stopping.wait(self.latency)
         with self._lock:

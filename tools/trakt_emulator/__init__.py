@@ -1,4 +1,5 @@
-"""A local stand-in for trakt.tv (API v2, 2026 behaviour, see ../shared/docs/trakt-api-v2.md) for tests and the demo.
+"""A local stand-in for trakt.tv (API v2 as it behaves in 2026: paginated lists, 1 POST/s, OAuth device
+flow) for tests and the demo.
 
 ``from tools.trakt_emulator import Emulator``; ``python -m tools.trakt_emulator --state FILE --port N`` runs it.
 

@@ -475,14 +475,36 @@ class _Player(object):
                                                            clean, profiles))
 
 
-def play(life):
-    """Run ``life``; an ``Outcome`` with its violations and counts."""
+def play(life, inspect=None):
+    """Run ``life``; an ``Outcome`` with its violations and counts. ``inspect(player)`` is called at the end, before
+    the profile folders are deleted (tests look at trakt and the library through ``player.world``/``.library``)."""
     root = tempfile.mkdtemp(prefix='soak-', dir=_profile_root())
     logger.set_sink(lambda level, message: None, logger.ERROR + 1)
     try:
         player = _Player(life, root)
         with patched_engine_time(player.clock):
-            return player.run()
+            outcome = player.run()
+            if inspect is not None:
+                inspect(player)
+            return outcome
     finally:
         logger.forget_secrets()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def run_events(events, **config):
+    """A hand-written life (regression tests): the default config is a small catalog, no options."""
+    full = {'movies': 3, 'shows': 1, 'episodes': 2, 'dateadded': 'mtime', 'send_unwatched': False,
+            'take_unwatched': False, 'two_boxes': False}
+    full.update(config)
+    final = {}
+
+    def inspect(player):
+        final['player'] = player
+        final['plays'] = {account: player.world.play_counts(account) for account in ACCOUNTS}
+        final['watched'] = {item: player.library.watched(item) for item in player.library.items()}
+        final['trakt_ids'] = dict(player.trakt_ids)
+
+    outcome = play(Life('test', full, events), inspect)
+    outcome.final = final
+    return outcome

@@ -22,6 +22,7 @@ Events (``item`` is ``'m<i>'`` or ``'e<show>.<season>.<episode>'``; ``copy`` pic
     ('offline', on)                a video source is unreachable (the read is incomplete) / back
     ('switch', account)            every box signs out and signs in as ``account``
     ('truncate', box, name)        a profile file of ``box`` is cut in half between syncs
+    ('wait', seconds)              time passes (writes in doubt settle)
     ('sync', box, options)         box 'A' or 'B' syncs; options: {'clean': bool, 'fault': tuple or None}
 
 Faults (``options['fault']``)::
@@ -57,6 +58,8 @@ from traktsync.version import VERSION
 
 ACCOUNTS = ('alice', 'bob')
 EVENT_SECONDS = 300          # virtual time between two events
+# design rule 4: plays whose write had an unknown outcome are held back this long (in_doubt.py: 15 min) + margin
+IN_DOUBT_SECONDS = 15 * 60 + 60
 PROFILE_FILES = ('baseline.json', 'trakt-cache.json', 'last-result.json', 'not-found.json')
 
 
@@ -179,7 +182,8 @@ def generate(seed, steps=None):
         elif kind == 'truncate':
             events.append(('truncate', 'B' if config['two_boxes'] and rng.random() < 0.3 else 'A',
                            rng.choice(PROFILE_FILES)))
-    # two syncs without faults at the end: every promise must hold then
+    # syncs without faults at the end, after writes in doubt have settled: every promise must hold then
+    events.append(('wait', 3600))
     events.append(('sync', 'A', {'clean': False, 'fault': None}))
     if config['two_boxes']:
         events.append(('sync', 'B', {'clean': False, 'fault': None}))
@@ -205,6 +209,14 @@ class FlakyStore(JsonStore):
                 raise OSError(errno.ENOSPC, 'No space left on device')
             self.full_after -= 1
         JsonStore.save(self, name, data, private)
+
+
+def profile_files(folder):
+    """Every file under a profile folder (account folders included)."""
+    found = []
+    for root, _dirs, names in os.walk(folder):
+        found.extend(os.path.join(root, name) for name in names)
+    return sorted(found)
 
 
 class Box(object):
@@ -348,16 +360,17 @@ class _Player(object):
 
     def _ev_kodi_unwatch(self, item):
         rows = self.library.rows_of(item)
-        if not rows:
-            return
+        if not any(r.playcount for r in rows):
+            return   # nothing to un-watch: Kodi's menu offers "mark as watched" instead
         for row in rows:
             self.library.unwatch(row)
         self.ref.kodi_unwatch(item, [self._row_key(r) for r in rows])
 
     def _ev_trakt_unwatch(self, item):
         kind, trakt_id = self.trakt_ids[item]
+        on_trakt = self.world.play_counts(self.account).get((kind, trakt_id), 0)
         self.world.remove_plays(self.account, kind, trakt_id)
-        self.ref.trakt_unwatch(item)
+        self.ref.trakt_unwatch(item, on_trakt)
 
     def _all_rows_gone(self):
         for item in self.library.items():
@@ -380,24 +393,31 @@ class _Player(object):
             return
         old = self.account
         self.ref.switch_account(account, self.world.play_counts(old), self.world.collected(old),
-                                self.world.play_counts(account))
+                                self.world.play_counts(account), self.library)
         self.account = account
         for box in self.boxes.values():
             box.sign_in(self.world, account)
 
     def _ev_truncate(self, box_name, name):
+        """Cut ``name`` in half wherever it is in the box's profile (the root, or an account's folder)."""
         box = self.boxes.get(box_name)
         if box is None:
             return
-        path = box.store.path(name)
-        if not os.path.exists(path):
-            return
-        with open(path, 'rb') as handle:
-            data = handle.read()
-        with open(path, 'wb') as handle:
-            handle.write(data[:len(data) // 2])
-        if name == BASELINE:
+        cut = False
+        for path in profile_files(box.folder):
+            if os.path.basename(path) != name:
+                continue
+            with open(path, 'rb') as handle:
+                data = handle.read()
+            with open(path, 'wb') as handle:
+                handle.write(data[:len(data) // 2])
+            cut = True
+        if cut and name == BASELINE:
             self.ref.forgot_baseline()
+
+    def _ev_wait(self, seconds):
+        self.clock.advance(seconds)
+        self.world.flush_due()
 
     def _apply_fault(self, fault, box):
         account = self.account
@@ -448,8 +468,9 @@ class _Player(object):
                             clean_collection=clean, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
                             api_url=self.world.url(box.account), oauth_url=self.world.url(box.account))
         client = self._client(box)
-        engine = SyncEngine(self.library, client, box.store, settings, sleep=self.clock.sleep)
-        self.ref.before_sync(self.library, self.world, [b.folder for b in self.boxes.values()])
+        engine = SyncEngine(self.library, client, box.store, settings, sleep=self.clock.sleep, clock=self.clock.wall)
+        self.ref.before_sync(self.library, self.world, [p for b in self.boxes.values() for p in
+                                                        profile_files(b.folder)])
         if fault is not None:
             self.outcome.faults[fault[0] if fault[0] != 'timeout' else 'timeout_' + fault[1]] += 1
             self._apply_fault(fault, box)
@@ -470,9 +491,18 @@ class _Player(object):
             self.library.down = False
             box.store.full_after = None
         self.outcome.syncs += 1
-        profiles = [b.folder for b in self.boxes.values()]
+        profiles = [p for b in self.boxes.values() for p in profile_files(b.folder)]
+        if fault is not None and _outcome_unknown(fault):
+            self.ref.in_doubt_until(self.clock.wall() + IN_DOUBT_SECONDS)
         self.outcome.violations.extend(self.ref.after_sync(self.library, self.world, fault is not None, status,
-                                                           clean, profiles))
+                                                           clean, profiles, self.clock.wall()))
+
+
+def _outcome_unknown(fault):
+    """Faults after which a history write may or may not have arrived (held back for a while, design rule 4)."""
+    if fault[0] == 'timeout':
+        return fault[2] != 'GET'
+    return fault[0] == '5xx' and fault[3] in (None, 'POST')
 
 
 def play(life, inspect=None):

@@ -50,6 +50,8 @@ Choices where the rule is ambiguous (reported with the soak's findings):
 11. A play added on trakt and an un-watch in Kodi between the same two syncs cannot be ordered by any sync (Kodi
    keeps no date of an un-watch): Kodi's state is not judged, trakt may keep its plays or (send unwatched) lose
    them.
+12. Removing an item's plays on trakt removes the plays trakt has then; a viewing still owed (its write held
+   back after a fault) was not on trakt and is still owed.
 10. "Every profile file is readable JSON after each sync" is judged on the files the sync wrote: a file the life
    truncated and the sync did not need is left as it is.
 """
@@ -86,6 +88,8 @@ class Reference(object):
         self.frozen = {}                         # account not signed in -> (plays, collection) at sign-out
         self.syncs = 0
         self.plays_checked = 0
+        self.doubt_until = 0.0
+        self.away = {}                           # account -> item -> Kodi viewings since it was signed out
 
     # -- events ------------------------------------------------------------------------------------------------
     def _touch_viewing(self, item):
@@ -96,6 +100,12 @@ class Reference(object):
     def kodi_viewing(self, item, row_key):
         self._touch_viewing(item)
         self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
+        self._away_viewing(item)
+
+    def _away_viewing(self, item):
+        for account in self.away:
+            if account != self.account:
+                self.away[account][item] = self.away[account].get(item, 0) + 1
 
     def trakt_play(self, item):
         self._touch_viewing(item)
@@ -106,6 +116,7 @@ class Reference(object):
     def scrobble(self, item):
         """One viewing recorded on both sides: one play, nothing owed."""
         self.trakt_play(item)
+        self._away_viewing(item)
 
     def kodi_unwatch(self, item, row_keys):
         for key in row_keys:
@@ -125,14 +136,22 @@ class Reference(object):
         worlds = self.worlds[self.account]
         worlds[item] = set(_world(m, p, 'kodi' if m else None, st if m else None) for m, p, pe, st in worlds[item])
 
-    def trakt_unwatch(self, item):
+    def trakt_unwatch(self, item, on_trakt):
+        """The user removed the ``on_trakt`` plays trakt had. Owed viewings that had not arrived yet (a write held
+        back after a fault) were not removed: they are still owed (choice 12)."""
         worlds = self.worlds[self.account]
-        worlds[item] = set(_world(m, 0, 'trakt' if m else None, st if m else None) for m, p, pe, st in worlds[item])
+        new = set()
+        for m, p, _pe, st in worlds[item]:
+            left = max(0, p - on_trakt) if m else 0
+            new.add(_world(m, left, ('trakt' if not left else None) if m else None,
+                           (st if not left else 'any') if m else None))
+        worlds[item] = new
 
     def rows_gone(self, item, row_keys):
         """Rows deleted (moved, removed, fresh database): unseen viewings on them are lost (choice 3)."""
         for key in row_keys:
             self.unseen.pop(key, None)
+        self.kodi_synced_watched[item] = False   # no sync saw the new rows yet (choice 9)
         worlds = self.worlds[self.account]
         new = set()
         for m, p, pe, st in worlds[item]:
@@ -142,12 +161,31 @@ class Reference(object):
                 new.add(_world(m, p, pe, st))
         worlds[item] = new
 
-    def switch_account(self, new, old_plays, old_collection, new_plays):
-        """Sign-in to ``new`` (choice 4); ``old`` is frozen as it is now."""
-        self.frozen[self.account] = (old_plays, old_collection)
+    def switch_account(self, new, old_plays, old_collection, new_plays, library):
+        """Sign-in to ``new`` (choice 4); ``old`` is frozen as it is now.
+
+        Two readings are allowed for an account signed in again: a fresh start (the items are met again), or its
+        old memory picked up (docs/design.md, "Identity: the trakt account"), in which case the Kodi viewings made
+        while it was signed out, and those not sent before it was, are owed to it as well. Plays Kodi took from
+        the other account's history are not viewings and are owed to nobody."""
+        old = self.account
+        self.frozen[old] = (old_plays, old_collection)
         self.frozen.pop(new, None)
+        away_old = self.away.setdefault(old, {})
+        for item in library.items():
+            unseen = sum(self.unseen.get((library.kind_of(item), r.kodi_id), 0) for r in library.rows_of(item))
+            if unseen:
+                away_old[item] = away_old.get(item, 0) + unseen
         self.account = new
-        self.worlds[new] = {item: {_world(False, new_plays.get(self.trakt_ids[item], 0))} for item in self.items}
+        away = self.away.pop(new, {})
+        had_memory = new in self.worlds
+        self.worlds[new] = {}
+        for item in self.items:
+            plays = new_plays.get(self.trakt_ids[item], 0)
+            worlds = {_world(False, plays)}
+            if had_memory:
+                worlds.add(_world(True, plays + away.get(item, 0), None, 'any'))
+            self.worlds[new][item] = worlds
         self.unseen = {}
 
     def forgot_baseline(self):
@@ -168,11 +206,13 @@ class Reference(object):
         self._before = {
             'state': state, 'reads': library.reads_ok,
             'collected': world.collected(self.account), 'offline': library.offline,
-            'files': dict((os.path.join(folder, name), _stamp(os.path.join(folder, name)))
-                          for folder in profiles for name in os.listdir(folder) if name.endswith('.json')),
+            'files': dict((path, _stamp(path)) for path in profiles if path.endswith('.json')),
         }
 
-    def after_sync(self, library, world, faulty, status, clean, profiles):
+    def in_doubt_until(self, when):
+        self.doubt_until = max(self.doubt_until, when)
+
+    def after_sync(self, library, world, faulty, status, clean, profiles, now):
         violations = []
 
         def violation(kind, item, detail):
@@ -180,7 +220,8 @@ class Reference(object):
 
         before = self._before
         read = library.reads_ok > before['reads']
-        fault_free = not faulty and not world.pending_commits()
+        # design rule 4: a play whose write had an unknown outcome may be missing while it is held back
+        fault_free = not faulty and not world.pending_commits() and now >= self.doubt_until
         if not faulty and status != 'ok':
             violation('sync_failed', None, 'a sync without faults ended {}'.format(status))
         worlds = self.worlds[self.account]
@@ -228,17 +269,17 @@ class Reference(object):
             if world.collected(account) != collection:
                 violation('other_account', None, 'collection of signed-out account {} changed'.format(account))
                 self.frozen[account] = (plays, world.collected(account))
-        for folder in profiles:
-            for name in sorted(os.listdir(folder)):
-                if not name.endswith('.json'):
-                    continue
-                if before['files'].get(os.path.join(folder, name)) == _stamp(os.path.join(folder, name)):
-                    continue   # choice 10: a file the sync did not write is not judged (the life may have cut it)
-                try:
-                    with open(os.path.join(folder, name), 'rb') as handle:
-                        json.loads(handle.read().decode('utf-8'))
-                except ValueError as exc:
-                    violation('profile_file', None, '{} is not readable JSON after the sync: {}'.format(name, exc))
+        for path in profiles:
+            if not path.endswith('.json'):
+                continue
+            if before['files'].get(path) == _stamp(path):
+                continue   # choice 10: a file the sync did not write is not judged (the life may have cut it)
+            try:
+                with open(path, 'rb') as handle:
+                    json.loads(handle.read().decode('utf-8'))
+            except ValueError as exc:
+                violation('profile_file', None, '{} is not readable JSON after the sync: {}'.format(
+                    os.path.basename(path), exc))
         return violations
 
     def _read(self, worlds, watched, unseen, faulty):

@@ -154,6 +154,8 @@ class TraktWorld(object):
             if self.absurd_page_count and request.method == 'GET' and 'page=' in (parts.query or ''):
                 response.headers['X-Pagination-Page-Count'] = str(10 ** 9)
         response._content = handler.wfile.getvalue()
+        if path == '/users/settings' and handler.status == 200:
+            response._content = _own_uuid(response._content, account)
         response.url = request.url
         response.request = request
         response.encoding = 'utf-8'
@@ -193,6 +195,15 @@ class TraktWorld(object):
 
     def collected(self, account):
         return set((c['type'], c['trakt_id']) for c in self.emulators[account].collection())
+
+
+def _own_uuid(raw, account):
+    """The emulator on main gives every account the same uuid; real accounts have their own."""
+    body = json.loads(raw.decode('utf-8'))
+    ids = body['user']['ids']
+    ids['uuid'] = 'soak-uuid-' + account
+    ids['slug'] = account
+    return json.dumps(body).encode('utf-8')
 
 
 def _drop_plays(raw, drop):

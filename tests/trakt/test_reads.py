@@ -88,3 +88,12 @@ def test_headers_the_client_sends(make_client):
     assert headers['user-agent'] == 'TraktLibrarySync/9.8.7 (Kodi)'
     assert headers['authorization'] == 'Bearer ' + 'b' * 40
     assert DEFAULT_OAUTH_URL == 'https://auth.trakt.tv'
+
+
+def test_the_client_counts_its_requests(make_client):
+    with PlainJsonServer({}) as server:
+        client = make_client(url=server.url, token={'access_token': 'b' * 40, 'refresh_token': 'r' * 40})
+        assert client.requests_made == 0
+        client.last_activities()
+        client.user_settings()
+        assert client.requests_made == 2 == len(server.requests)

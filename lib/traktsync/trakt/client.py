@@ -22,6 +22,8 @@ COLLECTION_REMOVE = '/sync/collection/remove'
 # collection add/remove and history remove by item end in the same state however often they arrive.
 _NOT_IDEMPOTENT = frozenset([HISTORY_ADD])
 _MAX_PAGES = 100000
+# trakt's Retry-After is whole seconds; "0" (or no header) must still not make a tight loop.
+MIN_RATE_LIMIT_WAIT = 1.0
 
 
 class TraktClient(object):
@@ -35,6 +37,7 @@ class TraktClient(object):
                  oauth_url=DEFAULT_OAUTH_URL, timeout=(10.0, 60.0), post_interval=1.0,
                  batch_start=250, batch_min=25, batch_max=1000, quick_seconds=5.0,
                  max_retries=3, max_write_retries=4, backoff_base=1.0, max_rate_limit_wait=300.0,
+                 max_rate_limit_retries=10,
                  watched_page_limit=100, collection_page_limit=250,
                  sleep=time.sleep, clock=time.monotonic, wall_clock=time.time, rand=random.random, session=None):
         if not client_id:
@@ -49,6 +52,7 @@ class TraktClient(object):
         self.max_write_retries = max_write_retries
         self.backoff_base = backoff_base
         self.max_rate_limit_wait = max_rate_limit_wait
+        self.max_rate_limit_retries = max_rate_limit_retries
         self.watched_page_limit = watched_page_limit
         self.collection_page_limit = collection_page_limit
         self._sleep = sleep
@@ -178,8 +182,9 @@ class TraktClient(object):
               passthrough=()):
         """``(decoded_json, response, seconds)`` or a typed error.
 
-        401 → one refresh, then AuthorizationExpired. 429 → wait Retry-After (or backoff) and send again, up to
-        ``max_rate_limit_wait`` seconds in total. Timeouts/5xx/offline → retried with backoff when
+        401 → one refresh, then AuthorizationExpired. 429 → wait Retry-After (or backoff; at least
+        MIN_RATE_LIMIT_WAIT) and send again, at most ``max_rate_limit_retries`` times and
+        ``max_rate_limit_wait`` seconds in total, then RateLimited. Timeouts/5xx/offline → retried with backoff when
         ``retry_transient`` (default: for GETs). Statuses in ``passthrough`` are returned for the caller to judge.
         """
         if retry_transient is None:
@@ -226,7 +231,10 @@ class TraktClient(object):
                 delay = parse_retry_after(response.headers.get('Retry-After'))
                 if delay is None:
                     delay = backoff_delay(rate_limited, self.backoff_base * 2, rand=self._rand)
-                if waited + delay > self.max_rate_limit_wait:
+                delay = max(MIN_RATE_LIMIT_WAIT, delay)
+                if rate_limited >= self.max_rate_limit_retries or waited + delay > self.max_rate_limit_wait:
+                    logger.warning('trakt still rate-limits {} {} after {} retries and {:.0f} s', method, path,
+                                   rate_limited, waited)
                     raise errors.RateLimited(status=status)
                 logger.info('trakt rate limit on {} {}, waiting {:.1f} s', method, path, delay)
                 self._sleep(delay)

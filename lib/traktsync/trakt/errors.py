@@ -108,7 +108,7 @@ class VipOnly(TraktError):
 
 
 class RateLimited(TraktError):
-    message = 'trakt rate limit: still refused after waiting, try again later'
+    message = 'trakt is rate-limiting this account; the sync will go on later'
     not_processed = True
 
 

@@ -7,7 +7,7 @@ from traktsync.trakt import errors
 from traktsync.trakt.auth import OAuth
 from traktsync.trakt.backoff import AdaptiveBatchSize, Pacer, backoff_delay, parse_retry_after
 from traktsync.trakt.batching import BatchResult, build_body, order_items, validate_items
-from traktsync.trakt.transport import Transport, error_for, page_count, parse_json
+from traktsync.trakt.transport import Transport, error_for, item_count, page_count, page_limit, parse_json
 
 DEFAULT_API_URL = 'https://api.trakt.tv'
 # trakt's contract (2026-07-23 on) sends every OAuth request to auth.trakt.tv and forbids the API host for them;
@@ -107,19 +107,44 @@ class TraktClient(object):
         return self.get_all_pages('/sync/collection/shows', params, limit=self.collection_page_limit)
 
     def get_all_pages(self, path, params=None, limit=100):
-        """Every item of a list endpoint: follows X-Pagination-Page-Count; no pagination headers = complete list."""
+        """Every item of a list endpoint.
+
+        Follows X-Pagination-Page-Count, but never blindly: an empty page ends the list, and so does the page that
+        X-Pagination-Item-Count puts past the end (⌈items/page size⌉ + 1). Without a page count (a proxy may strip
+        it) a full page is followed by the next one until a short or empty page; a page that repeats the previous
+        one (an endpoint that ignores ``page``) ends the list and is not counted twice.
+        """
         items = []
         page = 1
-        while page <= _MAX_PAGES:
+        previous = None
+        largest = 0
+        while True:
             query = dict(params or {})
             query.update(page=page, limit=limit)
             answer, response, _ = self._call('GET', path, params=query)
             if not isinstance(answer, list):
                 raise errors.MalformedResponse('trakt sent something other than a list for {}'.format(path))
-            items.extend(answer)
             pages = page_count(response)
-            if pages is None or page >= pages:
+            if pages is None and page > 1 and answer == previous:
+                logger.warning('{}: page {} repeats page {}; the list ends there', path, page, page - 1)
                 break
+            items.extend(answer)
+            if not answer or page >= _MAX_PAGES:
+                break
+            largest = max(largest, len(answer))
+            # trakt may clamp the limit asked for; X-Pagination-Limit says to what.
+            applied = page_limit(response)
+            if pages is None:
+                if len(answer) < (applied or limit):
+                    break
+            elif page >= pages:
+                break
+            total = item_count(response)
+            if total is not None and page >= -(-total // (applied or min(limit, largest))) + 1:
+                logger.warning('{}: {} pages announced for {} items, stopping after page {}', path, pages, total,
+                               page)
+                break
+            previous = answer
             page += 1
         logger.debug('{}: {} items in {} page(s)', path, len(items), page)
         return items

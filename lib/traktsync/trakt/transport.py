@@ -136,8 +136,24 @@ def parse_json(response):
 
 
 def page_count(response):
-    value = response.headers.get('X-Pagination-Page-Count')
+    return _count_header(response, 'X-Pagination-Page-Count')
+
+
+def page_limit(response):
+    """The page size trakt applied (it may clamp the ``limit`` asked for), or None."""
+    number = _count_header(response, 'X-Pagination-Limit')
+    return number or None
+
+
+def item_count(response):
+    return _count_header(response, 'X-Pagination-Item-Count')
+
+
+def _count_header(response, name):
+    """A non-negative integer header, or None when it is absent or garbled."""
+    value = response.headers.get(name)
     try:
-        return int(value) if value is not None else None
+        number = int(value) if value is not None else None
     except ValueError:
         return None
+    return number if number is not None and number >= 0 else None

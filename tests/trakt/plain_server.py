@@ -112,3 +112,52 @@ class PagedJsonServer(object):
     def __exit__(self, *exc_info):
         self._server.shutdown()
         self._server.server_close()
+
+
+class RedirectServer(object):
+    """Answers ``redirects`` (``{(method, path): (status, location)}``) with that redirect and every other request
+    with ``payload`` (200, JSON); logs each request's method, path and Authorization header."""
+
+    def __init__(self, redirects, payload=None):
+        self.redirects = dict(redirects)
+        self.payload = json.dumps([] if payload is None else payload).encode('utf-8')
+        self.requests = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _handle(self):
+                length = int(self.headers.get('Content-Length') or 0)
+                if length:
+                    self.rfile.read(length)
+                path = self.path.split('?', 1)[0]
+                server.requests.append((self.command, path, self.headers.get('Authorization')))
+                redirect = server.redirects.get((self.command, path))
+                if redirect is not None:
+                    self.send_response(redirect[0])
+                    self.send_header('Location', redirect[1])
+                    self.send_header('Content-Length', '0')
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(server.payload)))
+                self.end_headers()
+                self.wfile.write(server.payload)
+
+            do_GET = do_POST = do_DELETE = _handle
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.port = self._server.server_address[1]
+        self.url = 'http://127.0.0.1:{}'.format(self.port)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._server.shutdown()
+        self._server.server_close()

@@ -7,7 +7,7 @@ from traktsync.trakt import errors
 from traktsync.trakt.auth import OAuth
 from traktsync.trakt.backoff import AdaptiveBatchSize, Pacer, backoff_delay, parse_retry_after
 from traktsync.trakt.batching import BatchResult, build_body, order_items, validate_items
-from traktsync.trakt.transport import Transport, error_for, item_count, page_count, page_limit, parse_json
+from traktsync.trakt.transport import Transport, check_url, error_for, item_count, page_count, page_limit, parse_json
 
 DEFAULT_API_URL = 'https://api.trakt.tv'
 # trakt's contract (2026-07-23 on) sends every OAuth request to auth.trakt.tv and forbids the API host for them;
@@ -42,8 +42,9 @@ class TraktClient(object):
                  sleep=time.sleep, clock=time.monotonic, wall_clock=time.time, rand=random.random, session=None):
         if not client_id:
             raise errors.MissingClientId()
-        self.api_url = api_url.rstrip('/')
-        self.oauth_url = oauth_url.rstrip('/')
+        # The user's token goes to these addresses: https only (plain http to this machine for test servers).
+        self.api_url = check_url(api_url, 'API address').rstrip('/')
+        self.oauth_url = check_url(oauth_url, 'sign-in address').rstrip('/')
         self.transport = Transport(client_id, version, timeout=timeout, session=session, clock=clock)
         self.session = self.transport.session
         self.pacer = Pacer(post_interval, clock=clock, sleep=sleep)
@@ -228,6 +229,10 @@ class TraktClient(object):
                 response, seconds = self.transport.send(method, url, params=params, body=body, token=token)
             except errors.CertificateError:
                 raise  # retrying cannot make a certificate trustworthy
+            except errors.Redirected:
+                if paced:
+                    self.pacer.done()
+                raise  # never re-sent: not to the new address, and not again to the old one
             except (errors.RequestTimeout, errors.Unreachable, errors.MalformedResponse):
                 if paced:
                     self.pacer.done()

@@ -1,7 +1,7 @@
 """The soak's seam to trakt: the project's emulator, one per trakt account, reached without a socket.
 
 ``TraktWorld`` keeps one ``tools.trakt_emulator.Emulator`` per account (never started: requests are handed to its
-request pipeline in-process by a ``requests`` transport adapter), routes by host (``http://<account>.trakt``), and
+request pipeline in-process by a ``requests`` transport adapter), routes by host (``https://<account>.trakt``), and
 adds the faults the emulator on main does not have yet, at the HTTP layer where they happen in the wild:
 
 * ``timeout_after``: a history POST that trakt commits but whose answer is lost; the plays become visible
@@ -81,12 +81,12 @@ class TraktWorld(object):
         self.requests = 0
 
     def url(self, account):
-        return 'http://{}.trakt'.format(account)
+        return 'https://{}.trakt'.format(account)
 
     def session(self):
         session = requests.Session()
         adapter = _Adapter(self)
-        session.mount('http://', adapter)
+        session.mount('https://', adapter)
         session.mount('https://', adapter)
         return session
 

@@ -339,9 +339,7 @@ class SyncEngine(object):
         self._posted = False
         try:
             self._apply_kodi(plan, baseline, result)
-            if plan.to_trakt_history_add and history_moved(activities, self.trakt.last_activities()):
-                raise TraktChangedMeanwhile()
-            self._apply_history_add(plan, baseline, result)
+            self._apply_history_add(plan, baseline, result, activities)
             self._apply_history_remove(plan, baseline, result)
             self._apply_collection_add(plan, baseline, result)
             if clean is not None:
@@ -381,13 +379,17 @@ class SyncEngine(object):
                     result.count('kodi_' + action.kind + 's')
             self._save_baseline(baseline)
 
-    def _post(self, stage, actions, items_of, post, baseline, result, counter, count_plays=False):
+    def _post(self, stage, actions, items_of, post, baseline, result, counter, count_plays=False,
+              before_sending=None):
         """Send the items of ``actions`` through ``post`` (a client generator); record each action once trakt
-        confirmed all of its items (or, with ``count_plays``, as many plays as trakt says it added)."""
+        confirmed all of its items (or, with ``count_plays``, as many plays as trakt says it added).
+        ``before_sending`` runs once, only when something is left to send after the not-found memory."""
         memory = NotFoundMemory(self.store, self._clock)
         actions = self._skip_known_not_found(stage, actions, memory, result)
         if not actions:
             return
+        if before_sending is not None:
+            before_sending()
         owner = {}
         items = []
         sent = []          # per action: its items
@@ -481,11 +483,17 @@ class SyncEngine(object):
                         len(actions) - len(kept))
         return kept
 
-    def _apply_history_add(self, plan, baseline, result):
+    def _apply_history_add(self, plan, baseline, result, activities):
         def items_of(action):
             return [_item(action, watched_at=format_utc(when) or 'unknown') for when in action.watched_at]
+
+        def check_trakt_unchanged():
+            # Another writer (a second Kodi box, a scrobbler) may have sent these very viewings since the read.
+            if history_moved(activities, self.trakt.last_activities()):
+                raise TraktChangedMeanwhile()
         self._post('trakt-history', plan.to_trakt_history_add, items_of, self.trakt.add_history, baseline,
-                   result, lambda action: 'history_add_' + action.kind + 's', count_plays=True)
+                   result, lambda action: 'history_add_' + action.kind + 's', count_plays=True,
+                   before_sending=check_trakt_unchanged)
 
     def _apply_history_remove(self, plan, baseline, result):
         self._post('trakt-unwatch', plan.to_trakt_history_remove, lambda action: [_item(action)],

@@ -140,7 +140,10 @@ def test_strip_pagination_drops_every_pagination_header(emu, make_trakt_client, 
     first = emu.requests[0]
     assert first['fault'] == 'strip_pagination' and first['status'] == 200 and len(first['response']) == 2
     assert not [name for name in first['response_headers'] if name.lower().startswith('x-pagination')]
-    assert len(items) == 2  # no pagination headers: the client takes the page for the whole list
+    # without pagination headers the client cannot trust a full first page to be the whole list: it reads on
+    # until a page comes back short, so no watched movie is missed
+    assert len(items) == 6
+    assert [int(r['query']['page']) for r in emu.requests] == [1, 2, 3]  # page 2 carries headers again
 
 
 def test_page_count_announces_an_absurd_count_and_later_pages_are_empty(emu, make_trakt_client, catalog):
@@ -173,7 +176,7 @@ def test_429_with_retry_after_zero_and_without_retry_after(emu, make_trakt_clien
     emu.inject('429', path_prefix='/sync/last_activities', retry_after=0)
     assert client.last_activities() == emu.last_activities()
     assert emu.requests[0]['status'] == 429 and emu.requests[0]['response_headers']['Retry-After'] == '0'
-    assert client.sleeps.waits == [0]
+    assert client.sleeps.waits == [1.0]  # "Retry-After: 0" would hammer trakt: the client waits at least a second
     emu.inject('429', path_prefix='/sync/last_activities', retry_after=None)
     assert client.last_activities() == emu.last_activities()
     assert emu.requests[2]['status'] == 429 and 'Retry-After' not in emu.requests[2]['response_headers']

@@ -19,6 +19,7 @@ from traktsync.kodi.jsonrpc import InKodiTransport, JsonRpc
 from traktsync.kodi.monitor import Monitor
 from traktsync.kodi.settings import profile_dir, read_settings, write_setting
 from traktsync.lock import SyncLock
+from traktsync.scrobbler import Scrobbler
 from traktsync.status import HEADING, STAGES, changes, remember_error
 from traktsync.store import JsonStore, TokenStore
 from traktsync.trakt import errors as trakt_errors
@@ -63,6 +64,12 @@ class Service(object):
         # the last sync; the first sync always reads it.
         self._library_may_have_changed = True
         self._library_read_at = None
+        self.scrobbler = Scrobbler(JsonRpc(InKodiTransport()), self._scrobble_client, JsonStore(profile_dir()))
+        if self.settings.scrobble:
+            self.scrobbler.start()
+
+    def _scrobble_client(self):
+        return app.make_trakt_client(self.settings, JsonStore(profile_dir()))
 
     # -- Kodi's callbacks (on the service's thread) ------------------------------------------------------------
     def on_settings_changed(self):
@@ -73,6 +80,10 @@ class Service(object):
         logger.debug('settings reloaded')
         if self._interval_seconds(previous) != self._interval_seconds(self.settings):
             self.schedule.set_interval(self._interval_seconds(self.settings))
+        if self.settings.scrobble and not self.scrobbler.running:
+            self.scrobbler.start()
+        elif not self.settings.scrobble and self.scrobbler.running:
+            self.scrobbler.stop()
         if self.settings.clean_collection and not previous.clean_collection:
             # A dialog blocks its thread; the service's thread must keep answering Kodi.
             threading.Thread(target=self._confirm_clean, name='traktsync-confirm-clean').start()
@@ -86,11 +97,14 @@ class Service(object):
     def on_notification(self, method, data):
         if method.startswith('VideoLibrary.'):
             self._library_may_have_changed = True
-        if method != 'VideoLibrary.OnUpdate' or not self.settings.instant_push:
+        if not method.startswith('Player.') and (method != 'VideoLibrary.OnUpdate' or not self.settings.instant_push):
             return
         try:
             details = loads(data) if data else {}
         except ValueError:
+            return
+        if method.startswith('Player.'):
+            self.scrobbler.on_notification(method, details)
             return
         if isinstance(details, dict) and details.get('playcount') is not None:
             logger.debug('watched state changed in Kodi; a sync follows')
@@ -150,6 +164,7 @@ class Service(object):
 
     def _shutdown(self):
         self._stop.set()
+        self.scrobbler.stop(timeout=0.2)
         worker = self._worker
         if worker is not None and worker.is_alive():
             worker.join(STOP_JOIN_SECONDS)

@@ -170,6 +170,16 @@ class TraktClient(object):
     def remove_collection(self, items):
         return self.post_in_batches(COLLECTION_REMOVE, items)
 
+    def scrobble(self, verb, body):
+        """``POST /scrobble/{verb}`` (start, pause, stop): ``(status, answer)``. 409 (just scrobbled by another app),
+        404 and 422 (trakt will not take it) are answers, not errors; a scrobble is never re-sent blindly here,
+        since a stop that arrived twice would be two plays (the scrobbler decides, see traktsync.scrobble)."""
+        if verb not in ('start', 'pause', 'stop'):
+            raise ValueError('no such scrobble: {!r}'.format(verb))
+        answer, response, _ = self._call('POST', '/scrobble/' + verb, body=body, retry_transient=False,
+                                         passthrough=(404, 409, 422))
+        return response.status_code, answer
+
     def post_in_batches(self, endpoint, items):
         """Yield ``(batch_items, BatchResult)`` after each batch trakt confirmed.
 

@@ -27,7 +27,7 @@ from traktsync.kodi.jsonrpc import JsonRpcError
 from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktDataError, TraktSnapshot, format_utc
 from traktsync.not_found import NotFoundMemory
 from traktsync.plan import PlanOptions, make_plan
-from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT
+from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT, StoreWriteError
 from traktsync.trakt import errors as trakt_errors
 from traktsync.trakt_cache import TRAKT_LISTS, TraktListCache, history_moved
 
@@ -49,6 +49,10 @@ class TraktChangedMeanwhile(Exception):
 
 class SyncCancelled(Exception):
     pass
+
+
+class CleanNotBackedUp(Exception):
+    """The backup of a clean was not saved and read back: nothing was removed."""
 
 
 class CleanRequest(object):
@@ -136,6 +140,8 @@ def _error_message(exc):
     """One line for the user: trakt's typed errors carry their own, the others get a word of context."""
     if isinstance(exc, trakt_errors.TraktError):
         return exc.message
+    if isinstance(exc, CleanNotBackedUp):
+        return 'the clean did not run: {}; nothing was removed from trakt'.format(exc)
     if isinstance(exc, TraktDataError):
         return 'trakt sent a list the add-on cannot read ({})'.format(exc)
     return 'Kodi did not answer: {}'.format(exc)
@@ -181,7 +187,7 @@ class SyncEngine(object):
         except (SyncCancelled, trakt_errors.Aborted):
             result.status = 'cancelled'
             logger.info('sync cancelled; what was confirmed is kept')
-        except (trakt_errors.TraktError, TraktDataError, JsonRpcError) as exc:
+        except (trakt_errors.TraktError, TraktDataError, JsonRpcError, CleanNotBackedUp) as exc:
             result.status = 'error'
             result.error = _error_message(exc)
             logger.error('sync stopped: {}', result.error)
@@ -535,7 +541,11 @@ class SyncEngine(object):
             return
         if not candidates:
             return
-        CleanBackup(self.store).add([_collection_item(c) for c in candidates])
+        try:
+            CleanBackup(self.store).add([_collection_item(c) for c in candidates])
+        except StoreWriteError as exc:
+            result.clean['refused'] = 'its backup could not be saved ({})'.format(exc)
+            raise CleanNotBackedUp(result.clean['refused']) from exc
         before = result.applied.get('clean_movies', 0) + result.applied.get('clean_episodes', 0)
         self._post('trakt-clean', candidates, lambda action: [_item(action)], self.trakt.remove_collection,
                    baseline, result, lambda action: 'clean_' + action.kind + 's')

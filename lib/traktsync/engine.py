@@ -39,6 +39,8 @@ ROUND_PAUSES = (3.0, 10.0)
 # How often one sync starts over because another writer changed trakt's history while it was planning.
 MAX_REPLANS = 2
 UNMATCHED_KEPT = 200      # how many unmatched items the status screen keeps
+# What a sync that did not read Kodi takes over from the last result, for the status screen.
+KEPT_FROM_LAST_READ = ('unmatched', 'unmatched_total', 'not_found', 'odd_dates')
 NOT_FOUND_REASON = 'trakt does not know this item'
 METADATA_FIELDS = ('media_type', 'resolution', 'hdr', 'audio', 'audio_channels', '3d')
 
@@ -108,6 +110,7 @@ class SyncResult(object):
         self.kodi_calls = 0
         self.duration = 0.0
         self.kept = {}   # a sync that did not read Kodi keeps the unmatched items the one before it found
+        self.odd_dates = []   # items whose Kodi date was dropped (implausible), for the status screen
 
     def add_not_found(self, action):
         entry = {'kind': action.kind, 'title': action.title, 'reason': NOT_FOUND_REASON}
@@ -131,6 +134,7 @@ class SyncResult(object):
             'unmatched': [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
                           for u in unmatched[:UNMATCHED_KEPT]],
             'unmatched_total': len(unmatched), 'not_found': self.not_found[:UNMATCHED_KEPT],
+            'odd_dates': self.odd_dates[:UNMATCHED_KEPT],
             'clean': self.clean, 'trakt_requests': self.trakt_requests, 'kodi_calls': self.kodi_calls,
             **self.kept
         }
@@ -316,14 +320,15 @@ class SyncEngine(object):
         if kodi_unchanged and cache.all_current(activities) and self.store.exists(BASELINE):
             logger.info('neither Kodi nor trakt changed since the last sync; the library was not read')
             previous = self.profile.load(LAST_RESULT) or {}
-            result.kept = {name: previous[name] for name in ('unmatched', 'unmatched_total', 'not_found')
-                           if name in previous}
+            result.kept = {name: previous[name] for name in KEPT_FROM_LAST_READ if name in previous}
             return
         lists = cache.read(activities, self._fetch, self._progress)
         self._check_cancel()
 
         self._progress('kodi', 0, 0)
         snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata)
+        result.odd_dates = [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
+                            for u in snapshot.odd_dates]
         self._check_cancel()
 
         baseline = self._load_baseline(account)

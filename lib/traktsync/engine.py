@@ -326,7 +326,9 @@ class SyncEngine(object):
         self._check_cancel()
 
         self._progress('kodi', 0, 0)
-        snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata)
+        # Listing the video sources wakes sleeping NAS disks: only a sync that may clean (or previews one) does it.
+        probe = bool(settings.clean_collection and (dry_run or clean is not None))
+        snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata, probe_sources=probe)
         result.odd_dates = [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
                             for u in snapshot.odd_dates]
         self._check_cancel()

@@ -253,9 +253,12 @@ class KodiLibrary(object):
         """JSON-RPC round trips so far (the engine's and the benchmark's counter)."""
         return self.rpc.calls_made
 
-    def read_snapshot(self, with_metadata=False):
+    def read_snapshot(self, with_metadata=False, probe_sources=True):
         """The whole library as a ``KodiSnapshot``; ``complete`` is False (with the reason) when a video source
         root is unreachable, the library is empty or it kept changing during the read.
+
+        ``probe_sources`` False: the source roots are not listed (that wakes sleeping NAS disks), so an
+        unreachable root goes unnoticed; only a sync that may clean needs to know.
 
         Raises ``JsonRpcError`` when Kodi cannot be asked at all (the sync then does nothing)."""
         changing = None
@@ -271,7 +274,8 @@ class KodiLibrary(object):
                                                                   '({}); is a scan running?'.format(changing))
         items = [snapshot.movies, snapshot.episodes, snapshot.unmatched, snapshot.excluded]
         files = [item.file for group in items for item in group]
-        complete, reason, _sources = kodi_sources.assess(self._probe(listed), files, len(files))
+        probes = self._probe(listed) if probe_sources else []
+        complete, reason, _sources = kodi_sources.assess(probes, files, len(files))
         snapshot.complete = complete
         snapshot.incomplete_reason = reason
         logger.debug('Kodi library: {} movies, {} episodes, {} unmatched, {} excluded, {} calls; complete: {}',

@@ -53,6 +53,10 @@ class SyncCancelled(Exception):
     pass
 
 
+class LockLost(Exception):
+    """Another sync took over the sync lock (lock.py): this one must not write any more."""
+
+
 class CleanNotBackedUp(Exception):
     """The backup of a clean was not saved and read back: nothing was removed."""
 
@@ -144,6 +148,8 @@ def _error_message(exc):
     """One line for the user: trakt's typed errors carry their own, the others get a word of context."""
     if isinstance(exc, trakt_errors.TraktError):
         return exc.message
+    if isinstance(exc, LockLost):
+        return 'another sync took over while this one ran; it stopped before writing more'
     if isinstance(exc, CleanNotBackedUp):
         return 'the clean did not run: {}; nothing was removed from trakt'.format(exc)
     if isinstance(exc, TraktDataError):
@@ -159,7 +165,7 @@ class SyncEngine(object):
     """``store`` is the profile's JsonStore; the sync memory lives in the signed-in account's folder of it."""
 
     def __init__(self, library, trakt, store, settings, progress=None, is_cancelled=None, sleep=time.sleep,
-                 clock=time.time):
+                 clock=time.time, still_owner=None):
         self._posted = False
         self._sleep = sleep
         self._clock = clock
@@ -171,6 +177,7 @@ class SyncEngine(object):
         self.settings = settings
         self._progress = progress or (lambda stage, done, total: None)
         self._is_cancelled = is_cancelled or (lambda: False)
+        self._still_owner = still_owner or (lambda: True)   # the sync lock is still ours (SyncLock.still_held)
         self._aborted = False
         self._held = set()    # keys whose history write had an unknown outcome in this sync
 
@@ -191,7 +198,7 @@ class SyncEngine(object):
         except (SyncCancelled, trakt_errors.Aborted):
             result.status = 'cancelled'
             logger.info('sync cancelled; what was confirmed is kept')
-        except (trakt_errors.TraktError, TraktDataError, JsonRpcError, CleanNotBackedUp) as exc:
+        except (trakt_errors.TraktError, TraktDataError, JsonRpcError, CleanNotBackedUp, LockLost) as exc:
             result.status = 'error'
             result.error = _error_message(exc)
             logger.error('sync stopped: {}', result.error)
@@ -248,8 +255,11 @@ class SyncEngine(object):
 
     # -- the sync ----------------------------------------------------------------------------------------------
     def _check_cancel(self):
+        """Before each write: stop when cancelled, and when another sync took the lock over."""
         if self._cancelled():
             raise SyncCancelled()
+        if not self._still_owner():
+            raise LockLost()
 
     def _load_baseline(self, account):
         data = self.store.load(BASELINE)
@@ -268,6 +278,8 @@ class SyncEngine(object):
             return None
 
     def _save_baseline(self, baseline):
+        if not self._still_owner():
+            raise LockLost()
         self.store.save(BASELINE, baseline.to_json())
 
     def _sync_rounds(self, result, dry_run, clean, kodi_unchanged):
@@ -401,6 +413,7 @@ class SyncEngine(object):
         actions = self._skip_known_not_found(stage, actions, memory, result)
         if not actions:
             return
+        self._check_cancel()
         if before_sending is not None:
             before_sending()
         owner = {}

@@ -176,7 +176,7 @@ class Service(object):
             is_cancelled = lambda: self._cancelled(settings)   # noqa: E731
             try:
                 engine = app.make_engine(settings, profile_dir(), JsonRpc(InKodiTransport()), bar.update,
-                                         is_cancelled, cancellable_sleep(is_cancelled))
+                                         is_cancelled, cancellable_sleep(is_cancelled), lock.still_held)
             except trakt_errors.TraktError as exc:
                 self._tell_error(settings, exc.message)
                 return SyncOutcome.ERROR

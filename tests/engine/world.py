@@ -56,14 +56,15 @@ class EngineWorld(object):
         self.settings = Settings(**values)
         self.sleeps = []
 
-    def client(self):
-        return TraktClient('1.0.0', TokenStore(self.store), self.emu.client_id, self.emu.client_secret,
-                           api_url=self.emu.url, oauth_url=self.emu.url, post_interval=0, backoff_base=0.001,
-                           sleep=self.sleeps.append, session=self.emu.session())
+    def client(self, **options):
+        values = dict(api_url=self.emu.url, oauth_url=self.emu.url, post_interval=0, backoff_base=0.001,
+                      sleep=self.sleeps.append, session=self.emu.session())
+        values.update(options)
+        return TraktClient('1.0.0', TokenStore(self.store), self.emu.client_id, self.emu.client_secret, **values)
 
-    def engine(self, **options):
-        return SyncEngine(self.library, self.client(), self.store, self.settings, sleep=self.sleeps.append,
-                          **options)
+    def engine(self, client_options=None, **options):
+        return SyncEngine(self.library, self.client(**(client_options or {})), self.store, self.settings,
+                          sleep=self.sleeps.append, **options)
 
     def sync(self, clean=False, **options):
         request = CleanRequest(confirmed=True, approve_over_threshold=True) if clean else None

@@ -40,6 +40,8 @@ ROUND_PAUSES = (3.0, 10.0)
 MAX_REPLANS = 2
 UNMATCHED_KEPT = 200      # how many unmatched items the status screen keeps
 # What a sync that did not read Kodi takes over from the last result, for the status screen.
+# Which account limit (/users/settings "limits") a write of each stage counts against.
+LIMIT_SECTIONS = {'trakt-history': 'history', 'trakt-collection': 'collection'}
 KEPT_FROM_LAST_READ = ('unmatched', 'unmatched_total', 'not_found', 'odd_dates')
 NOT_FOUND_REASON = 'trakt does not know this item'
 METADATA_FIELDS = ('media_type', 'resolution', 'hdr', 'audio', 'audio_channels', '3d')
@@ -115,11 +117,17 @@ class SyncResult(object):
         self.duration = 0.0
         self.kept = {}   # a sync that did not read Kodi keeps the unmatched items the one before it found
         self.odd_dates = []   # items whose Kodi date was dropped (implausible), for the status screen
+        self.permanent = False   # the error needs the user (trakt_errors.TraktError.permanent): no retry
+        self.warnings = []    # a stage that was skipped (an account limit), told once; the rest of the sync ran
 
     def add_not_found(self, action):
         entry = {'kind': action.kind, 'title': action.title, 'reason': NOT_FOUND_REASON}
         if entry not in self.not_found:   # once, not once for the history and once for the collection
             self.not_found.append(entry)
+
+    def warn(self, message):
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def count(self, name, number=1):
         self.applied[name] = self.applied.get(name, 0) + number
@@ -138,7 +146,7 @@ class SyncResult(object):
             'unmatched': [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
                           for u in unmatched[:UNMATCHED_KEPT]],
             'unmatched_total': len(unmatched), 'not_found': self.not_found[:UNMATCHED_KEPT],
-            'odd_dates': self.odd_dates[:UNMATCHED_KEPT],
+            'odd_dates': self.odd_dates[:UNMATCHED_KEPT], 'warnings': self.warnings,
             'clean': self.clean, 'trakt_requests': self.trakt_requests, 'kodi_calls': self.kodi_calls,
             **self.kept
         }
@@ -201,6 +209,7 @@ class SyncEngine(object):
         except (trakt_errors.TraktError, TraktDataError, JsonRpcError, CleanNotBackedUp, LockLost) as exc:
             result.status = 'error'
             result.error = _error_message(exc)
+            result.permanent = bool(getattr(exc, 'permanent', False))
             logger.error('sync stopped: {}', result.error)
         except Exception as exc:   # a full disk, a bug: the sync ends as an error and the service goes on
             result.status = 'error'
@@ -409,6 +418,18 @@ class SyncEngine(object):
         """Send the items of ``actions`` through ``post`` (a client generator); record each action once trakt
         confirmed all of its items (or, with ``count_plays``, as many plays as trakt says it added).
         ``before_sending`` runs once, only when something is left to send after the not-found memory."""
+        try:
+            self._post_batches(stage, actions, items_of, post, baseline, result, counter, count_plays,
+                               before_sending)
+        except trakt_errors.AccountLimit as exc:
+            # Only this stage is over the account's limit: what trakt confirmed is kept, the rest goes on.
+            self._save_baseline(baseline)
+            message = exc.message_for(LIMIT_SECTIONS.get(stage, 'collection'))
+            result.warn(message)
+            logger.warning('{}: {}; this part of the sync is skipped, the rest goes on', stage, message)
+
+    def _post_batches(self, stage, actions, items_of, post, baseline, result, counter, count_plays,
+                      before_sending):
         memory = NotFoundMemory(self.store, self._clock)
         actions = self._skip_known_not_found(stage, actions, memory, result)
         if not actions:

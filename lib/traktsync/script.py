@@ -85,9 +85,10 @@ def _report(result):
     if result.status == 'error':
         return ui.localize(30023, result.error)
     to_trakt, to_kodi = changes(result.applied)
+    skipped = [ui.localize(30072, warning) for warning in result.warnings]
     if not to_kodi and not to_trakt:
-        return ui.localize(30021)
-    return ui.localize(30022, trakt=to_trakt, kodi=to_kodi)
+        return '\n'.join([ui.localize(30021)] + skipped)
+    return '\n'.join([ui.localize(30022, trakt=to_trakt, kodi=to_kodi)] + skipped)
 
 
 def _needs_sign_in():

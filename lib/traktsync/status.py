@@ -63,6 +63,8 @@ def status_text(store, localize):
                               seconds=result.get('duration', 0)))
         if result.get('status') == 'error' and result.get('error'):
             lines.append(localize(30056, result['error']))
+        for warning in result.get('warnings') or []:
+            lines.append(localize(30072, warning))
         lines.extend(_applied_lines(result, localize) or [localize(30057)])
         lines.extend(_earlier_change_lines(result, store.load(LAST_CHANGE), localize))
         lines.extend(_unmatched_lines(result, localize))

@@ -44,6 +44,7 @@ UNMATCHED_KEPT = 200      # how many unmatched items the status screen keeps
 LIMIT_SECTIONS = {'trakt-history': 'history', 'trakt-collection': 'collection'}
 KEPT_FROM_LAST_READ = ('unmatched', 'unmatched_total', 'not_found', 'odd_dates')
 NOT_FOUND_REASON = 'trakt does not know this item'
+REFUSED_REASON = 'trakt refused it: {}'
 METADATA_FIELDS = ('media_type', 'resolution', 'hdr', 'audio', 'audio_channels', '3d')
 
 
@@ -120,8 +121,8 @@ class SyncResult(object):
         self.permanent = False   # the error needs the user (trakt_errors.TraktError.permanent): no retry
         self.warnings = []    # a stage that was skipped (an account limit), told once; the rest of the sync ran
 
-    def add_not_found(self, action):
-        entry = {'kind': action.kind, 'title': action.title, 'reason': NOT_FOUND_REASON}
+    def add_not_found(self, action, reason=NOT_FOUND_REASON):
+        entry = {'kind': action.kind, 'title': action.title, 'reason': reason}
         if entry not in self.not_found:   # once, not once for the history and once for the collection
             self.not_found.append(entry)
 
@@ -452,7 +453,8 @@ class SyncEngine(object):
         self._posted = True
         try:
             for batch, answer in post(items):
-                missing = set(id(item) for item in answer.not_found_items())
+                refused = dict((id(item), reason) for item, reason in answer.refused)
+                missing = set(id(item) for item in answer.not_found_items()) | set(refused)
                 in_batch = {}
                 for item in batch:
                     index = owner[id(item)]
@@ -476,6 +478,10 @@ class SyncEngine(object):
                         result.count(counter(action), len(sent[index]))
                 for index in sorted(set(owner[id(item)] for item in batch if id(item) in missing)):
                     action = actions[index]
+                    reasons = [refused[id(item)] for item in sent[index] if id(item) in refused]
+                    if reasons:   # trakt refused it (400/422): listed with trakt's words, tried again next sync
+                        result.add_not_found(action, REFUSED_REASON.format(reasons[0]))
+                        continue
                     result.add_not_found(action)
                     memory.remember(stage, action.key, action.title)
                 self._save_baseline(baseline)

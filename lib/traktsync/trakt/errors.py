@@ -87,9 +87,14 @@ class MalformedResponse(TraktError):
 
 
 class RequestRejected(TraktError):
-    """A 4xx that none of the specific errors describes (400, 404, 412, 422, ...)."""
+    """A 4xx that none of the specific errors describes (400, 404, 412, 422, ...); ``reason``: what trakt's answer
+    said, when it said something."""
     message = 'trakt rejected the request'
     not_processed = True
+
+    def __init__(self, message=None, status=None, not_processed=None, reason=None):
+        self.reason = reason
+        super(RequestRejected, self).__init__(message, status, not_processed)
 
 
 class Blocked(TraktError):

@@ -29,7 +29,8 @@ def make_trakt_client(settings, store, sleep=None):
                        sleep=sleep or time.sleep)
 
 
-def make_engine(settings, profile_dir, rpc, progress=None, is_cancelled=None, sleep=None):
+def make_engine(settings, profile_dir, rpc, progress=None, is_cancelled=None, sleep=None, still_owner=None):
+    """``still_owner``: the sync lock's ``still_held``, so a sync whose lock was taken over stops writing."""
     store = JsonStore(profile_dir)
     return SyncEngine(KodiLibrary(rpc, settings), make_trakt_client(settings, store, sleep), store, settings,
-                      progress=progress, is_cancelled=is_cancelled)
+                      progress=progress, is_cancelled=is_cancelled, still_owner=still_owner)

@@ -41,6 +41,7 @@ STOP_JOIN_SECONDS = 0.7         # what is left of Kodi's "within a second" after
 class SyncOutcome(object):
     BUSY, OK, CANCELLED, ERROR, NOT_SIGNED_IN = 'busy', 'ok', 'cancelled', 'error', 'not signed in'
     UNCONFIRMED = 'ok, trakt did not confirm every play'
+    NEEDS_USER = 'needs the user'   # an error only the user can fix (trakt_errors.TraktError.permanent): no retry
 
 
 class Service(object):
@@ -60,6 +61,7 @@ class Service(object):
         self._told_not_signed_in = False
         self._told_waiting = False
         self._last_error_told = None
+        self._warnings_told = set()
         # A timer sync reads the Kodi library only when something may have changed it (or the settings) since
         # the last sync; the first sync always reads it.
         self._library_may_have_changed = True
@@ -161,6 +163,12 @@ class Service(object):
                  SyncOutcome.ERROR: ERROR_RETRY_SECONDS * hour,
                  SyncOutcome.UNCONFIRMED: UNCONFIRMED_RETRY_SECONDS * hour}.get(outcome)
         self.schedule.finished(ok=retry is None, retry_after=retry or 0)
+        if outcome == SyncOutcome.NEEDS_USER:
+            logger.info('the sync stopped on something only the user can fix; no automatic retry')
+        elif outcome == SyncOutcome.ERROR:
+            logger.info('the sync failed; it is tried again in {:.0f} s', retry)
+        elif outcome == SyncOutcome.UNCONFIRMED:
+            logger.info('the next sync checks in {:.0f} s what trakt took', retry)
 
     def _shutdown(self):
         self._stop.set()
@@ -196,10 +204,10 @@ class Service(object):
             is_cancelled = lambda: self._cancelled(settings)   # noqa: E731
             try:
                 engine = app.make_engine(settings, profile_dir(), JsonRpc(InKodiTransport()), bar.update,
-                                         is_cancelled, cancellable_sleep(is_cancelled))
+                                         is_cancelled, cancellable_sleep(is_cancelled), lock.still_held)
             except trakt_errors.TraktError as exc:
                 self._tell_error(settings, exc.message)
-                return SyncOutcome.ERROR
+                return SyncOutcome.NEEDS_USER if exc.permanent else SyncOutcome.ERROR
             clean = CleanRequest(confirmed=True) if settings.clean_collection else None
             # Kodi quitting ends a trakt request in flight too; a video starting only stops at the next step.
             with AbortWhenCancelled(engine.abort, self._stopping):
@@ -212,6 +220,7 @@ class Service(object):
             lock.release()
         if result.status == 'ok':
             self._last_error_told = None
+            self._tell_warnings(settings, result.warnings)
             if result.changed_something and settings.notifications and not self._video_playing:
                 to_trakt, to_kodi = changes(result.applied)
                 ui.notify(ui.localize(30022, trakt=to_trakt, kodi=to_kodi))
@@ -219,7 +228,7 @@ class Service(object):
         if result.status == 'cancelled':
             return SyncOutcome.CANCELLED
         self._tell_error(settings, result.error)
-        return SyncOutcome.ERROR
+        return SyncOutcome.NEEDS_USER if result.permanent else SyncOutcome.ERROR
 
     # -- telling the user ---------------------------------------------------------------------------------------
     def _tell_error(self, settings, message):
@@ -229,6 +238,17 @@ class Service(object):
         if settings.notifications and not self._video_playing:
             ui.notify(ui.localize(30023, message), error=True)
             self._last_error_told = message
+            logger.info('told the user: {}', message)
+
+    def _tell_warnings(self, settings, warnings):
+        """A skipped stage (an account limit): told once per message while the service runs."""
+        for message in warnings:
+            remember_error(JsonStore(profile_dir()), message)
+            if message in self._warnings_told or not settings.notifications or self._video_playing:
+                continue
+            ui.notify(ui.localize(30072, message), error=True, milliseconds=10000)
+            self._warnings_told.add(message)
+            logger.info('told the user: {}', message)
 
     def _tell_not_signed_in(self):
         if self._told_not_signed_in or self._video_playing:

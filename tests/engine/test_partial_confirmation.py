@@ -1,6 +1,6 @@
 """Issue 10 case 5: trakt confirms fewer plays than were sent. What is recorded is exactly what trakt confirmed;
 one item's answer never settles another, so the next sync sends what is missing and nothing twice."""
-from tests.engine.world import EngineWorld
+from tests.engine.soak_world import EngineWorld
 
 FILMS = ('m0', 'm1', 'm2')
 

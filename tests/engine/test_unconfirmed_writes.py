@@ -1,6 +1,6 @@
 """Issue 10 case 6: a history write whose outcome is unknown is not sent again in the same sync; the next sync
 decides from what trakt then holds, so a play trakt committed late is not doubled and a lost one still arrives."""
-from tests.engine.world import SERVICE_RETRY_SECONDS, EngineWorld
+from tests.engine.soak_world import SERVICE_RETRY_SECONDS, EngineWorld
 
 
 def _watched_film(world):

@@ -395,6 +395,10 @@ class Emulator(object):
             return responses.no_answer(fault.hold)
         if fault.kind == 'partial':
             return self._dispatch(method, path, query, headers, raw_body, drop=fault.drop)
+        if fault.kind == 'refuse':
+            if fault.value in raw_body.decode('utf-8', 'replace'):
+                return responses.error(422, fault.reason)
+            return self._dispatch(method, path, query, headers, raw_body)
         if fault.kind in ('strip_pagination', 'page_count'):
             return fault.alter(self._dispatch(method, path, query, headers, raw_body))
         return fault.response()

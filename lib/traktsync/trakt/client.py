@@ -7,6 +7,7 @@ from traktsync.trakt import errors
 from traktsync.trakt.auth import OAuth
 from traktsync.trakt.backoff import AdaptiveBatchSize, Pacer, backoff_delay, parse_retry_after
 from traktsync.trakt.batching import BatchResult, build_body, order_items, validate_items
+from traktsync.trakt.splitter import is_refusal, isolate_refused
 from traktsync.trakt.transport import Transport, check_url, error_for, item_count, page_count, page_limit, parse_json
 
 DEFAULT_API_URL = 'https://api.trakt.tv'
@@ -185,7 +186,8 @@ class TraktClient(object):
 
         Items are checked before anything is sent (InvalidItem). A history add that times out or fails with a
         5xx raises OutcomeUnknown carrying the batch and the items not yet sent: re-read trakt, do not re-send.
-        Idempotent endpoints are retried with a halved batch instead.
+        Idempotent endpoints are retried with a halved batch instead. A batch trakt refuses (400/422) is split to
+        find the refused items, which come back in ``BatchResult.refused`` with trakt's reason (trakt.splitter).
         """
         ordered = order_items(validate_items(items))
         idempotent = endpoint not in _NOT_IDEMPOTENT
@@ -196,6 +198,15 @@ class TraktClient(object):
             try:
                 answer, response, seconds = self._call('POST', endpoint, body=build_body(batch),
                                                        retry_transient=False)
+            except errors.RequestRejected as exc:
+                if not is_refusal(exc):
+                    raise
+                logger.info('{}: trakt refused a batch of {} items ({}); looking for the refused ones', endpoint,
+                            len(batch), exc.reason or exc.message)
+                for result in isolate_refused(self._part_sender(endpoint, ordered, position), batch, exc):
+                    yield result
+                position += len(batch)
+                continue
             except (errors.RequestTimeout, errors.ServerError, errors.MalformedResponse) as exc:
                 self.batch_size.failed()
                 if not idempotent:
@@ -213,6 +224,23 @@ class TraktClient(object):
             self.batch_size.answered(seconds)
             position += len(batch)
             yield batch, BatchResult(batch, answer, response.status_code, seconds)
+
+    def _part_sender(self, endpoint, ordered, position):
+        """``send(items)`` for the splitter: one POST of a part of the batch at ``position``. A lost answer on a
+        history add is OutcomeUnknown, as for any batch."""
+        idempotent = endpoint not in _NOT_IDEMPOTENT
+
+        def send(items):
+            try:
+                answer, response, seconds = self._call('POST', endpoint, body=build_body(items),
+                                                       retry_transient=idempotent)
+            except (errors.RequestTimeout, errors.ServerError, errors.MalformedResponse) as exc:
+                if idempotent:
+                    raise
+                raise errors.OutcomeUnknown(status=exc.status, items=items, remaining=ordered[position:],
+                                            cause=exc) from exc
+            return answer, response.status_code, seconds
+        return send
 
     # -- the one request path ------------------------------------------------------------------------------------
     def _call(self, method, path, params=None, body=None, auth=True, oauth=False, retry_transient=None,

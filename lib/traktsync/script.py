@@ -1,5 +1,5 @@
 """The add-on menu (default.py) and ``RunScript(service.traktsync,action=…)`` for keymaps and skins."""
-from traktsync import account, app, logger
+from traktsync import account, app, logger, profiling
 from traktsync.cancel import AbortWhenCancelled, cancellable_sleep
 from traktsync.engine import CleanRequest, SyncResult
 from traktsync.kodi import log as kodi_log
@@ -104,7 +104,8 @@ def sync_now():
     settings = read_settings()
     if _needs_sign_in():
         return
-    ui.ok(ui.localize(HEADING), _report(_run_with_progress(settings, dry_run=False)))
+    result = profiling.run('sync', lambda: _run_with_progress(settings, dry_run=False))
+    ui.ok(ui.localize(HEADING), _report(result))
 
 
 def preview():

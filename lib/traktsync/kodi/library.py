@@ -23,9 +23,9 @@ from traktsync.kodi.dates import implausible_play, kodi_to_utc, utc_to_kodi
 from traktsync.kodi.jsonrpc import JsonRpcError
 from traktsync.model import EPISODE, MOVIE, Ids, KodiEpisode, KodiMovie, KodiSnapshot, Unmatched
 
-# Items per page of GetMovies/GetTVShows/GetEpisodes, chosen with tools/bench.py: real Kodi 20.1, 10,000 movies +
-# 500 shows + 50,000 episodes, 2 cores, TCP transport; a whole read (round trips, seconds, peak Python memory of
-# the reading process by tracemalloc; each page is turned into model objects before the next one is asked for):
+# Items per page of GetMovies/GetTVShows/GetEpisodes, chosen with tools/bench/library_io.py: real Kodi 20.1, 10,000
+# movies + 500 shows + 50,000 episodes, 2 cores, TCP transport; a whole read (round trips, seconds, peak Python memory
+# of the reading process by tracemalloc; each page is turned into model objects before the next one is asked for):
 #   page   1,000:  60 calls  6.8 s  37.5 MiB   (+streamdetails:  60 calls  8.5 s  39.2 MiB)
 #   page   2,500:  24 calls  5.8 s  43.8 MiB   (+streamdetails:  24 calls  6.9 s  46.5 MiB)
 #   page   5,000:  12 calls  5.1 s  52.8 MiB   (+streamdetails:  12 calls  7.5 s  59.2 MiB)

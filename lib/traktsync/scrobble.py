@@ -164,8 +164,8 @@ class PendingStop:
     def expired(self, now):
         return now - self.first_failed_at >= STOP_GIVE_UP_SECONDS
 
-    def failed_again(self, now):
-        self.next_try_at = now + STOP_RETRY_SECONDS
+    def failed_again(self, now, wait=STOP_RETRY_SECONDS):
+        self.next_try_at = now + wait
 
 
 def needs_retry(scrobble):

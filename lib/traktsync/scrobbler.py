@@ -19,6 +19,7 @@ from traktsync.scrobble import (
     FAILED,
     REFUSED,
     SENT,
+    STOP_RETRY_SECONDS,
     PendingStop,
     Playback,
     episode_item,
@@ -41,12 +42,14 @@ class Scrobbler(object):
     """``rpc``: the JSON-RPC client; ``make_client()``: a new trakt client for the current settings; ``store``: the
     profile's JsonStore (the token, and the last scrobble for the Status screen)."""
 
-    def __init__(self, rpc, make_client, store, clock=time.time, poll_seconds=POLL_SECONDS):
+    def __init__(self, rpc, make_client, store, clock=time.time, poll_seconds=POLL_SECONDS,
+                 retry_seconds=STOP_RETRY_SECONDS):
         self._rpc = rpc
         self._make_client = make_client
         self._store = store
         self._clock = clock
         self._poll_seconds = poll_seconds
+        self.retry_seconds = retry_seconds
         self._events = queue.Queue()
         self._thread = None
         self._playback = None
@@ -164,7 +167,7 @@ class Scrobbler(object):
         outcome, message = self._post(scrobble)
         if outcome == FAILED and needs_retry(scrobble):
             pending = PendingStop(scrobble, self._clock())
-            pending.failed_again(self._clock())
+            pending.failed_again(self._clock(), self.retry_seconds)
             self._pending.append(pending)
             logger.warning('trakt did not take the scrobble of {} ({}); it is sent again within the hour, or the '
                            'library sync sends the play', scrobble.playing.title, message)
@@ -198,14 +201,21 @@ class Scrobbler(object):
     def _retry_pending(self):
         now = self._clock()
         for pending in list(self._pending):
-            if pending.expired(now) or self._kodi_counted(pending.scrobble.playing):
-                self._pending.remove(pending)   # the library sync sends the play (or it is too late for trakt)
+            if self._kodi_counted(pending.scrobble.playing):
+                self._pending.remove(pending)
+                logger.info('Kodi counted the viewing of {}: the library sync sends its play, the scrobble is not '
+                            'sent again', pending.scrobble.playing.title)
+                continue
+            if pending.expired(now):
+                self._pending.remove(pending)
+                logger.warning('trakt did not take the scrobble of {} within the hour; it is not sent again',
+                               pending.scrobble.playing.title)
                 continue
             if not pending.due(now):
                 continue
             outcome, _message = self._post(pending.scrobble)
             if outcome == FAILED:
-                pending.failed_again(self._clock())
+                pending.failed_again(self._clock(), self.retry_seconds)
             else:
                 self._pending.remove(pending)
 

@@ -19,6 +19,7 @@ from traktsync.kodi.jsonrpc import InKodiTransport, JsonRpc
 from traktsync.kodi.monitor import Monitor
 from traktsync.kodi.settings import profile_dir, read_settings, write_setting
 from traktsync.lock import SyncLock
+from traktsync.scrobble import STOP_RETRY_SECONDS
 from traktsync.scrobbler import Scrobbler
 from traktsync.status import HEADING, STAGES, changes, remember_error
 from traktsync.store import JsonStore, TokenStore
@@ -66,7 +67,8 @@ class Service(object):
         # the last sync; the first sync always reads it.
         self._library_may_have_changed = True
         self._library_read_at = None
-        self.scrobbler = Scrobbler(JsonRpc(InKodiTransport()), self._scrobble_client, JsonStore(profile_dir()))
+        self.scrobbler = Scrobbler(JsonRpc(InKodiTransport()), self._scrobble_client, JsonStore(profile_dir()),
+                                   retry_seconds=STOP_RETRY_SECONDS * self.settings.interval_unit_seconds / 3600.0)
         if self.settings.scrobble:
             self.scrobbler.start()
 

@@ -105,3 +105,38 @@ def test_a_movie_stopped_at_40_percent_leaves_a_resume_point_on_trakt_and_no_pla
     assert emulator.plays('movie') == []
     assert world.movies()[movie['ids']['imdb']]['playcount'] == 0
     assert kodi.python_errors() == []
+
+
+@pytest.mark.parametrize('stopped_at', [85, 95], ids=['before-kodi-counts-it', 'after-kodi-counts-it'])
+def test_a_stop_trakt_did_not_answer_becomes_one_play_either_way(kodi_factory, tmp_path, emulator, catalog,
+                                                                 stopped_at):
+    """trakt fails the stop (503). Stopped at 85 % Kodi does not count the viewing (it counts from 90 %), so the
+    scrobbler sends the stop again; at 95 % Kodi counts it and the library sync sends the play instead. Either way
+    trakt gets one play, never two."""
+    library = library_part(catalog, movies=2, shows=0)
+    world = ServiceWorld(kodi_factory, tmp_path, emulator, library, settings={
+        'sync_at_startup': True, 'startup_delay': 0, 'instant_push': True, 'interval_unit_seconds': 120})
+    world.wait_syncs(1)      # a scrobble retry comes 60 "test seconds" (2 s) later
+    movie = catalog['movies'][0]
+    folder = media_tree.movie_folder(world.media, movie)
+    write_clip(os.path.join(folder, os.path.basename(folder) + '.mkv'), seconds=CLIP_SECONDS)
+    emulator.inject('status:503', method='POST', path_prefix='/scrobble/stop')
+    _play(world, movie, stopped_at - 2)
+    deadline = time.monotonic() + CLIP_SECONDS
+    while world.kodi.call('Player.GetProperties', {'playerid': 1, 'properties': ['percentage']})['percentage'] < \
+            stopped_at:
+        assert time.monotonic() < deadline, 'the clip did not reach {} %'.format(stopped_at)
+        time.sleep(0.05)
+    world.stop_playback()
+    world.kodi.wait_log(SCROBBLE_LOG.format('stop', 'failed'), timeout=20)
+
+    if stopped_at < 90:
+        world.kodi.wait_log(SCROBBLE_LOG.format('stop', 'sent'), timeout=30)
+        assert world.movies()[movie['ids']['imdb']]['playcount'] == 0
+    else:
+        world.wait_syncs(2, timeout=30)      # Kodi counted it: the push sync sends the play
+        assert world.movies()[movie['ids']['imdb']]['playcount'] == 1
+        world.kodi.wait_log(r'Kodi counted the viewing of .*: the library sync sends its play', timeout=30)
+        assert world.kodi.count_log(SCROBBLE_LOG.format('stop', 'sent')) == 0
+    assert [p['trakt_id'] for p in emulator.plays('movie')] == [movie['ids']['trakt']]
+    assert world.kodi.python_errors() == []

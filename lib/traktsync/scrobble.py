@@ -13,6 +13,7 @@ from typing import Optional
 
 from traktsync.model import EPISODE, MOVIE
 
+LAST_SCROBBLE = 'last-scrobble.json'   # the newest stop (or refused scrobble), for the Status screen
 PLAY_PERCENT = 80.0
 MIN_PERCENT = 1.0
 STOP_RETRY_SECONDS = 60.0        # a stop trakt did not answer is sent again this often ...

@@ -17,6 +17,7 @@ from traktsync.kodi.jsonrpc import JsonRpcError
 from traktsync.model import EPISODE, MOVIE
 from traktsync.scrobble import (
     FAILED,
+    LAST_SCROBBLE,
     REFUSED,
     SENT,
     STOP_RETRY_SECONDS,
@@ -30,7 +31,6 @@ from traktsync.scrobble import (
 from traktsync.store import TokenStore
 from traktsync.trakt import errors as trakt_errors
 
-LAST_SCROBBLE = 'last-scrobble.json'
 PLAYER_EVENTS = ('Player.OnAVStart', 'Player.OnPause', 'Player.OnResume', 'Player.OnStop')
 POLL_SECONDS = 1.0
 _STOP = object()

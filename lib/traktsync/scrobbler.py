@@ -87,8 +87,10 @@ class Scrobbler(object):
     # -- the scrobbler's thread --------------------------------------------------------------------------------
     def _run(self):
         while True:
+            # Idle (nothing playing, nothing to send again), the thread sleeps until Kodi reports something.
+            busy = self._playback is not None or self._pending
             try:
-                event = self._events.get(timeout=self._poll_seconds)
+                event = self._events.get(timeout=self._poll_seconds) if busy else self._events.get()
             except queue.Empty:
                 event = None
             if event is _STOP:

@@ -5,11 +5,9 @@ The sync runs in a worker thread, so the service's own thread keeps answering Ko
 (settings changed, scan finished, notifications, abort) only while that thread waits in ``waitForAbort``.
 """
 import threading
-import time
 import traceback
 
 from traktsync import app, logger
-from traktsync import schedule as timing
 from traktsync.cancel import AbortWhenCancelled, cancellable_sleep
 from traktsync.engine import CleanRequest
 from traktsync.jsonutil import loads
@@ -21,6 +19,7 @@ from traktsync.kodi.settings import profile_dir, read_settings, write_setting
 from traktsync.lock import SyncLock
 from traktsync.scrobble import STOP_RETRY_SECONDS
 from traktsync.scrobbler import Scrobbler
+from traktsync.service_decisions import SyncDecisions, SyncOutcome
 from traktsync.status import HEADING, STAGES, changes, remember_error
 from traktsync.store import JsonStore, TokenStore
 from traktsync.trakt import errors as trakt_errors
@@ -28,21 +27,7 @@ from traktsync.version import VERSION
 
 # waitForAbort returns as soon as Kodi asks us to stop; the tick bounds how late a due sync starts.
 TICK_SECONDS = 0.25
-SCAN_DEBOUNCE_SECONDS = 3.0     # a scan of several sources ends in several onScanFinished
-PUSH_DEBOUNCE_SECONDS = 2.0     # marking a season watched sends one OnUpdate per episode
-BUSY_RETRY_SECONDS = 2.0        # the menu holds the sync lock
-PLAYBACK_RETRY_SECONDS = 2.0    # a sync that gave way to a video runs again once it has stopped
-ERROR_RETRY_SECONDS = 300.0
-# trakt may commit a timed-out write minutes later; the next sync waits for that before it decides what to re-send
-UNCONFIRMED_RETRY_SECONDS = 300.0
-FULL_READ_SECONDS = 24 * 3600.0  # a timer sync reads the library at least daily, even when Kodi reported nothing
 STOP_JOIN_SECONDS = 0.7         # what is left of Kodi's "within a second" after the tick
-
-
-class SyncOutcome(object):
-    BUSY, OK, CANCELLED, ERROR, NOT_SIGNED_IN = 'busy', 'ok', 'cancelled', 'error', 'not signed in'
-    UNCONFIRMED = 'ok, trakt did not confirm every play'
-    NEEDS_USER = 'needs the user'   # an error only the user can fix (trakt_errors.TraktError.permanent): no retry
 
 
 class Service(object):
@@ -51,22 +36,14 @@ class Service(object):
         self.settings = read_settings()
         kodi_log.install(self.settings.debug_logging)
         self.monitor = Monitor(self)
-        self.schedule = timing.Schedule()
-        self.schedule.set_interval(self._interval_seconds(self.settings))
-        if self.settings.sync_at_startup:
-            self.schedule.request(timing.STARTUP, self.settings.startup_delay)
+        self.decisions = SyncDecisions(self.settings)
         self._stop = threading.Event()
         self._worker = None
         self._outcome = None
         self._video_playing = False
-        self._told_not_signed_in = False
-        self._told_waiting = False
         self._last_error_told = None
         self._warnings_told = set()
-        # A timer sync reads the Kodi library only when something may have changed it (or the settings) since
-        # the last sync; the first sync always reads it.
-        self._library_may_have_changed = True
-        self._library_read_at = None
+        self._told_not_signed_in = False
         self.scrobbler = Scrobbler(JsonRpc(InKodiTransport()), self._scrobble_client, JsonStore(profile_dir()),
                                    retry_seconds=STOP_RETRY_SECONDS * self.settings.interval_unit_seconds / 3600.0)
         if self.settings.scrobble:
@@ -79,11 +56,9 @@ class Service(object):
     def on_settings_changed(self):
         previous = self.settings
         self.settings = read_settings()
-        self._library_may_have_changed = True   # other settings, another plan
+        self.decisions.settings_changed(self.settings)
         kodi_log.install(self.settings.debug_logging)
         logger.debug('settings reloaded')
-        if self._interval_seconds(previous) != self._interval_seconds(self.settings):
-            self.schedule.set_interval(self._interval_seconds(self.settings))
         if self.settings.scrobble and not self.scrobbler.running:
             self.scrobbler.start()
         elif not self.settings.scrobble and self.scrobbler.running:
@@ -93,26 +68,20 @@ class Service(object):
             threading.Thread(target=self._confirm_clean, name='traktsync-confirm-clean').start()
 
     def on_scan_finished(self):
-        self._library_may_have_changed = True
-        if self.settings.sync_after_scan:
+        if self.decisions.scan_finished():
             logger.debug('video library scan finished; a sync follows')
-            self.schedule.request(timing.SCAN, SCAN_DEBOUNCE_SECONDS)
 
     def on_notification(self, method, data):
-        if method.startswith('VideoLibrary.'):
-            self._library_may_have_changed = True
-        if not method.startswith('Player.') and (method != 'VideoLibrary.OnUpdate' or not self.settings.instant_push):
+        if not method.startswith(('Player.', 'VideoLibrary.')):
             return
         try:
             details = loads(data) if data else {}
         except ValueError:
-            return
+            details = {}
         if method.startswith('Player.'):
             self.scrobbler.on_notification(method, details)
-            return
-        if isinstance(details, dict) and details.get('playcount') is not None:
+        elif self.decisions.library_notified(method, details):
             logger.debug('watched state changed in Kodi; a sync follows')
-            self.schedule.request(timing.PUSH, PUSH_DEBOUNCE_SECONDS)
 
     # -- the loop ----------------------------------------------------------------------------------------------
     def run(self):
@@ -129,42 +98,25 @@ class Service(object):
                 return
             self._worker = None
             self._after_sync(self._outcome)
-        reasons = self.schedule.due()
-        if not reasons:
-            return
-        if self.settings.wait_while_playing and self._video_playing:
-            if not self._told_waiting:
+        decision = self.decisions.next(self._video_playing, TokenStore(JsonStore(profile_dir())).signed_in())
+        if decision.action == 'wait':
+            if decision.tell:
                 logger.info('a video is playing; the sync waits until it stops')
-                self._told_waiting = True
             return
-        self._told_waiting = False
-        if not TokenStore(JsonStore(profile_dir())).signed_in():
-            self.schedule.started(reasons)
+        if decision.action == 'not_signed_in':
             self._tell_not_signed_in()
             return
+        if decision.action != 'start':
+            return
         self._told_not_signed_in = False
-        self.schedule.started(reasons)
-        read_library = self._must_read_library(reasons)
-        self._library_may_have_changed = False   # what Kodi reports from now on counts for the next sync
-        logger.info('automatic sync ({})', ', '.join(reasons))
+        logger.info('automatic sync ({})', ', '.join(decision.reasons))
         self._outcome = None
-        self._worker = threading.Thread(target=self._sync, args=(self.settings, read_library),
+        self._worker = threading.Thread(target=self._sync, args=(self.settings, decision.read_library),
                                         name='traktsync-sync')
         self._worker.start()
 
-    def _must_read_library(self, reasons):
-        if self._library_may_have_changed or set(reasons) != {timing.INTERVAL}:
-            return True
-        return self._library_read_at is None or time.monotonic() - self._library_read_at >= FULL_READ_SECONDS
-
     def _after_sync(self, outcome):
-        if outcome != SyncOutcome.OK:
-            self._library_may_have_changed = True   # the retry reads everything again
-        hour = self.settings.interval_unit_seconds / 3600.0   # 1 in normal use; tests shorten the hour
-        retry = {SyncOutcome.BUSY: BUSY_RETRY_SECONDS, SyncOutcome.CANCELLED: PLAYBACK_RETRY_SECONDS,
-                 SyncOutcome.ERROR: ERROR_RETRY_SECONDS * hour,
-                 SyncOutcome.UNCONFIRMED: UNCONFIRMED_RETRY_SECONDS * hour}.get(outcome)
-        self.schedule.finished(ok=retry is None, retry_after=retry or 0)
+        retry = self.decisions.finished(outcome)
         if outcome == SyncOutcome.NEEDS_USER:
             logger.info('the sync stopped on something only the user can fix; no automatic retry')
         elif outcome == SyncOutcome.ERROR:
@@ -215,7 +167,7 @@ class Service(object):
             with AbortWhenCancelled(engine.abort, self._stopping):
                 result = engine.sync(dry_run=False, clean=clean, kodi_unchanged=not read_library)
             if result.kodi_calls:   # the library was read (a sync that skips it makes no Kodi call)
-                self._library_read_at = time.monotonic()
+                self.decisions.library_read()
         finally:
             if bar is not None:
                 bar.close()
@@ -258,10 +210,6 @@ class Service(object):
         logger.info('not signed in to trakt; no sync until the add-on is authorized')
         ui.notify(ui.localize(30025), error=True, milliseconds=10000)
         self._told_not_signed_in = True
-
-    @staticmethod
-    def _interval_seconds(settings):
-        return settings.sync_interval_hours * settings.interval_unit_seconds
 
     def _confirm_clean(self):
         if ui.yesno(ui.localize(30305), ui.localize(30044)):

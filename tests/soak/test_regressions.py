@@ -140,16 +140,31 @@ def test_viewings_of_an_item_last_synced_unwatched_reach_trakt():
     assert_no_violation(outcome)
 
 
-@pytest.mark.xfail(strict=True, reason='open question: the issue counts one change on each side since the last '
-                   'sync as one viewing; the model counts a check-in 5 minutes apart as another')
-def test_a_check_in_and_a_separate_kodi_viewing_are_two_plays():
-    """Soak life 100034: a viewing in Kodi and, five minutes later, a check-in on the phone: two viewings at
-    different times, not one seen twice (a scrobbler's play has Kodi's lastplayed minute)."""
+def test_a_check_in_and_a_kodi_viewing_between_the_same_two_syncs_are_one_play():
+    """Soak life 100034, the rule of issue 10 (docs/design.md, "The merge", known limit): a viewing in Kodi and a
+    check-in on the phone between the same two syncs are compared as changes (Kodi +1, trakt +1) and count as ONE
+    viewing, even when they were two: trakt keeps its one play, nothing is sent."""
     outcome = run_events([
         ('scan', 'm2'),
         ('sync', 'A', CLEAN),
         ('kodi_watch', 'm2', 0),
         ('trakt_play', 'm2'),
+        ('sync', 'A', CLEAN),
+    ])
+    assert plays(outcome, 'm2') == 1
+    assert watched(outcome, 'm2')
+    assert_no_violation(outcome)
+
+
+def test_kodi_viewings_beyond_the_check_ins_of_the_same_window_are_sent():
+    """Between two syncs Kodi gained two viewings and trakt one check-in: trakt gets max(0, 2 - 1) = 1 play, so it
+    ends with max(2, 1) = 2 plays more than it had."""
+    outcome = run_events([
+        ('scan', 'm2'),
+        ('sync', 'A', CLEAN),
+        ('kodi_watch', 'm2', 0),
+        ('trakt_play', 'm2'),
+        ('kodi_watch', 'm2', 0),
         ('sync', 'A', CLEAN),
     ])
     assert plays(outcome, 'm2') == 2
@@ -169,3 +184,4 @@ def test_a_fresh_kodi_database_with_scan_dates_is_not_an_unwatch():
     assert plays(outcome, 'm1') == 1
     assert watched(outcome, 'm1')
     assert_no_violation(outcome)
+

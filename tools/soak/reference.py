@@ -70,8 +70,21 @@ class Violation(object):
         return 'sync #{} {} {}: {}'.format(self.sync, self.kind, self.item or '', self.detail)
 
 
-def _world(met, plays, pending=None, sticky=None):
-    return (met, plays, pending, sticky)
+def _world(met, base, pending=None, sticky=None, kodi=0, trakt=0):
+    """``(met, base, pending, sticky, kodi, trakt)``: ``base`` is trakt's plays when the item was last settled by a
+    sync (for an unmet item: trakt's plays), ``kodi``/``trakt`` the viewings each side gained since (Kodi's as a
+    sync read them)."""
+    return (met, base, pending, sticky, kodi, trakt)
+
+
+def _expected(world):
+    """trakt's plays once the item is settled. The changes of both sides since it was last settled are compared:
+    trakt gains ``max(0, kodi - max(0, trakt))`` more, so with both sides gaining it ends with
+    ``base + max(kodi, trakt)`` (a check-in and a Kodi viewing between the same two syncs are one viewing, a known
+    limit of the rule: docs/design.md, "The merge"). ``trakt`` is negative when plays were removed on trakt: trakt
+    gained nothing, Kodi's viewings are sent again."""
+    _met, base, _pending, _sticky, kodi, trakt = world
+    return base + trakt + max(0, kodi - max(0, trakt))
 
 
 class Reference(object):
@@ -82,20 +95,19 @@ class Reference(object):
         self.take_unwatched = take_unwatched
         self.account = account
         self.worlds = {account: {item: {_world(False, 0)} for item in self.items}}
-        self.unseen = {}                         # (table, kodi_id) -> Kodi-only viewings no sync has read
+        self.unseen = {}                         # (table, kodi_id) -> Kodi viewings no sync has read
         self.kodi_synced_watched = {}            # item -> watched in Kodi when the last sync that read Kodi ended
         self.trakt_since_read = {}               # item -> a play was added on trakt since the last sync read Kodi
         self.frozen = {}                         # account not signed in -> (plays, collection) at sign-out
         self.syncs = 0
         self.plays_checked = 0
-        self.doubt_until = 0.0
         self.away = {}                           # account -> item -> Kodi viewings since it was signed out
 
     # -- events ------------------------------------------------------------------------------------------------
     def _touch_viewing(self, item):
         """A new viewing voids an unsettled un-watch and ends a sticky un-watch (choice 1)."""
         worlds = self.worlds[self.account]
-        worlds[item] = set(_world(m, p, None, None) for m, p, _pending, _sticky in worlds[item])
+        worlds[item] = set(_world(m, b, None, None, k, t) for m, b, _pe, _st, k, t in worlds[item])
 
     def kodi_viewing(self, item, row_key):
         self._touch_viewing(item)
@@ -111,54 +123,78 @@ class Reference(object):
         self._touch_viewing(item)
         self.trakt_since_read[item] = True
         worlds = self.worlds[self.account]
-        worlds[item] = set(_world(m, p + 1, pe, st) for m, p, pe, st in worlds[item])
+        worlds[item] = set(_world(m, b + (0 if m else 1), pe, st, k, t + (1 if m else 0))
+                           for m, b, pe, st, k, t in worlds[item])
 
-    def scrobble(self, item):
-        """One viewing recorded on both sides: one play, nothing owed."""
+    def scrobble(self, item, row_key):
+        """One viewing recorded on both sides at once (a scrobbler): a Kodi viewing and a trakt play, which the
+        merge compares as one (choice 13)."""
         self.trakt_play(item)
+        self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
         self._away_viewing(item)
 
     def kodi_unwatch(self, item, row_keys):
         for key in row_keys:
             self.unseen.pop(key, None)
+        worlds = self.worlds[self.account]
+        # the Kodi viewings of a window still open are gone from Kodi: only trakt's side of it is left
+        worlds[item] = set(_world(m, b, pe, st, 0, t) for m, b, pe, st, _k, t in worlds[item])
         if self.trakt_since_read.get(item):
             # choice 11: a play on trakt and an un-watch in Kodi since the last sync: no sync can tell their order
             # (Kodi keeps no date of an un-watch), so Kodi's state is not judged and trakt may keep or lose the plays
-            worlds = self.worlds[self.account]
-            worlds[item] = set(w for m, p, pe, st in worlds[item]
-                               for w in ((_world(m, p, None, 'any'),) + ((_world(m, 0, None, 'any'),)
-                                                                         if m and self.send_unwatched else ())))
+            worlds[item] = set(w for m, b, pe, st, k, t in worlds[item]
+                               for w in ((_world(m, b, None, 'any', k, t),) + ((_world(m, 0, None, 'any'),)
+                                                                               if m and self.send_unwatched
+                                                                               else ())))
             return
         if not self.kodi_synced_watched.get(item):
             # choice 9: no sync saw the item watched in Kodi, so there is nothing to un-watch for the sync: Kodi
             # follows trakt as for any item unwatched in Kodi
             return
-        worlds = self.worlds[self.account]
-        worlds[item] = set(_world(m, p, 'kodi' if m else None, st if m else None) for m, p, pe, st in worlds[item])
+        worlds[item] = set(_world(m, b, 'kodi' if m else None, st if m else None, k, t)
+                           for m, b, pe, st, k, t in worlds[item])
 
     def trakt_unwatch(self, item, on_trakt):
-        """The user removed the ``on_trakt`` plays trakt had. Owed viewings that had not arrived yet (a write held
-        back after a fault) were not removed: they are still owed (choice 12)."""
+        """The user removed every play trakt had: trakt's side of the open window drops to ``-base`` (the sync sees
+        fewer plays, no gain). Kodi viewings of the window are still a change in Kodi the next sync sends (choice
+        12); without any, the next sync settles an un-watch on trakt."""
         worlds = self.worlds[self.account]
         new = set()
-        for m, p, _pe, st in worlds[item]:
-            left = max(0, p - on_trakt) if m else 0
-            new.add(_world(m, left, ('trakt' if not left else None) if m else None,
-                           (st if not left else 'any') if m else None))
+        for m, b, _pe, st, k, _t in worlds[item]:
+            if not m:
+                new.add(_world(False, 0))
+            else:
+                new.add(_world(True, b, 'trakt', st, k, -b))
         worlds[item] = new
 
-    def rows_gone(self, item, row_keys):
-        """Rows deleted (moved, removed, fresh database): unseen viewings on them are lost (choice 3)."""
+    def rows_gone(self, item, row_keys, renewed=True, same_rows=False):
+        """Rows deleted (moved, removed, fresh database): unseen viewings on them are lost (choice 3).
+
+        ``renewed``: every row of the item is gone, so the rows it gets next are rows no sync has seen: the item is
+        new for the sync (first-sync rules, docs/design.md "Identity: library rows"; choice 14): Kodi viewings on
+        them before a sync read them are its history, not owed, and trakt's watched state comes back to Kodi.
+        ``same_rows``: a fresh database gave the item rows with the ids AND dates of rows the sync knew, which it
+        cannot tell from an un-watch of the old rows (known limit): Kodi's state is not judged, trakt's plays may
+        be kept or (send unwatched) removed."""
         for key in row_keys:
             self.unseen.pop(key, None)
         self.kodi_synced_watched[item] = False   # no sync saw the new rows yet (choice 9)
         worlds = self.worlds[self.account]
         new = set()
-        for m, p, pe, st in worlds[item]:
-            if pe == 'kodi' or st == 'kodi':
-                new.add(_world(m, p, None, 'any'))   # choice 7
+        for w in worlds[item]:
+            m, b, pe, st, k, t = w
+            if same_rows:
+                new.add(_world(False, _expected(w)))
+                if m:
+                    new.add(_world(True, b, None, 'any', k, t))
+                    if self.send_unwatched:
+                        new.add(_world(True, 0, None, 'any'))
+            elif renewed:
+                new.add(_world(False, _expected(w)))
+            elif pe == 'kodi' or st == 'kodi':
+                new.add(_world(m, b, None, 'any', k, t))   # choice 7
             else:
-                new.add(_world(m, p, pe, st))
+                new.add(_world(m, b, pe, st, k, t))
         worlds[item] = new
 
     def switch_account(self, new, old_plays, old_collection, new_plays, library):
@@ -192,7 +228,7 @@ class Reference(object):
         """A box lost its memory (choice 6): every item may be met again."""
         worlds = self.worlds[self.account]
         for item in self.items:
-            worlds[item] = worlds[item] | set(_world(False, p) for _m, p, _pe, _st in worlds[item])
+            worlds[item] = worlds[item] | set(_world(False, _expected(w)) for w in worlds[item])
 
     # -- a sync ------------------------------------------------------------------------------------------------
     def before_sync(self, library, world, profiles=()):
@@ -206,11 +242,9 @@ class Reference(object):
         self._before = {
             'state': state, 'reads': library.reads_ok,
             'collected': world.collected(self.account), 'offline': library.offline,
+            'plays': world.play_counts(self.account),
             'files': dict((path, _stamp(path)) for path in profiles if path.endswith('.json')),
         }
-
-    def in_doubt_until(self, when):
-        self.doubt_until = max(self.doubt_until, when)
 
     def after_sync(self, library, world, faulty, status, clean, profiles, now):
         violations = []
@@ -220,14 +254,16 @@ class Reference(object):
 
         before = self._before
         read = library.reads_ok > before['reads']
-        # design rule 4: a play whose write had an unknown outcome may be missing while it is held back
-        fault_free = not faulty and not world.pending_commits() and now >= self.doubt_until
+        # a write trakt commits late is visible before the next sync reads trakt (the life's next sync comes at
+        # least 300 s later, life.py); one still in trakt's queue now may be missing
+        fault_free = not faulty and not world.pending_commits()
         if not faulty and status != 'ok':
             violation('sync_failed', None, 'a sync without faults ended {}'.format(status))
         worlds = self.worlds[self.account]
         if read:
             for item, (watched, unseen) in before['state'].items():
-                worlds[item] = self._read(worlds[item], watched, unseen, faulty)
+                on_trakt = before['plays'].get(self.trakt_ids[item], 0)
+                worlds[item] = self._read(worlds[item], watched, unseen, faulty, on_trakt)
             self.unseen = {}
             self.kodi_synced_watched = dict((item, library.watched(item)) for item in library.items())
             self.trakt_since_read = {}
@@ -236,7 +272,7 @@ class Reference(object):
             actual = counts.get(self.trakt_ids[item], 0)
             candidates = worlds[item]
             self.plays_checked += 1
-            top = max(p for _m, p, _pe, _st in candidates)
+            top = max(_expected(w) for w in candidates)
             if actual > top:
                 violation('plays_extra', item, 'trakt has {} plays, at most {} expected ({})'.format(
                     actual, top, _describe(candidates)))
@@ -244,7 +280,7 @@ class Reference(object):
                 continue
             if not fault_free or not read:
                 continue
-            matching = set(w for w in candidates if w[1] == actual)
+            matching = set(w for w in candidates if _expected(w) == actual)
             if not matching:
                 violation('plays_missing', item, 'trakt has {} plays, expected {}'.format(
                     actual, _describe(candidates)))
@@ -282,22 +318,28 @@ class Reference(object):
                     os.path.basename(path), exc))
         return violations
 
-    def _read(self, worlds, watched, unseen, faulty):
-        """The sync read the item in Kodi: meet it, take its unseen viewings, settle its un-watches."""
+    def _read(self, worlds, watched, unseen, faulty, on_trakt):
+        """The sync read the item in Kodi: meet it, take its unseen viewings, settle its un-watches and close its
+        window (the changes since the last settlement). A sync under a fault may not have settled the item: the
+        window stays open, and when it sent plays whose answer was lost, trakt's side of it gained them."""
         new = set()
-        for met, plays, pending, sticky in worlds:
+        for met, base, pending, sticky, kodi, trakt in worlds:
             if not met:
                 # choice 4 / first sync: one play for an item watched in Kodi when trakt has none
-                met_world = _world(True, plays + (1 if watched and plays == 0 else 0))
-                new.add(met_world)
+                new.add(_world(True, on_trakt + (1 if watched and on_trakt == 0 else 0)))
                 if faulty:
-                    new.add(_world(False, plays))
+                    new.add(_world(False, on_trakt))
                 continue
-            plays += unseen
-            settled = _settle(plays, pending, sticky, self.send_unwatched, self.take_unwatched)
-            new.add(settled)
-            if faulty and pending:
-                new.add(_world(True, plays, pending, sticky))
+            kodi += unseen
+            if pending == 'trakt' and kodi > 0:
+                pending, sticky = None, None   # Kodi's new viewings are sent: watched on both sides again
+            window = _world(True, base, pending, sticky, kodi, trakt)
+            new.add(_settle(_expected(window), pending, sticky, self.send_unwatched, self.take_unwatched))
+            if faulty:
+                new.add(window)
+                sent = max(0, kodi - max(0, trakt))
+                if sent:
+                    new.add(_world(True, base, pending, sticky, kodi, trakt + sent))
         return new
 
     def _check_collection(self, library, world, faulty, clean, fault_free):
@@ -344,13 +386,14 @@ def _kodi_ok(world, watched):
         return not watched
     if sticky in ('trakt', 'any'):
         return True
-    return watched == (world[1] > 0)
+    return watched == (_expected(world) > 0)
 
 
 def _describe(worlds):
     return ' | '.join('{}{}{}{}'.format(p, '' if m else ' unmet', ' pending ' + pe if pe else '',
                                          ' sticky ' + st if st else '') for m, p, pe, st in sorted(
-                                             worlds, key=lambda w: (w[1], str(w))))
+                                             ((w[0], _expected(w), w[2], w[3]) for w in worlds),
+                                             key=lambda w: (w[1], str(w))))
 
 
 def _item_of(trakt_ids, key):

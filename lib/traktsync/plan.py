@@ -23,9 +23,9 @@ Watched rules (docs/design.md, "The merge"), per item, K = Kodi plays, T = trakt
 
 Kodi rows: an item may have several library rows (copies of a film). The baseline records each row (id and date
 added) with its playcount. K is computed from the rows the baseline knows: a known row that gained plays is a new
-viewing (K = bk + the largest gain); every row reading 0 while a known row had plays is an unwatch; a row that
-disappeared (file deleted, moved, library cleaned) changes nothing, and a row the baseline never saw is a new item
-unless a known row is still there. Copies are kept in step: when an item needs no write, copies the user did not
+viewing (K = bk + the largest gain; a new copy beside a known row gains from 0); every row reading 0 while a known
+row had plays is an unwatch; a row that disappeared (file deleted, moved, library cleaned) changes nothing, and a row
+the baseline never saw is a new item unless a known row is still there. Copies are kept in step: when an item needs no write, copies the user did not
 touch that lag behind the item's play count are brought up to it.
 
 Every item needs at most one side written. When that side's direction (or kind) is switched off the item is
@@ -487,7 +487,8 @@ def _kodi_plays(rows_now, found):
     known = [(count, base_rows[token]) for token, count in rows_now.items() if token in base_rows]
     if not known:
         return most, None, None, True
-    gain = max(count - was for count, was in known)
+    # a new copy beside a known row starts at 0 in Kodi: its plays are viewings since the last sync
+    gain = max(count - base_rows.get(token, 0) for token, count in rows_now.items())
     if gain > 0:
         return bk + gain, (bk, bt), base_rows, False
     if most == 0 and any(was > 0 for _count, was in known):

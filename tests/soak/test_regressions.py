@@ -185,3 +185,19 @@ def test_a_fresh_kodi_database_with_scan_dates_is_not_an_unwatch():
     assert watched(outcome, 'm1')
     assert_no_violation(outcome)
 
+
+def test_a_viewing_of_a_new_copy_beside_a_known_row_reaches_trakt():
+    """Soak life 700027: an episode synced unwatched, then a second file of it is scanned and watched. The new
+    copy is a row the last sync did not see, but the known row beside it keeps the item known: its plays are
+    viewings, and trakt gets the one play."""
+    outcome = run_events([
+        ('scan', 'e0.1.2'),
+        ('sync', 'A', CLEAN),
+        ('copy', 'e0.1.2'),
+        ('kodi_watch', 'e0.1.2', 1),
+        ('sync', 'A', CLEAN),
+    ])
+    assert plays(outcome, 'e0.1.2') == 1
+    assert watched(outcome, 'e0.1.2')
+    assert_no_violation(outcome)
+

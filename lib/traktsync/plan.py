@@ -11,6 +11,12 @@ Watched rules (docs/design.md, "The merge"), per item, K = Kodi plays, T = trakt
 * otherwise the changes are compared, not the totals: dk = K-bk, dt = T-bt. When either side gained plays, trakt
   gets max(0, dk-dt) plays and Kodi max(0, dt-dk) (one viewing seen on both sides -- a scrobbler, a check-in, a
   second Kodi box on the same library -- is one play).
+* a copy, not a change: when only one side gained plays and trakt's newest play is at the minute of Kodi's
+  ``lastplayed``, the gain is the other side's last viewing copied over by another writer (a second Kodi box on the
+  same library sent Kodi's viewing to trakt, or wrote trakt's play or a copy's play count into Kodi; a scrobbler
+  caught up late): nothing is written, the baseline takes both counts. A real viewing on one side is at a minute of
+  its own. Without this a box whose baseline holds one side of a viewing and not the other (its first sync, a copy
+  another box brought up) sends or takes that viewing again, and two boxes can pass it back and forth.
 * nothing gained, K=0 (every copy unwatched in Kodi) -> ``POST /sync/history/remove`` only with
   ``send_unwatched``, else nothing and the baseline records the unwatch so it is not re-watched from trakt;
   fewer but not zero plays -> nothing (trakt cannot drop single plays without history ids).
@@ -290,12 +296,13 @@ class Plan:
 _TRAKT_ADD, _TRAKT_REMOVE, _KODI = 'trakt_add', 'trakt_remove', 'kodi'
 
 
-def decide(kodi_plays, trakt_plays, base, before_reset, options):
+def decide(kodi_plays, trakt_plays, base, before_reset, options, same_last_viewing=False):
     """The watched decision for one item: ``(write, new_kodi_plays, new_trakt_plays, reason)``.
 
     ``write`` is ``None`` (nothing to write), ``'trakt_add'``, ``'trakt_remove'`` or ``'kodi'``; ``base`` is
     ``(bk, bt)`` or ``None`` (first sync of the item); ``before_reset``: all trakt plays predate the show's
-    ``reset_at``. See the module docstring for the rules.
+    ``reset_at``; ``same_last_viewing``: trakt's newest play is at the minute of Kodi's ``lastplayed``. See the
+    module docstring for the rules.
     """
     k, t = kodi_plays, trakt_plays
     if base is None:
@@ -310,6 +317,9 @@ def decide(kodi_plays, trakt_plays, base, before_reset, options):
         return None, k, t, 'watched on both sides' if k else 'not watched yet'
     bk, bt = base
     gained_kodi, gained_trakt = max(0, k - bk), max(0, t - bt)
+    if same_last_viewing and bool(gained_kodi) != bool(gained_trakt):
+        return None, k, t, ('only one side gained plays, and trakt\'s newest play is Kodi\'s last viewing: the '
+                            'change was copied from the other side (another Kodi box, a scrobbler)')
     if gained_kodi or gained_trakt:
         to_trakt, to_kodi = gained_kodi - gained_trakt, gained_trakt - gained_kodi
         if to_trakt > 0:
@@ -568,7 +578,10 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
     rows_now = {row_token(i.kodi_id, i.dateadded): i.playcount or 0 for i in kodi_items}
     kodi_plays, base, base_rows, new_rows = _kodi_plays(rows_now, found)
     before_reset = kind == EPISODE and trakt_item is not None and trakt_item.watched_before_reset()
-    write, new_kodi, new_trakt, reason = decide(kodi_plays, trakt_plays, base, before_reset, options)
+    same_last_viewing = (lastplayed is not None and last_watched is not None
+                         and to_minute(lastplayed) == to_minute(last_watched))
+    write, new_kodi, new_trakt, reason = decide(kodi_plays, trakt_plays, base, before_reset, options,
+                                                same_last_viewing)
     if new_rows:
         reason += ' (a library row the last sync did not see: planned as a new item)'
 

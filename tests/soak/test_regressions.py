@@ -201,3 +201,18 @@ def test_a_viewing_of_a_new_copy_beside_a_known_row_reaches_trakt():
     assert watched(outcome, 'e0.1.2')
     assert_no_violation(outcome)
 
+
+def test_a_copy_brought_up_by_a_second_box_is_not_a_viewing():
+    """Soak life 700029: two copies of a film, one watched. Box A sends the play; box B, joining, brings the other
+    copy up to the film's play count; box A must not take that write for a new viewing and send a second play."""
+    outcome = run_events([
+        ('scan', 'm1'),
+        ('copy', 'm1'),
+        ('kodi_watch', 'm1', 0),
+        ('sync', 'A', CLEAN),
+        ('sync', 'B', CLEAN),
+        ('sync', 'A', CLEAN),
+    ], two_boxes=True)
+    assert plays(outcome, 'm1') == 1
+    assert_no_violation(outcome)
+

@@ -216,3 +216,23 @@ def test_a_copy_brought_up_by_a_second_box_is_not_a_viewing():
     assert plays(outcome, 'm1') == 1
     assert_no_violation(outcome)
 
+
+def test_two_boxes_do_not_pass_a_viewing_back_and_forth():
+    """A second box joins after a viewing box A has not sent yet: its first sync finds the film watched on both
+    sides and keeps Kodi's count. Box A then sends the viewing; box B must not take that play for a new one on
+    trakt (Kodi +1), or box A would send Kodi's "new" play, and so on at every pair of syncs."""
+    outcome = run_events([
+        ('scan', 'm0'),
+        ('kodi_watch', 'm0', 0), ('kodi_watch', 'm0', 0),
+        ('sync', 'A', CLEAN),
+        ('kodi_watch', 'm0', 0),
+        ('sync', 'B', CLEAN),
+        ('sync', 'A', CLEAN),
+        ('sync', 'B', CLEAN),
+        ('sync', 'A', CLEAN),
+        ('sync', 'B', CLEAN),
+        ('sync', 'A', CLEAN),
+    ], two_boxes=True)
+    assert plays(outcome, 'm0') == 2
+    assert outcome.final['player'].library.rows_of('m0')[0].playcount == 3
+    assert_no_violation(outcome)

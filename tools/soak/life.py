@@ -427,7 +427,7 @@ class _Player(object):
                 handle.write(data[:len(data) // 2])
             cut = True
         if cut and name == BASELINE:
-            self.ref.forgot_baseline()
+            self.ref.forgot_baseline(box_name)
 
     def _ev_wait(self, seconds):
         self.clock.advance(seconds)
@@ -487,7 +487,7 @@ class _Player(object):
         client = self._client(box)
         engine = SyncEngine(self.library, client, box.store, settings, sleep=self.clock.sleep, clock=self.clock.wall)
         self.ref.before_sync(self.library, self.world, [p for b in self.boxes.values() for p in
-                                                        profile_files(b.folder)])
+                                                        profile_files(b.folder)], box_name)
         if fault is not None:
             self.outcome.faults[fault[0] if fault[0] != 'timeout' else 'timeout_' + fault[1]] += 1
             self._apply_fault(fault, box)

@@ -1,23 +1,32 @@
 """The reference model: what a user expects of trakt and Kodi after each sync, from every real viewing.
 
 It knows the life's events, not the engine: a viewing in Kodi, a check-in on trakt, the same viewing on both sides
-(a scrobbler), un-watches, files coming and going, sign-ins. It never reads the engine's baseline.
+(a scrobbler), un-watches, files coming and going, sign-ins, which Kodi box syncs. It never reads the engine's
+baseline.
 
-Per trakt account and item it keeps a small set of *worlds*, each one an exact expectation ``(met, plays, pending,
-sticky)``:
+The rule it holds the sync to (docs/design.md, "The merge"): each Kodi box compares the changes of both sides since
+it last settled the item. Box X settling an item whose Kodi side gained dk viewings and trakt side dt plays since
+X last settled it sends max(0, dk - dt) plays, so trakt ends with what it had at X's last settlement plus
+max(dk, dt): a check-in and a separate Kodi viewing between the same two syncs are ONE play (a known limit of the
+rule). A box that meets an item for the first time (its first sync, or rows it never saw) uses first-sync rules:
+one play for an item watched only in Kodi, none when trakt has one, Kodi takes trakt's plays when it has none.
 
-* ``met``: the sync has met the item for this account (read it in the Kodi library). Before that, the item's Kodi
-  history is "pre-history": at the first meeting an item watched in Kodi gets exactly ONE play on trakt, and none
-  when trakt already has a play (that play may be the same viewing). After it, every Kodi viewing is owed to trakt
-  as one play.
-* ``plays``: trakt's plays for the item once every owed viewing has arrived: what it had, plus one per viewing.
+Per trakt account and item it keeps a small set of *worlds*, each one an exact hypothesis
+``(base, pending, sticky, kodi, trakt, marks)``:
+
+* ``kodi``/``trakt``: running counts of the changes on each side (Kodi viewings as a sync read them; trakt plays
+  added, by anyone, and ``-base`` after the user removed every play on trakt), from trakt's ``base`` plays;
+  ``base + trakt`` is what trakt holds.
+* ``marks``: per box that knows the item, ``(box, kodi, trakt)`` when it last settled it; a box without a mark meets
+  the item anew. No mark at all: the account never met the item.
 * ``pending``: an un-watch not settled by a sync yet (``'kodi'``/``'trakt'``).
 * ``sticky``: how Kodi's watched state is judged: ``None`` (watched iff trakt has plays), ``'kodi'`` (the user
   un-watched in Kodi and "send unwatched" is off: Kodi stays unwatched while trakt keeps its plays), ``'trakt'``
   (un-watched on trakt, "take unwatched" off: Kodi keeps what it has), ``'any'`` (ambiguous, not judged).
 
-A sync that hit a fault may or may not have met an item (or settled an un-watch): such a sync forks the worlds and
-a later fault-free sync picks those that match trakt. Checks after each sync:
+A sync that hit a fault may or may not have settled an item, and may have sent plays whose answer was lost: such a
+sync forks the worlds (settled / not settled / not settled but sent); trakt's plays prune them before the next sync.
+Checks after each sync:
 
 * plays: never more than the largest world allows (none doubled, none invented); after a fault-free sync with no
   write pending, exactly one world's count (none missing);
@@ -31,29 +40,33 @@ a later fault-free sync picks those that match trakt. Checks after each sync:
 Choices where the rule is ambiguous (reported with the soak's findings):
 
 1. A new viewing of an item (either side) after an un-watch and before the sync that would settle it voids the
-   un-watch: the item is watched, the new viewing is owed, the plays removed on trakt stay removed.
+   un-watch: the item is watched, the new viewing counts, the plays removed on trakt stay removed.
 2. A Kodi un-watch un-watches every copy of the film (the user marks the title unwatched).
 3. A Kodi viewing whose row is deleted (file moved or removed, fresh database) before any sync read it is not owed:
    Kodi no longer shows it, nothing could send it.
 4. Signing in to an account (another one, or back to an earlier one) is a fresh start for that account: the items
    are met again (watched in Kodi and no play on that account -> one play), viewings made while another account
    was signed in are not owed to it.
-5. "Met" is per account, not per Kodi box: a second box joining with an empty profile does not reset anything, a
-   viewing already owed stays owed whichever box syncs next.
-6. A truncated ``baseline.json`` lets the box forget: every item may be met again (first-sync rules), so a
-   viewing not yet sent may be lost and none may be doubled.
-7. A file moved or re-added after a settled Kodi un-watch (without "send unwatched"): Kodi's state is not judged.
+5. Each Kodi box has its own profile, so "met" is per box (decided with the lead): a second box meeting an item
+   uses first-sync rules; a viewing another box has not sent yet stays with that box's window.
+6. A truncated ``baseline.json`` lets the box forget: every item may be met again by it (first-sync rules).
+7. A file moved or re-added after a settled Kodi un-watch (without "send unwatched"): the item is new (choice 14).
 8. The un-watch options are fixed per life (drawn once), so the sync that settles an un-watch uses the options the
    user had when un-watching.
 9. A Kodi un-watch of an item that no sync saw watched in Kodi (e.g. scrobbled, then un-watched before a sync) is
    not an un-watch for the sync: Kodi follows trakt, as for any item trakt has and Kodi has not.
+10. "Every profile file is readable JSON after each sync" is judged on the files the sync wrote: a file the life
+   truncated and the sync did not need is left as it is.
 11. A play added on trakt and an un-watch in Kodi between the same two syncs cannot be ordered by any sync (Kodi
    keeps no date of an un-watch): Kodi's state is not judged, trakt may keep its plays or (send unwatched) lose
    them.
-12. Removing an item's plays on trakt removes the plays trakt has then; a viewing still owed (its write held
-   back after a fault) was not on trakt and is still owed.
-10. "Every profile file is readable JSON after each sync" is judged on the files the sync wrote: a file the life
-   truncated and the sync did not need is left as it is.
+12. Removing an item's plays on trakt is a loss on trakt's side, not a gain: Kodi viewings since the box last
+   settled the item are sent (again); without any, the next sync settles an un-watch on trakt.
+13. A scrobble is a Kodi viewing and a trakt play at once: the rule counts them as one.
+14. An item whose rows are all gone and come back as rows no sync saw (moved, "Clean library" + rescan, a fresh
+   database) is new for every box: Kodi viewings on the new rows before a sync are its history (one play when
+   trakt has none). A fresh database that re-creates a row with its old id AND date cannot be told from an
+   un-watch of that row (the engine's known limit, docs/design.md): both readings are allowed.
 """
 import json
 import os
@@ -70,21 +83,25 @@ class Violation(object):
         return 'sync #{} {} {}: {}'.format(self.sync, self.kind, self.item or '', self.detail)
 
 
-def _world(met, base, pending=None, sticky=None, kodi=0, trakt=0):
-    """``(met, base, pending, sticky, kodi, trakt)``: ``base`` is trakt's plays when the item was last settled by a
-    sync (for an unmet item: trakt's plays), ``kodi``/``trakt`` the viewings each side gained since (Kodi's as a
-    sync read them)."""
-    return (met, base, pending, sticky, kodi, trakt)
+def _world(base, pending=None, sticky=None, kodi=0, trakt=0, marks=()):
+    """See the module docstring; ``marks`` is kept sorted so equal hypotheses are one."""
+    return (base, pending, sticky, kodi, trakt, tuple(sorted(marks)))
 
 
-def _expected(world):
-    """trakt's plays once the item is settled. The changes of both sides since it was last settled are compared:
-    trakt gains ``max(0, kodi - max(0, trakt))`` more, so with both sides gaining it ends with
-    ``base + max(kodi, trakt)`` (a check-in and a Kodi viewing between the same two syncs are one viewing, a known
-    limit of the rule: docs/design.md, "The merge"). ``trakt`` is negative when plays were removed on trakt: trakt
-    gained nothing, Kodi's viewings are sent again."""
-    _met, base, _pending, _sticky, kodi, trakt = world
-    return base + trakt + max(0, kodi - max(0, trakt))
+def _plays(world):
+    """What trakt holds in this world."""
+    return world[0] + world[4]
+
+
+def _mark_of(world, box):
+    for name, kodi, trakt in world[5]:
+        if name == box:
+            return kodi, trakt
+    return None
+
+
+def _with_mark(marks, box, kodi, trakt):
+    return tuple(m for m in marks if m[0] != box) + ((box, kodi, trakt),)
 
 
 class Reference(object):
@@ -94,7 +111,7 @@ class Reference(object):
         self.send_unwatched = send_unwatched
         self.take_unwatched = take_unwatched
         self.account = account
-        self.worlds = {account: {item: {_world(False, 0)} for item in self.items}}
+        self.worlds = {account: {item: {_world(0)} for item in self.items}}
         self.unseen = {}                         # (table, kodi_id) -> Kodi viewings no sync has read
         self.kodi_synced_watched = {}            # item -> watched in Kodi when the last sync that read Kodi ended
         self.trakt_since_read = {}               # item -> a play was added on trakt since the last sync read Kodi
@@ -102,12 +119,20 @@ class Reference(object):
         self.syncs = 0
         self.plays_checked = 0
         self.away = {}                           # account -> item -> Kodi viewings since it was signed out
+        self.memories = set()                    # (box, account): the box synced as the account
+
+    def _map(self, item, change):
+        worlds = self.worlds[self.account]
+        new = set()
+        for w in worlds[item]:
+            for changed in change(*w):
+                new.add(changed)
+        worlds[item] = new
 
     # -- events ------------------------------------------------------------------------------------------------
     def _touch_viewing(self, item):
         """A new viewing voids an unsettled un-watch and ends a sticky un-watch (choice 1)."""
-        worlds = self.worlds[self.account]
-        worlds[item] = set(_world(m, b, None, None, k, t) for m, b, _pe, _st, k, t in worlds[item])
+        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, None, None, k, t, marks)])
 
     def kodi_viewing(self, item, row_key):
         self._touch_viewing(item)
@@ -122,13 +147,10 @@ class Reference(object):
     def trakt_play(self, item):
         self._touch_viewing(item)
         self.trakt_since_read[item] = True
-        worlds = self.worlds[self.account]
-        worlds[item] = set(_world(m, b + (0 if m else 1), pe, st, k, t + (1 if m else 0))
-                           for m, b, pe, st, k, t in worlds[item])
+        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k, t + 1, marks)])
 
     def scrobble(self, item, row_key):
-        """One viewing recorded on both sides at once (a scrobbler): a Kodi viewing and a trakt play, which the
-        merge compares as one (choice 13)."""
+        """One viewing recorded on both sides at once (choice 13)."""
         self.trakt_play(item)
         self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
         self._away_viewing(item)
@@ -136,74 +158,55 @@ class Reference(object):
     def kodi_unwatch(self, item, row_keys):
         for key in row_keys:
             self.unseen.pop(key, None)
-        worlds = self.worlds[self.account]
-        # the Kodi viewings of a window still open are gone from Kodi: only trakt's side of it is left
-        worlds[item] = set(_world(m, b, pe, st, 0, t) for m, b, pe, st, _k, t in worlds[item])
+
+        def forget_kodi_gains(marks, k):
+            # Kodi's count is 0: no box sees a gain in Kodi from before the un-watch any more
+            return tuple((name, k, mt) for name, _mk, mt in marks)
+
         if self.trakt_since_read.get(item):
             # choice 11: a play on trakt and an un-watch in Kodi since the last sync: no sync can tell their order
             # (Kodi keeps no date of an un-watch), so Kodi's state is not judged and trakt may keep or lose the plays
-            worlds[item] = set(w for m, b, pe, st, k, t in worlds[item]
-                               for w in ((_world(m, b, None, 'any', k, t),) + ((_world(m, 0, None, 'any'),)
-                                                                               if m and self.send_unwatched
-                                                                               else ())))
+            self._map(item, lambda b, pe, st, k, t, marks: [_world(b, None, 'any', k, t, forget_kodi_gains(marks, k))]
+                      + ([_world(b, 'kodi', 'any', k, t, forget_kodi_gains(marks, k))]
+                         if marks and self.send_unwatched else []))
             return
         if not self.kodi_synced_watched.get(item):
             # choice 9: no sync saw the item watched in Kodi, so there is nothing to un-watch for the sync: Kodi
             # follows trakt as for any item unwatched in Kodi
+            self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k, t, forget_kodi_gains(marks, k))])
             return
-        worlds[item] = set(_world(m, b, 'kodi' if m else None, st if m else None, k, t)
-                           for m, b, pe, st, k, t in worlds[item])
+        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'kodi' if marks else None, st if marks else None,
+                                                               k, t, forget_kodi_gains(marks, k))])
 
     def trakt_unwatch(self, item, on_trakt):
-        """The user removed every play trakt had: trakt's side of the open window drops to ``-base`` (the sync sees
-        fewer plays, no gain). Kodi viewings of the window are still a change in Kodi the next sync sends (choice
-        12); without any, the next sync settles an un-watch on trakt."""
-        worlds = self.worlds[self.account]
-        new = set()
-        for m, b, _pe, st, k, _t in worlds[item]:
-            if not m:
-                new.add(_world(False, 0))
-            else:
-                new.add(_world(True, b, 'trakt', st, k, -b))
-        worlds[item] = new
+        """The user removed every play trakt had (choice 12)."""
+        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'trakt' if marks else None, st, k, -b, marks)])
 
     def rows_gone(self, item, row_keys, renewed=True, same_rows=False):
         """Rows deleted (moved, removed, fresh database): unseen viewings on them are lost (choice 3).
 
         ``renewed``: every row of the item is gone, so the rows it gets next are rows no sync has seen: the item is
-        new for the sync (first-sync rules, docs/design.md "Identity: library rows"; choice 14): Kodi viewings on
-        them before a sync read them are its history, not owed, and trakt's watched state comes back to Kodi.
-        ``same_rows``: a fresh database gave the item rows with the ids AND dates of rows the sync knew, which it
-        cannot tell from an un-watch of the old rows (known limit): Kodi's state is not judged, trakt's plays may
-        be kept or (send unwatched) removed."""
+        new for every box (choice 14). ``same_rows``: a fresh database gave the item rows with the ids AND dates of
+        rows the sync knew: either reading (choice 14)."""
         for key in row_keys:
             self.unseen.pop(key, None)
         self.kodi_synced_watched[item] = False   # no sync saw the new rows yet (choice 9)
-        worlds = self.worlds[self.account]
-        new = set()
-        for w in worlds[item]:
-            m, b, pe, st, k, t = w
+
+        def change(b, pe, st, k, t, marks):
             if same_rows:
-                new.add(_world(False, _expected(w)))
-                if m:
-                    new.add(_world(True, b, None, 'any', k, t))
-                    if self.send_unwatched:
-                        new.add(_world(True, 0, None, 'any'))
-            elif renewed:
-                new.add(_world(False, _expected(w)))
-            elif pe == 'kodi' or st == 'kodi':
-                new.add(_world(m, b, None, 'any', k, t))   # choice 7
-            else:
-                new.add(_world(m, b, pe, st, k, t))
-        worlds[item] = new
+                return [_world(b, None, None, k, t), _world(b, 'kodi' if marks else None, None, k, t, marks)]
+            if renewed:
+                return [_world(b, None, None, k, t)]
+            return [_world(b, pe, st, k, t, marks)]
+        self._map(item, change)
 
     def switch_account(self, new, old_plays, old_collection, new_plays, library):
         """Sign-in to ``new`` (choice 4); ``old`` is frozen as it is now.
 
         Two readings are allowed for an account signed in again: a fresh start (the items are met again), or its
-        old memory picked up (docs/design.md, "Identity: the trakt account"), in which case the Kodi viewings made
-        while it was signed out, and those not sent before it was, are owed to it as well. Plays Kodi took from
-        the other account's history are not viewings and are owed to nobody."""
+        old memory picked up by the boxes that synced as it (docs/design.md, "Identity: the trakt account"), in
+        which case the Kodi viewings made while it was signed out, and those not sent before it was, are owed to
+        it as well. Plays Kodi took from the other account's history are not viewings and are owed to nobody."""
         old = self.account
         self.frozen[old] = (old_plays, old_collection)
         self.frozen.pop(new, None)
@@ -214,35 +217,44 @@ class Reference(object):
                 away_old[item] = away_old.get(item, 0) + unseen
         self.account = new
         away = self.away.pop(new, {})
-        had_memory = new in self.worlds
+        boxes = sorted(box for box, account in self.memories if account == new)
         self.worlds[new] = {}
         for item in self.items:
             plays = new_plays.get(self.trakt_ids[item], 0)
-            worlds = {_world(False, plays)}
-            if had_memory:
-                worlds.add(_world(True, plays + away.get(item, 0), None, 'any'))
+            worlds = {_world(plays)}
+            if boxes:
+                worlds.add(_world(plays, None, 'any', away.get(item, 0), 0, [(box, 0, 0) for box in boxes]))
             self.worlds[new][item] = worlds
         self.unseen = {}
 
-    def forgot_baseline(self):
-        """A box lost its memory (choice 6): every item may be met again."""
+    def forgot_baseline(self, box):
+        """A box lost its memory (choice 6): it may meet every item again."""
         worlds = self.worlds[self.account]
         for item in self.items:
-            worlds[item] = worlds[item] | set(_world(False, _expected(w)) for w in worlds[item])
+            worlds[item] = worlds[item] | set(_world(b, pe, st, k, t, [m for m in marks if m[0] != box])
+                                              for b, pe, st, k, t, marks in worlds[item])
 
     # -- a sync ------------------------------------------------------------------------------------------------
-    def before_sync(self, library, world, profiles=()):
-        """What the sync will read: per library item, Kodi's watched state and the Kodi viewings not read yet."""
+    def before_sync(self, library, world, profiles=(), box='A'):
+        """What the sync will read: per library item, Kodi's watched state and the Kodi viewings not read yet.
+        Worlds whose trakt plays are not what trakt holds now are dropped (nothing is in trakt's queue)."""
         self.syncs += 1
         state = {}
         for item in library.items():
             rows = library.rows_of(item)
             unseen = sum(self.unseen.get((library.kind_of(item), r.kodi_id), 0) for r in rows)
             state[item] = (library.watched(item), unseen)
+        counts = world.play_counts(self.account)
+        if not world.pending_commits():
+            worlds = self.worlds[self.account]
+            for item in self.items:
+                actual = counts.get(self.trakt_ids[item], 0)
+                matching = set(w for w in worlds[item] if _plays(w) == actual)
+                if matching:
+                    worlds[item] = matching
         self._before = {
-            'state': state, 'reads': library.reads_ok,
+            'state': state, 'reads': library.reads_ok, 'box': box,
             'collected': world.collected(self.account), 'offline': library.offline,
-            'plays': world.play_counts(self.account),
             'files': dict((path, _stamp(path)) for path in profiles if path.endswith('.json')),
         }
 
@@ -261,9 +273,10 @@ class Reference(object):
             violation('sync_failed', None, 'a sync without faults ended {}'.format(status))
         worlds = self.worlds[self.account]
         if read:
+            box = before['box']
+            self.memories.add((box, self.account))
             for item, (watched, unseen) in before['state'].items():
-                on_trakt = before['plays'].get(self.trakt_ids[item], 0)
-                worlds[item] = self._read(worlds[item], watched, unseen, faulty, on_trakt)
+                worlds[item] = self._read(worlds[item], box, watched, unseen, faulty)
             self.unseen = {}
             self.kodi_synced_watched = dict((item, library.watched(item)) for item in library.items())
             self.trakt_since_read = {}
@@ -272,19 +285,19 @@ class Reference(object):
             actual = counts.get(self.trakt_ids[item], 0)
             candidates = worlds[item]
             self.plays_checked += 1
-            top = max(_expected(w) for w in candidates)
+            top = max(_plays(w) for w in candidates)
             if actual > top:
                 violation('plays_extra', item, 'trakt has {} plays, at most {} expected ({})'.format(
                     actual, top, _describe(candidates)))
-                worlds[item] = {_world(True, actual)}
+                worlds[item] = {_world(actual, None, None, 0, 0, [(before['box'], 0, 0)])}
                 continue
             if not fault_free or not read:
                 continue
-            matching = set(w for w in candidates if _expected(w) == actual)
+            matching = set(w for w in candidates if _plays(w) == actual)
             if not matching:
                 violation('plays_missing', item, 'trakt has {} plays, expected {}'.format(
                     actual, _describe(candidates)))
-                worlds[item] = {_world(True, actual)}
+                worlds[item] = {_world(actual, None, None, 0, 0, [(before['box'], 0, 0)])}
                 continue
             worlds[item] = matching
             rows = library.rows_of(item)
@@ -296,7 +309,7 @@ class Reference(object):
                                   'watched' if watched else 'not watched',
                                   ', '.join('#{} pc={}'.format(r.kodi_id, r.playcount) for r in rows), actual,
                                   _describe(matching)))
-                    worlds[item] = {_world(True, actual, None, 'any')}
+                    worlds[item] = set(_world(b, None, 'any', k, t, marks) for b, _pe, _st, k, t, marks in matching)
         violations.extend(self._check_collection(library, world, faulty, clean, fault_free))
         for account, (plays, collection) in self.frozen.items():
             if world.play_counts(account) != plays:
@@ -318,28 +331,39 @@ class Reference(object):
                     os.path.basename(path), exc))
         return violations
 
-    def _read(self, worlds, watched, unseen, faulty, on_trakt):
-        """The sync read the item in Kodi: meet it, take its unseen viewings, settle its un-watches and close its
-        window (the changes since the last settlement). A sync under a fault may not have settled the item: the
-        window stays open, and when it sent plays whose answer was lost, trakt's side of it gained them."""
+    def _read(self, worlds, box, watched, unseen, faulty):
+        """Box ``box`` read the item in Kodi: it takes the unseen viewings and settles the item by the rule (see the
+        module docstring), or meets it with first-sync rules. Under a fault it may not have settled it (the world
+        as it was), and may have sent plays whose answer was lost (trakt's side gained them)."""
         new = set()
-        for met, base, pending, sticky, kodi, trakt in worlds:
-            if not met:
-                # choice 4 / first sync: one play for an item watched in Kodi when trakt has none
-                new.add(_world(True, on_trakt + (1 if watched and on_trakt == 0 else 0)))
-                if faulty:
-                    new.add(_world(False, on_trakt))
-                continue
+        for base, pending, sticky, kodi, trakt, marks in worlds:
             kodi += unseen
-            if pending == 'trakt' and kodi > 0:
-                pending, sticky = None, None   # Kodi's new viewings are sent: watched on both sides again
-            window = _world(True, base, pending, sticky, kodi, trakt)
-            new.add(_settle(_expected(window), pending, sticky, self.send_unwatched, self.take_unwatched))
+            plays = base + trakt
+            mark = _mark_of((base, pending, sticky, kodi, trakt, marks), box)
+            if mark is None:
+                # first sync of the item for this box: one play for an item watched only in Kodi, Kodi takes
+                # trakt's plays when it has none, nothing when both have it
+                sent = 1 if watched and plays == 0 else 0
+                if sent or (not watched and plays):
+                    pending, sticky = None, None
+                new.add(_world(base, pending, sticky, kodi, trakt + sent, _with_mark(marks, box, kodi,
+                                                                                      trakt + sent)))
+                if faulty:
+                    new.add(_world(base, pending, sticky, kodi, trakt, marks))
+                    if sent:
+                        new.add(_world(base, pending, sticky, kodi, trakt + sent, marks))
+                continue
+            gained_kodi = max(0, kodi - mark[0])
+            gained_trakt = max(0, trakt - mark[1])
+            if pending == 'trakt' and gained_kodi:
+                pending, sticky = None, None   # Kodi's viewings are sent: watched on both sides again
+            sent = max(0, gained_kodi - gained_trakt)
+            after, sticky_after = _settle(plays + sent, pending, sticky, self.send_unwatched, self.take_unwatched)
+            new.add(_world(base, None, sticky_after, kodi, after - base, _with_mark(marks, box, kodi, after - base)))
             if faulty:
-                new.add(window)
-                sent = max(0, kodi - max(0, trakt))
+                new.add(_world(base, pending, sticky, kodi, trakt, marks))
                 if sent:
-                    new.add(_world(True, base, pending, sticky, kodi, trakt + sent))
+                    new.add(_world(base, pending, sticky, kodi, trakt + sent, marks))
         return new
 
     def _check_collection(self, library, world, faulty, clean, fault_free):
@@ -369,31 +393,31 @@ def _stamp(path):
 
 
 def _settle(plays, pending, sticky, send_unwatched, take_unwatched):
+    """``(trakt's plays, sticky)`` once a box settled the item's un-watch, if any."""
     if pending == 'kodi':
         if send_unwatched:
-            return _world(True, 0)
-        return _world(True, plays, None, 'kodi')
+            return 0, None
+        return plays, 'kodi'
     if pending == 'trakt':
         if take_unwatched:
-            return _world(True, plays)
-        return _world(True, plays, None, 'trakt')
-    return _world(True, plays, None, sticky)
+            return plays, None
+        return plays, 'trakt'
+    return plays, sticky
 
 
 def _kodi_ok(world, watched):
-    sticky = world[3]
+    sticky = world[2]
     if sticky == 'kodi':
         return not watched
     if sticky in ('trakt', 'any'):
         return True
-    return watched == (_expected(world) > 0)
+    return watched == (_plays(world) > 0)
 
 
 def _describe(worlds):
-    return ' | '.join('{}{}{}{}'.format(p, '' if m else ' unmet', ' pending ' + pe if pe else '',
-                                         ' sticky ' + st if st else '') for m, p, pe, st in sorted(
-                                             ((w[0], _expected(w), w[2], w[3]) for w in worlds),
-                                             key=lambda w: (w[1], str(w))))
+    return ' | '.join('{}{}{}{}'.format(_plays(w), '' if w[5] else ' unmet', ' pending ' + w[1] if w[1] else '',
+                                         ' sticky ' + w[2] if w[2] else '')
+                      for w in sorted(worlds, key=lambda w: (_plays(w), str(w))))
 
 
 def _item_of(trakt_ids, key):

@@ -69,6 +69,7 @@ from traktsync.model import (
     ItemIndex,
     Unmatched,
     later,
+    parse_utc,
     row_token,
     to_minute,
 )
@@ -482,7 +483,7 @@ def _library_rebuilt(kodi, baseline):
     return seen >= 2
 
 
-def _kodi_plays(rows_now, found):
+def _kodi_plays(rows_now, found, new_copy_viewed=lambda token: True):
     """``(kodi_plays, base, base_rows, new_rows)`` of an item from its rows (``{row_token: playcount}``) and its
     baseline entry ``found`` (see the module docstring, "Kodi rows").
 
@@ -497,13 +498,26 @@ def _kodi_plays(rows_now, found):
     known = [(count, base_rows[token]) for token, count in rows_now.items() if token in base_rows]
     if not known:
         return most, None, None, True
-    # a new copy beside a known row starts at 0 in Kodi: its plays are viewings since the last sync
-    gain = max(count - base_rows.get(token, 0) for token, count in rows_now.items())
+    # a new copy beside a known row starts at 0 in Kodi: its plays are viewings since the last sync, unless it was
+    # only brought up to the item's play count by another Kodi box (its lastplayed is not newer than the item's)
+    gain = max(count - base_rows[token] if token in base_rows else (count if new_copy_viewed(token) else 0)
+               for token, count in rows_now.items())
     if gain > 0:
         return bk + gain, (bk, bt), base_rows, False
     if most == 0 and any(was > 0 for _count, was in known):
         return 0, (bk, bt), base_rows, False
     return bk, (bk, bt), base_rows, False
+
+
+def _viewed_since(kodi_items, baseline, found, token):
+    """Whether the row ``token`` was played after the last sync recorded the item (its ``lastplayed`` is later,
+    to the minute, than the item's then): a copy another Kodi box brought up carries the item's old one."""
+    recorded = parse_utc(baseline.watched[found[0]][2])
+    for item in kodi_items:
+        if row_token(item.kodi_id, item.dateadded) == token:
+            return (recorded is None or item.lastplayed is None
+                    or to_minute(item.lastplayed) > to_minute(recorded))
+    return True
 
 
 def _lags(item, rows_now, base_rows, target):
@@ -576,7 +590,8 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
         claimed.add(found[0])
         replaces = found[0] if found[0] != key else None
     rows_now = {row_token(i.kodi_id, i.dateadded): i.playcount or 0 for i in kodi_items}
-    kodi_plays, base, base_rows, new_rows = _kodi_plays(rows_now, found)
+    kodi_plays, base, base_rows, new_rows = _kodi_plays(rows_now, found,
+                                                        partial(_viewed_since, kodi_items, baseline, found))
     before_reset = kind == EPISODE and trakt_item is not None and trakt_item.watched_before_reset()
     same_last_viewing = (lastplayed is not None and last_watched is not None
                          and to_minute(lastplayed) == to_minute(last_watched))

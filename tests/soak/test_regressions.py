@@ -236,3 +236,20 @@ def test_two_boxes_do_not_pass_a_viewing_back_and_forth():
     assert plays(outcome, 'm0') == 2
     assert outcome.final['player'].library.rows_of('m0')[0].playcount == 3
     assert_no_violation(outcome)
+
+
+def test_a_new_copy_brought_up_by_a_second_box_is_not_a_viewing():
+    """Soak life 700188: a film checked in on trakt and watched in Kodi (one play on trakt after box A's first
+    sync); a second file of it is scanned; box B brings the new copy up to the film's play count. For box A the new
+    copy is a row its last sync did not see, but its lastplayed is the film's old one: not a viewing, nothing sent."""
+    outcome = run_events([
+        ('scan', 'm2'),
+        ('trakt_play', 'm2'),
+        ('kodi_watch', 'm2', 0),
+        ('sync', 'A', CLEAN),
+        ('copy', 'm2'),
+        ('sync', 'B', CLEAN),
+        ('sync', 'A', CLEAN),
+    ], two_boxes=True)
+    assert plays(outcome, 'm2') == 1
+    assert_no_violation(outcome)

@@ -368,9 +368,10 @@ class _Player(object):
         rows = self.library.rows_of(item)
         if not any(r.playcount for r in rows):
             return   # nothing to un-watch: Kodi's menu offers "mark as watched" instead
+        counts = [r.playcount for r in rows]
         for row in rows:
             self.library.unwatch(row)
-        self.ref.kodi_unwatch(item, [self._row_key(r) for r in rows])
+        self.ref.kodi_unwatch(item, [self._row_key(r) for r in rows], counts)
 
     def _ev_trakt_unwatch(self, item):
         kind, trakt_id = self.trakt_ids[item]

@@ -120,6 +120,7 @@ class Reference(object):
         self.plays_checked = 0
         self.away = {}                           # account -> item -> Kodi viewings since it was signed out
         self.memories = set()                    # (box, account): the box synced as the account
+        self.last_both = {}                      # item -> its latest viewing was a scrobble (same minute both sides)
 
     def _map(self, item, change):
         worlds = self.worlds[self.account]
@@ -135,6 +136,7 @@ class Reference(object):
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, None, None, k, t, marks)])
 
     def kodi_viewing(self, item, row_key):
+        self.last_both[item] = False
         self._touch_viewing(item)
         self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
         self._away_viewing(item)
@@ -145,6 +147,7 @@ class Reference(object):
                 self.away[account][item] = self.away[account].get(item, 0) + 1
 
     def trakt_play(self, item):
+        self.last_both[item] = False
         self._touch_viewing(item)
         self.trakt_since_read[item] = True
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k, t + 1, marks)])
@@ -152,34 +155,37 @@ class Reference(object):
     def scrobble(self, item, row_key):
         """One viewing recorded on both sides at once (choice 13)."""
         self.trakt_play(item)
+        self.last_both[item] = True
         self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
         self._away_viewing(item)
 
-    def kodi_unwatch(self, item, row_keys):
-        for key in row_keys:
-            self.unseen.pop(key, None)
+    def kodi_unwatch(self, item, row_keys, counts):
+        """Every copy marked unwatched: Kodi's count drops to 0 (``counts``: the rows' playcounts before). A box
+        compares counts, so a viewing after the un-watch is a gain only above what the box last saw (choice 1)."""
+        unseen = max([self.unseen.pop(key, 0) for key in row_keys] or [0])
+        read = max(0, max(counts or [0]) - unseen)   # Kodi's count as the last sync read it
+        self.last_both[item] = False
 
         def forget_kodi_gains(marks, k):
-            # Kodi's count is 0: no box sees a gain in Kodi from before the un-watch any more
-            return tuple((name, k, mt) for name, _mk, mt in marks)
+            return marks
 
         if self.trakt_since_read.get(item):
             # choice 11: a play on trakt and an un-watch in Kodi since the last sync: no sync can tell their order
             # (Kodi keeps no date of an un-watch), so Kodi's state is not judged and trakt may keep or lose the plays
-            self._map(item, lambda b, pe, st, k, t, marks: [_world(b, None, 'any', k, t, forget_kodi_gains(marks, k))]
-                      + ([_world(b, 'kodi', 'any', k, t, forget_kodi_gains(marks, k))]
-                         if marks and self.send_unwatched else []))
+            self._map(item, lambda b, pe, st, k, t, marks: [_world(b, None, 'any', k - read, t, marks)]
+                      + ([_world(b, 'kodi', 'any', k - read, t, marks)] if marks and self.send_unwatched else []))
             return
         if not self.kodi_synced_watched.get(item):
             # choice 9: no sync saw the item watched in Kodi, so there is nothing to un-watch for the sync: Kodi
             # follows trakt as for any item unwatched in Kodi
-            self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k, t, forget_kodi_gains(marks, k))])
+            self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k - read, t, marks)])
             return
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'kodi' if marks else None, st if marks else None,
-                                                               k, t, forget_kodi_gains(marks, k))])
+                                                               k - read, t, marks)])
 
     def trakt_unwatch(self, item, on_trakt):
         """The user removed every play trakt had (choice 12)."""
+        self.last_both[item] = False
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'trakt' if marks else None, st, k, -b, marks)])
 
     def rows_gone(self, item, row_keys, renewed=True, same_rows=False):
@@ -242,8 +248,9 @@ class Reference(object):
         state = {}
         for item in library.items():
             rows = library.rows_of(item)
-            unseen = sum(self.unseen.get((library.kind_of(item), r.kodi_id), 0) for r in rows)
-            state[item] = (library.watched(item), unseen)
+            # the rule takes a copy's largest gain: viewings of two copies between two syncs count once (choice 15)
+            unseen = max([self.unseen.get((library.kind_of(item), r.kodi_id), 0) for r in rows] or [0])
+            state[item] = (library.watched(item), unseen, max([r.playcount for r in rows] or [0]))
         counts = world.play_counts(self.account)
         if not world.pending_commits():
             worlds = self.worlds[self.account]
@@ -275,8 +282,12 @@ class Reference(object):
         if read:
             box = before['box']
             self.memories.add((box, self.account))
-            for item, (watched, unseen) in before['state'].items():
-                worlds[item] = self._read(worlds[item], box, watched, unseen, faulty)
+            for item, (watched, unseen, count) in before['state'].items():
+                # what the sync itself wrote into Kodi is a change in Kodi for the other boxes
+                rows = library.rows_of(item)
+                written = max([r.playcount for r in rows] or [0]) - count
+                worlds[item] = self._read(worlds[item], box, watched, unseen, faulty, written,
+                                          self.last_both.get(item, False))
             self.unseen = {}
             self.kodi_synced_watched = dict((item, library.watched(item)) for item in library.items())
             self.trakt_since_read = {}
@@ -331,10 +342,12 @@ class Reference(object):
                     os.path.basename(path), exc))
         return violations
 
-    def _read(self, worlds, box, watched, unseen, faulty):
+    def _read(self, worlds, box, watched, unseen, faulty, written=0, same_last=False):
         """Box ``box`` read the item in Kodi: it takes the unseen viewings and settles the item by the rule (see the
         module docstring), or meets it with first-sync rules. Under a fault it may not have settled it (the world
-        as it was), and may have sent plays whose answer was lost (trakt's side gained them)."""
+        as it was), and may have sent plays whose answer was lost (trakt's side gained them). ``written``: the
+        change the sync made to Kodi's count, a change in Kodi for the other boxes (and for this one when it did
+        not record it)."""
         new = set()
         for base, pending, sticky, kodi, trakt, marks in worlds:
             kodi += unseen
@@ -346,24 +359,27 @@ class Reference(object):
                 sent = 1 if watched and plays == 0 else 0
                 if sent or (not watched and plays):
                     pending, sticky = None, None
-                new.add(_world(base, pending, sticky, kodi, trakt + sent, _with_mark(marks, box, kodi,
-                                                                                      trakt + sent)))
+                new.add(_world(base, pending, sticky, kodi + written, trakt + sent,
+                               _with_mark(marks, box, kodi + written, trakt + sent)))
                 if faulty:
-                    new.add(_world(base, pending, sticky, kodi, trakt, marks))
+                    new.add(_world(base, pending, sticky, kodi + written, trakt, marks))
                     if sent:
-                        new.add(_world(base, pending, sticky, kodi, trakt + sent, marks))
+                        new.add(_world(base, pending, sticky, kodi + written, trakt + sent, marks))
                 continue
             gained_kodi = max(0, kodi - mark[0])
             gained_trakt = max(0, trakt - mark[1])
             if pending == 'trakt' and gained_kodi:
                 pending, sticky = None, None   # Kodi's viewings are sent: watched on both sides again
             sent = max(0, gained_kodi - gained_trakt)
+            if same_last and bool(gained_kodi) != bool(gained_trakt):
+                sent = 0   # the one-sided gain is the scrobble's other half (docs/design.md, "The merge")
             after, sticky_after = _settle(plays + sent, pending, sticky, self.send_unwatched, self.take_unwatched)
-            new.add(_world(base, None, sticky_after, kodi, after - base, _with_mark(marks, box, kodi, after - base)))
+            new.add(_world(base, None, sticky_after, kodi + written, after - base,
+                           _with_mark(marks, box, kodi + written, after - base)))
             if faulty:
-                new.add(_world(base, pending, sticky, kodi, trakt, marks))
+                new.add(_world(base, pending, sticky, kodi + written, trakt, marks))
                 if sent:
-                    new.add(_world(base, pending, sticky, kodi, trakt + sent, marks))
+                    new.add(_world(base, pending, sticky, kodi + written, trakt + sent, marks))
         return new
 
     def _check_collection(self, library, world, faulty, clean, fault_free):

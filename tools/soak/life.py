@@ -394,11 +394,12 @@ class _Player(object):
 
     def _ev_fresh_db(self):
         old = self._tokens()
-        gone = {item: [self._row_key(r) for r in self.library.rows_of(item)] for item in self.library.items()}
+        gone = {item: self.library.rows_of(item) for item in self.library.items()}
+        counts = {item: [r.playcount for r in rows] for item, rows in gone.items()}
         self.library.fresh_database()
         same = set(item for item, _id, _date in self._tokens() & old)
-        for item, keys in sorted(gone.items()):
-            self.ref.rows_gone(item, keys, same_rows=item in same)
+        for item, rows in sorted(gone.items()):
+            self.ref.rows_gone(item, [self._row_key(r) for r in rows], same_rows=item in same, counts=counts[item])
 
     def _ev_offline(self, on):
         self.library.offline = bool(on)

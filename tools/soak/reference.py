@@ -120,7 +120,6 @@ class Reference(object):
         self.plays_checked = 0
         self.away = {}                           # account -> item -> Kodi viewings since it was signed out
         self.memories = set()                    # (box, account): the box synced as the account
-        self.last_both = {}                      # item -> its latest viewing was a scrobble (same minute both sides)
 
     def _map(self, item, change):
         worlds = self.worlds[self.account]
@@ -136,7 +135,6 @@ class Reference(object):
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, None, None, k, t, marks)])
 
     def kodi_viewing(self, item, row_key):
-        self.last_both[item] = False
         self._touch_viewing(item)
         self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
         self._away_viewing(item)
@@ -147,7 +145,6 @@ class Reference(object):
                 self.away[account][item] = self.away[account].get(item, 0) + 1
 
     def trakt_play(self, item):
-        self.last_both[item] = False
         self._touch_viewing(item)
         self.trakt_since_read[item] = True
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k, t + 1, marks)])
@@ -155,7 +152,6 @@ class Reference(object):
     def scrobble(self, item, row_key):
         """One viewing recorded on both sides at once (choice 13)."""
         self.trakt_play(item)
-        self.last_both[item] = True
         self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
         self._away_viewing(item)
 
@@ -164,7 +160,6 @@ class Reference(object):
         compares counts, so a viewing after the un-watch is a gain only above what the box last saw (choice 1)."""
         unseen = max([self.unseen.pop(key, 0) for key in row_keys] or [0])
         read = max(0, max(counts or [0]) - unseen)   # Kodi's count as the last sync read it
-        self.last_both[item] = False
 
         def forget_kodi_gains(marks, k):
             return marks
@@ -185,22 +180,21 @@ class Reference(object):
 
     def trakt_unwatch(self, item, on_trakt):
         """The user removed every play trakt had (choice 12)."""
-        self.last_both[item] = False
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'trakt' if marks else None, st, k, -b, marks)])
 
-    def rows_gone(self, item, row_keys, renewed=True, same_rows=False):
+    def rows_gone(self, item, row_keys, renewed=True, same_rows=False, counts=()):
         """Rows deleted (moved, removed, fresh database): unseen viewings on them are lost (choice 3).
 
         ``renewed``: every row of the item is gone, so the rows it gets next are rows no sync has seen: the item is
         new for every box (choice 14). ``same_rows``: a fresh database gave the item rows with the ids AND dates of
         rows the sync knew: either reading (choice 14)."""
-        for key in row_keys:
-            self.unseen.pop(key, None)
+        unseen = max([self.unseen.pop(key, 0) for key in row_keys] or [0])
+        read = max(0, max(counts or [0]) - unseen)   # Kodi's count as the last sync read it; the new rows read 0
         self.kodi_synced_watched[item] = False   # no sync saw the new rows yet (choice 9)
 
         def change(b, pe, st, k, t, marks):
             if same_rows:
-                return [_world(b, None, None, k, t), _world(b, 'kodi' if marks else None, None, k, t, marks)]
+                return [_world(b, None, None, k, t), _world(b, 'kodi' if marks else None, None, k - read, t, marks)]
             if renewed:
                 return [_world(b, None, None, k, t)]
             return [_world(b, pe, st, k, t, marks)]
@@ -246,11 +240,17 @@ class Reference(object):
         Worlds whose trakt plays are not what trakt holds now are dropped (nothing is in trakt's queue)."""
         self.syncs += 1
         state = {}
+        newest = world.newest_plays(self.account)
         for item in library.items():
             rows = library.rows_of(item)
             # the rule takes a copy's largest gain: viewings of two copies between two syncs count once (choice 15)
             unseen = max([self.unseen.get((library.kind_of(item), r.kodi_id), 0) for r in rows] or [0])
-            state[item] = (library.watched(item), unseen, max([r.playcount for r in rows] or [0]))
+            lastplayed = max([r.lastplayed for r in rows if r.lastplayed is not None] or [None], key=str)
+            # the merge's copy rule: trakt's newest play at the minute of Kodi's last viewing (a scrobble, or a
+            # write of the other box), docs/design.md "The merge"
+            same_last = (lastplayed is not None
+                         and lastplayed.strftime('%Y-%m-%dT%H:%M') == newest.get(self.trakt_ids[item]))
+            state[item] = (library.watched(item), unseen, max([r.playcount for r in rows] or [0]), same_last)
         counts = world.play_counts(self.account)
         if not world.pending_commits():
             worlds = self.worlds[self.account]
@@ -282,12 +282,11 @@ class Reference(object):
         if read:
             box = before['box']
             self.memories.add((box, self.account))
-            for item, (watched, unseen, count) in before['state'].items():
+            for item, (watched, unseen, count, same_last) in before['state'].items():
                 # what the sync itself wrote into Kodi is a change in Kodi for the other boxes
                 rows = library.rows_of(item)
                 written = max([r.playcount for r in rows] or [0]) - count
-                worlds[item] = self._read(worlds[item], box, watched, unseen, faulty, written,
-                                          self.last_both.get(item, False))
+                worlds[item] = self._read(worlds[item], box, watched, unseen, faulty, written, same_last)
             self.unseen = {}
             self.kodi_synced_watched = dict((item, library.watched(item)) for item in library.items())
             self.trakt_since_read = {}
@@ -372,7 +371,9 @@ class Reference(object):
                 pending, sticky = None, None   # Kodi's viewings are sent: watched on both sides again
             sent = max(0, gained_kodi - gained_trakt)
             if same_last and bool(gained_kodi) != bool(gained_trakt):
-                sent = 0   # the one-sided gain is the scrobble's other half (docs/design.md, "The merge")
+                sent = 0   # the one-sided gain is a copy of the other side's last viewing (docs/design.md)
+            elif pending == 'kodi' and gained_trakt > gained_kodi:
+                pending, sticky = None, None   # for this box trakt gained plays: Kodi takes them (choice 9)
             after, sticky_after = _settle(plays + sent, pending, sticky, self.send_unwatched, self.take_unwatched)
             new.add(_world(base, None, sticky_after, kodi + written, after - base,
                            _with_mark(marks, box, kodi + written, after - base)))

@@ -63,6 +63,8 @@ Choices where the rule is ambiguous (reported with the soak's findings):
 12. Removing an item's plays on trakt is a loss on trakt's side, not a gain: Kodi viewings since the box last
    settled the item are sent (again); without any, the next sync settles an un-watch on trakt.
 13. A scrobble is a Kodi viewing and a trakt play at once: the rule counts them as one.
+15. The rule takes an item's largest gain over its copies (docs/design.md, "Identity: library rows"), so viewings
+   of two different copies since a box last synced may count as one play (a known limit): allowed.
 14. An item whose rows are all gone and come back as rows no sync saw (moved, "Clean library" + rescan, a fresh
    database) is new for every box: Kodi viewings on the new rows before a sync are its history (one play when
    trakt has none). A fresh database that re-creates a row with its old id AND date cannot be told from an
@@ -120,6 +122,7 @@ class Reference(object):
         self.plays_checked = 0
         self.away = {}                           # account -> item -> Kodi viewings since it was signed out
         self.memories = set()                    # (box, account): the box synced as the account
+        self.copies_viewed = {}                  # (box, item) -> rows with viewings read since the box's last read
 
     def _map(self, item, change):
         worlds = self.worlds[self.account]
@@ -240,6 +243,7 @@ class Reference(object):
         Worlds whose trakt plays are not what trakt holds now are dropped (nothing is in trakt's queue)."""
         self.syncs += 1
         state = {}
+        viewed_rows = {}
         newest = world.newest_plays(self.account)
         for item in library.items():
             rows = library.rows_of(item)
@@ -251,6 +255,8 @@ class Reference(object):
             same_last = (lastplayed is not None
                          and lastplayed.strftime('%Y-%m-%dT%H:%M') == newest.get(self.trakt_ids[item]))
             state[item] = (library.watched(item), unseen, max([r.playcount for r in rows] or [0]), same_last)
+            viewed_rows[item] = set(r.kodi_id for r in rows
+                                    if self.unseen.get((library.kind_of(item), r.kodi_id)))
         counts = world.play_counts(self.account)
         if not world.pending_commits():
             worlds = self.worlds[self.account]
@@ -260,7 +266,7 @@ class Reference(object):
                 if matching:
                     worlds[item] = matching
         self._before = {
-            'state': state, 'reads': library.reads_ok, 'box': box,
+            'state': state, 'reads': library.reads_ok, 'box': box, 'viewed_rows': viewed_rows,
             'collected': world.collected(self.account), 'offline': library.offline,
             'files': dict((path, _stamp(path)) for path in profiles if path.endswith('.json')),
         }
@@ -282,11 +288,17 @@ class Reference(object):
         if read:
             box = before['box']
             self.memories.add((box, self.account))
+            for item, rows_viewed in before['viewed_rows'].items():
+                for other in set(name for name, _account in self.memories) | {box}:
+                    self.copies_viewed.setdefault((other, item), set()).update(rows_viewed)
             for item, (watched, unseen, count, same_last) in before['state'].items():
+                # the rule takes a copy's largest gain: viewings of two copies since this box's last sync may count
+                # once (choice 15)
+                spread = len(self.copies_viewed.pop((box, item), ())) >= 2
                 # what the sync itself wrote into Kodi is a change in Kodi for the other boxes
                 rows = library.rows_of(item)
                 written = max([r.playcount for r in rows] or [0]) - count
-                worlds[item] = self._read(worlds[item], box, watched, unseen, faulty, written, same_last)
+                worlds[item] = self._read(worlds[item], box, watched, unseen, faulty, written, same_last, spread)
             self.unseen = {}
             self.kodi_synced_watched = dict((item, library.watched(item)) for item in library.items())
             self.trakt_since_read = {}
@@ -341,7 +353,7 @@ class Reference(object):
                     os.path.basename(path), exc))
         return violations
 
-    def _read(self, worlds, box, watched, unseen, faulty, written=0, same_last=False):
+    def _read(self, worlds, box, watched, unseen, faulty, written=0, same_last=False, spread=False):
         """Box ``box`` read the item in Kodi: it takes the unseen viewings and settles the item by the rule (see the
         module docstring), or meets it with first-sync rules. Under a fault it may not have settled it (the world
         as it was), and may have sent plays whose answer was lost (trakt's side gained them). ``written``: the
@@ -372,11 +384,14 @@ class Reference(object):
             sent = max(0, gained_kodi - gained_trakt)
             if same_last and bool(gained_kodi) != bool(gained_trakt):
                 sent = 0   # the one-sided gain is a copy of the other side's last viewing (docs/design.md)
-            elif pending == 'kodi' and gained_trakt > gained_kodi:
-                pending, sticky = None, None   # for this box trakt gained plays: Kodi takes them (choice 9)
-            after, sticky_after = _settle(plays + sent, pending, sticky, self.send_unwatched, self.take_unwatched)
-            new.add(_world(base, None, sticky_after, kodi + written, after - base,
-                           _with_mark(marks, box, kodi + written, after - base)))
+            elif 'kodi' in (pending, sticky) and gained_trakt > gained_kodi:
+                # this box never saw the item watched in Kodi (choice 9): trakt gained plays, Kodi takes them
+                pending, sticky = None, None
+            for fewer in range(sent + 1 if spread else 1):
+                after, sticky_after = _settle(plays + sent - fewer, pending, sticky, self.send_unwatched,
+                                              self.take_unwatched)
+                new.add(_world(base, None, sticky_after, kodi + written, after - base,
+                               _with_mark(marks, box, kodi + written, after - base)))
             if faulty:
                 new.add(_world(base, pending, sticky, kodi + written, trakt, marks))
                 if sent:

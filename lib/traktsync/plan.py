@@ -29,8 +29,9 @@ Watched rules (docs/design.md, "The merge"), per item, K = Kodi plays, T = trakt
 
 Kodi rows: an item may have several library rows (copies of a film). The baseline records each row (id and date
 added) with its playcount. K is computed from the rows the baseline knows: a known row that gained plays is a new
-viewing (K = bk + the largest gain; a new copy beside a known row gains from 0); every row reading 0 while a known
-row had plays is an unwatch; a row that disappeared (file deleted, moved, library cleaned) changes nothing, and a row
+viewing (K = bk + the largest gain; a new copy beside a known row gains from 0; a row whose lastplayed is not
+later than the item's at the last sync was brought up by another Kodi box, not watched); every row reading 0 while a
+known row had plays is an unwatch; a row that disappeared (file deleted, moved, library cleaned) changes nothing, and a row
 the baseline never saw is a new item unless a known row is still there. Copies are kept in step: when an item needs no write, copies the user did not
 touch that lag behind the item's play count are brought up to it.
 
@@ -483,7 +484,7 @@ def _library_rebuilt(kodi, baseline):
     return seen >= 2
 
 
-def _kodi_plays(rows_now, found, new_copy_viewed=lambda token: True):
+def _kodi_plays(rows_now, found, viewed=lambda token: True):
     """``(kodi_plays, base, base_rows, new_rows)`` of an item from its rows (``{row_token: playcount}``) and its
     baseline entry ``found`` (see the module docstring, "Kodi rows").
 
@@ -498,9 +499,10 @@ def _kodi_plays(rows_now, found, new_copy_viewed=lambda token: True):
     known = [(count, base_rows[token]) for token, count in rows_now.items() if token in base_rows]
     if not known:
         return most, None, None, True
-    # a new copy beside a known row starts at 0 in Kodi: its plays are viewings since the last sync, unless it was
-    # only brought up to the item's play count by another Kodi box (its lastplayed is not newer than the item's)
-    gain = max(count - base_rows[token] if token in base_rows else (count if new_copy_viewed(token) else 0)
+    # a new copy beside a known row starts at 0 in Kodi: its plays are viewings since the last sync. A row whose
+    # lastplayed is not newer than the item's at the last sync was only brought up to the item's play count by
+    # another Kodi box: no viewing.
+    gain = max((count - base_rows.get(token, 0)) if viewed(token) else min(0, count - base_rows.get(token, 0))
                for token, count in rows_now.items())
     if gain > 0:
         return bk + gain, (bk, bt), base_rows, False

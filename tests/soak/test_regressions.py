@@ -253,3 +253,23 @@ def test_a_new_copy_brought_up_by_a_second_box_is_not_a_viewing():
     ], two_boxes=True)
     assert plays(outcome, 'm2') == 1
     assert_no_violation(outcome)
+
+
+def test_a_known_copy_brought_up_by_a_second_box_is_not_a_viewing():
+    """Soak life 700188 (shrunk): two copies of a film and two boxes. Box B brings the copy box A already knew up
+    to the film's play count (stamped with the film's last viewing); box A must not read that row's gain as a new
+    viewing and send a third play for two viewings."""
+    outcome = run_events([
+        ('scan', 'm2'),
+        ('sync', 'A', CLEAN),
+        ('scrobble', 'm2', 0),
+        ('copy', 'm2'),
+        ('sync', 'B', CLEAN),
+        ('trakt_play', 'm2'),
+        ('kodi_watch', 'm2', 1),
+        ('sync', 'A', CLEAN),
+        ('sync', 'B', CLEAN),
+        ('sync', 'A', CLEAN),
+    ], two_boxes=True)
+    assert plays(outcome, 'm2') == 2
+    assert_no_violation(outcome)

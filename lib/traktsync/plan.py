@@ -29,11 +29,11 @@ Watched rules (docs/design.md, "The merge"), per item, K = Kodi plays, T = trakt
 
 Kodi rows: an item may have several library rows (copies of a film). The baseline records each row (id and date
 added) with its playcount. K is computed from the rows the baseline knows: a known row that gained plays is a new
-viewing (K = bk + the largest gain; a new copy beside a known row gains from 0; a row whose lastplayed is not
-later than the item's at the last sync was brought up by another Kodi box, not watched); every row reading 0 while a
-known row had plays is an unwatch; a row that disappeared (file deleted, moved, library cleaned) changes nothing, and a row
-the baseline never saw is a new item unless a known row is still there. Copies are kept in step: when an item needs no write, copies the user did not
-touch that lag behind the item's play count are brought up to it.
+viewing (K = bk + the largest gain; a new copy beside a known row gains from 0; a row whose lastplayed is not later
+than the item's at the last sync was brought up by another Kodi box, not watched); every row reading 0 while a known
+row had plays is an unwatch; a row that disappeared (file deleted, moved, library cleaned) changes nothing, and a row
+the baseline never saw is a new item unless a known row is still there. Copies are kept in step: when an item needs
+no write, copies the user did not touch that lag behind the item's play count are brought up to it.
 
 Every item needs at most one side written. When that side's direction (or kind) is switched off the item is
 listed in ``pending`` and its baseline entry is left as it was, so the change is still seen when the direction is

@@ -31,9 +31,11 @@ Kodi rows: an item may have several library rows (copies of a film). The baselin
 added) with its playcount. K is computed from the rows the baseline knows: a known row that gained plays is a new
 viewing (K = bk + the largest gain; a new copy beside a known row gains from 0; a row whose lastplayed is not later
 than the item's at the last sync was brought up by another Kodi box, not watched); every row reading 0 while a known
-row had plays is an unwatch; a row that disappeared (file deleted, moved, library cleaned) changes nothing, and a row
-the baseline never saw is a new item unless a known row is still there. Copies are kept in step: when an item needs
-no write, copies the user did not touch that lag behind the item's play count are brought up to it.
+row had plays is an unwatch; fewer plays than the known row had, with a lastplayed later than the item's at the last
+sync, is an un-watch and a new viewing (K = bk + 1); a row that disappeared (file deleted, moved, library cleaned)
+changes nothing, and a row the baseline never saw is a new item unless a known row is still there. Copies are kept
+in step: when an item needs no write, copies the user did not touch that lag behind the item's play count are
+brought up to it.
 
 Every item needs at most one side written. When that side's direction (or kind) is switched off the item is
 listed in ``pending`` and its baseline entry is left as it was, so the change is still seen when the direction is
@@ -484,7 +486,7 @@ def _library_rebuilt(kodi, baseline):
     return seen >= 2
 
 
-def _kodi_plays(rows_now, found, viewed=lambda token: True):
+def _kodi_plays(rows_now, found, viewed=lambda token: True, played_after=lambda token: False):
     """``(kodi_plays, base, base_rows, new_rows)`` of an item from its rows (``{row_token: playcount}``) and its
     baseline entry ``found`` (see the module docstring, "Kodi rows").
 
@@ -508,18 +510,23 @@ def _kodi_plays(rows_now, found, viewed=lambda token: True):
         return bk + gain, (bk, bt), base_rows, False
     if most == 0 and any(was > 0 for _count, was in known):
         return 0, (bk, bt), base_rows, False
+    if any(count and played_after(token) for token, count in rows_now.items()):
+        # un-watched and watched again since the last sync: fewer plays than then, but a viewing all the same
+        return bk + 1, (bk, bt), base_rows, False
     return bk, (bk, bt), base_rows, False
 
 
-def _viewed_since(kodi_items, baseline, found, token):
+def _viewed_since(kodi_items, baseline, found, token, strict=False):
     """Whether the row ``token`` was played after the last sync recorded the item (its ``lastplayed`` is later,
-    to the minute, than the item's then): a copy another Kodi box brought up carries the item's old one."""
+    to the minute, than the item's then): a copy another Kodi box brought up carries the item's old one.
+    Without both times it counts as played, unless ``strict``."""
     recorded = parse_utc(baseline.watched[found[0]][2])
     for item in kodi_items:
         if row_token(item.kodi_id, item.dateadded) == token:
-            return (recorded is None or item.lastplayed is None
-                    or to_minute(item.lastplayed) > to_minute(recorded))
-    return True
+            if recorded is None or item.lastplayed is None:
+                return not strict
+            return to_minute(item.lastplayed) > to_minute(recorded)
+    return not strict
 
 
 def _lags(item, rows_now, base_rows, target):
@@ -593,7 +600,9 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
         replaces = found[0] if found[0] != key else None
     rows_now = {row_token(i.kodi_id, i.dateadded): i.playcount or 0 for i in kodi_items}
     kodi_plays, base, base_rows, new_rows = _kodi_plays(rows_now, found,
-                                                        partial(_viewed_since, kodi_items, baseline, found))
+                                                        partial(_viewed_since, kodi_items, baseline, found),
+                                                        partial(_viewed_since, kodi_items, baseline, found,
+                                                                strict=True))
     before_reset = kind == EPISODE and trakt_item is not None and trakt_item.watched_before_reset()
     same_last_viewing = (lastplayed is not None and last_watched is not None
                          and to_minute(lastplayed) == to_minute(last_watched))

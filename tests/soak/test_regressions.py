@@ -273,3 +273,20 @@ def test_a_known_copy_brought_up_by_a_second_box_is_not_a_viewing():
     ], two_boxes=True)
     assert plays(outcome, 'm2') == 2
     assert_no_violation(outcome)
+
+
+def test_a_film_unwatched_and_watched_again_between_two_syncs_gets_its_play():
+    """Soak life 700140: a film watched twice and synced (one play on trakt), un-watched in Kodi and watched again
+    before the next sync. Kodi reads 1 play where the last sync saw 2, but its lastplayed is new: a viewing, and
+    trakt gets its play."""
+    outcome = run_events([
+        ('scan', 'm1'),
+        ('kodi_watch', 'm1', 0), ('kodi_watch', 'm1', 0),
+        ('sync', 'A', CLEAN),
+        ('kodi_unwatch', 'm1'),
+        ('kodi_watch', 'm1', 0),
+        ('sync', 'A', CLEAN),
+    ])
+    assert plays(outcome, 'm1') == 2
+    assert watched(outcome, 'm1')
+    assert_no_violation(outcome)

@@ -40,7 +40,8 @@ Checks after each sync:
 Choices where the rule is ambiguous (reported with the soak's findings):
 
 1. A new viewing of an item (either side) after an un-watch and before the sync that would settle it voids the
-   un-watch: the item is watched, the new viewing counts, the plays removed on trakt stay removed.
+   un-watch: the item is watched, the plays removed on trakt stay removed; Kodi viewings after an un-watch count
+   above the count the box last saw, and as one viewing at least (Kodi's lastplayed is new).
 2. A Kodi un-watch un-watches every copy of the film (the user marks the title unwatched).
 3. A Kodi viewing whose row is deleted (file moved or removed, fresh database) before any sync read it is not owed:
    Kodi no longer shows it, nothing could send it.
@@ -294,11 +295,13 @@ class Reference(object):
             for item, (watched, unseen, count, same_last) in before['state'].items():
                 # the rule takes a copy's largest gain: viewings of two copies since this box's last sync may count
                 # once (choice 15)
-                spread = len(self.copies_viewed.pop((box, item), ())) >= 2
+                viewed_rows = self.copies_viewed.pop((box, item), ())
+                spread = len(viewed_rows) >= 2
                 # what the sync itself wrote into Kodi is a change in Kodi for the other boxes
                 rows = library.rows_of(item)
                 written = max([r.playcount for r in rows] or [0]) - count
-                worlds[item] = self._read(worlds[item], box, watched, unseen, faulty, written, same_last, spread)
+                worlds[item] = self._read(worlds[item], box, watched, unseen, faulty, written, same_last, spread,
+                                          bool(viewed_rows))
             self.unseen = {}
             self.kodi_synced_watched = dict((item, library.watched(item)) for item in library.items())
             self.trakt_since_read = {}
@@ -353,7 +356,8 @@ class Reference(object):
                     os.path.basename(path), exc))
         return violations
 
-    def _read(self, worlds, box, watched, unseen, faulty, written=0, same_last=False, spread=False):
+    def _read(self, worlds, box, watched, unseen, faulty, written=0, same_last=False, spread=False,
+              viewed=False):
         """Box ``box`` read the item in Kodi: it takes the unseen viewings and settles the item by the rule (see the
         module docstring), or meets it with first-sync rules. Under a fault it may not have settled it (the world
         as it was), and may have sent plays whose answer was lost (trakt's side gained them). ``written``: the
@@ -378,6 +382,8 @@ class Reference(object):
                         new.add(_world(base, pending, sticky, kodi + written, trakt + sent, marks))
                 continue
             gained_kodi = max(0, kodi - mark[0])
+            if not gained_kodi and viewed and watched:
+                gained_kodi = 1   # un-watched and watched again since: fewer plays, but a new lastplayed (choice 1)
             gained_trakt = max(0, trakt - mark[1])
             if pending == 'trakt' and gained_kodi:
                 pending, sticky = None, None   # Kodi's viewings are sent: watched on both sides again

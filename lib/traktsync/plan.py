@@ -486,7 +486,7 @@ def _library_rebuilt(kodi, baseline):
     return seen >= 2
 
 
-def _kodi_plays(rows_now, found, viewed=lambda token: True, played_after=lambda token: False):
+def _kodi_plays(rows_now, found, viewed=lambda token: True, played_after=lambda token: False, twins=None):
     """``(kodi_plays, base, base_rows, new_rows)`` of an item from its rows (``{row_token: playcount}``) and its
     baseline entry ``found`` (see the module docstring, "Kodi rows").
 
@@ -504,8 +504,16 @@ def _kodi_plays(rows_now, found, viewed=lambda token: True, played_after=lambda 
     # a new copy beside a known row starts at 0 in Kodi: its plays are viewings since the last sync. A row whose
     # lastplayed is not newer than the item's at the last sync was only brought up to the item's play count by
     # another Kodi box: no viewing.
-    gain = max((count - base_rows.get(token, 0)) if viewed(token) else min(0, count - base_rows.get(token, 0))
-               for token, count in rows_now.items())
+    # Copies with the same play count and lastplayed are one viewing history (another box brought one up to the
+    # other): each such group gains as its least-gaining row.
+    groups = {}
+    for token, count in rows_now.items():
+        row_gain = count - base_rows.get(token, 0)
+        if not viewed(token):
+            row_gain = min(0, row_gain)
+        group = (twins or {}).get(token, token)
+        groups[group] = min(groups.get(group, row_gain), row_gain)
+    gain = max(groups.values())
     if gain > 0:
         return bk + gain, (bk, bt), base_rows, False
     if most == 0 and any(was > 0 for _count, was in known):
@@ -602,7 +610,11 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
     kodi_plays, base, base_rows, new_rows = _kodi_plays(rows_now, found,
                                                         partial(_viewed_since, kodi_items, baseline, found),
                                                         partial(_viewed_since, kodi_items, baseline, found,
-                                                                strict=True))
+                                                                strict=True),
+                                                        {row_token(i.kodi_id, i.dateadded):
+                                                         (i.playcount, to_minute(i.lastplayed) if i.lastplayed
+                                                          else row_token(i.kodi_id, i.dateadded))
+                                                         for i in kodi_items})
     before_reset = kind == EPISODE and trakt_item is not None and trakt_item.watched_before_reset()
     same_last_viewing = (lastplayed is not None and last_watched is not None
                          and to_minute(lastplayed) == to_minute(last_watched))

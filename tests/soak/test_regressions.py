@@ -290,3 +290,20 @@ def test_a_film_unwatched_and_watched_again_between_two_syncs_gets_its_play():
     assert plays(outcome, 'm1') == 2
     assert watched(outcome, 'm1')
     assert_no_violation(outcome)
+
+
+def test_a_copy_brought_up_after_a_new_viewing_is_not_a_second_viewing():
+    """Soak life 200315: two copies, one watched and sent by box A, watched again; box B (first sync) brings the
+    other copy up to the film's count and lastplayed. Box A sees the watched copy +1 and the other +2: the copy
+    has the same count and lastplayed as the row it was brought up to, so it is one history: one new play."""
+    outcome = run_events([
+        ('scan', 'm1'),
+        ('copy', 'm1'),
+        ('kodi_watch', 'm1', 0),
+        ('sync', 'A', CLEAN),
+        ('kodi_watch', 'm1', 0),
+        ('sync', 'B', CLEAN),
+        ('sync', 'A', CLEAN),
+    ], two_boxes=True, dateadded='scan')
+    assert plays(outcome, 'm1') == 2
+    assert_no_violation(outcome)

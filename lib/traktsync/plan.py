@@ -127,9 +127,15 @@ class HistoryAdd:
                                       self.rows)
 
     def confirmed(self, plays):
-        """The same action as if only ``plays`` of its plays had been sent (trakt confirmed fewer)."""
+        """The same action as if only ``plays`` of its plays had been sent (trakt confirmed fewer). The Kodi side
+        is recorded as if the viewings trakt did not take had not been read yet, so the next sync sees them as a
+        change in Kodi and sends them again."""
+        missing = len(self.watched_at) - plays
+        rows = None if self.rows is None else {token: max(0, count - missing) for token, count in self.rows.items()}
         return dataclasses.replace(self, watched_at=self.watched_at[:plays],
-                                   trakt_plays=self.trakt_plays - len(self.watched_at) + plays)
+                                   trakt_plays=self.trakt_plays - missing,
+                                   kodi_plays=max(0, self.kodi_plays - missing), rows=rows,
+                                   lastplayed=None if missing else self.lastplayed)
 
 
 @dataclass

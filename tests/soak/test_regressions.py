@@ -307,3 +307,18 @@ def test_a_copy_brought_up_after_a_new_viewing_is_not_a_second_viewing():
     ], two_boxes=True, dateadded='scan')
     assert plays(outcome, 'm1') == 2
     assert_no_violation(outcome)
+
+
+def test_a_play_trakt_did_not_take_is_sent_again_by_the_next_sync():
+    """Soak life 201435: two viewings sent in one request, trakt confirms one. The baseline records what trakt
+    confirmed on both sides, so the next sync still sees the other viewing as a change in Kodi and sends it."""
+    outcome = run_events([
+        ('scan', 'm1'),
+        ('sync', 'A', CLEAN),
+        ('kodi_watch', 'm1', 0),
+        ('kodi_watch', 'm1', 0),
+        ('sync', 'A', {'clean': False, 'fault': ('partial', 1)}),
+        ('sync', 'A', CLEAN),
+    ])
+    assert plays(outcome, 'm1') == 2
+    assert_no_violation(outcome)

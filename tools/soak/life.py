@@ -279,6 +279,7 @@ class _Player(object):
         self.boxes = {}
         self.outcome = Outcome(life)
         self.retry_not_before = 0.0
+        self.token_history = set()   # (item, kodi_id, dateadded) of every row a sync may have read
         self._box('A')
 
     def _trakt_key(self, item):
@@ -393,11 +394,12 @@ class _Player(object):
         return {(r.item, r.kodi_id, r.dateadded) for r in self.library.all_rows()}
 
     def _ev_fresh_db(self):
-        old = self._tokens()
+        old = self.token_history   # any row the item ever had: a sync may still know it
         gone = {item: self.library.rows_of(item) for item in self.library.items()}
         counts = {item: [r.playcount for r in rows] for item, rows in gone.items()}
         self.library.fresh_database()
         same = set(item for item, _id, _date in self._tokens() & old)
+        self.token_history |= self._tokens()
         for item, rows in sorted(gone.items()):
             self.ref.rows_gone(item, [self._row_key(r) for r in rows], same_rows=item in same, counts=counts[item])
 
@@ -476,6 +478,7 @@ class _Player(object):
                            clock=self.clock.monotonic, wall_clock=self.clock.wall, session=self.world.session())
 
     def _ev_sync(self, box_name, options):
+        self.token_history |= self._tokens()
         box = self._box(box_name)
         if self.clock.wall() < self.retry_not_before:
             self.clock.advance(self.retry_not_before - self.clock.wall())

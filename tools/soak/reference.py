@@ -124,6 +124,7 @@ class Reference(object):
         self.away = {}                           # account -> item -> Kodi viewings since it was signed out
         self.memories = set()                    # (box, account): the box synced as the account
         self.copies_viewed = {}                  # (box, item) -> rows with viewings read since the box's last read
+        self.saved = {}                          # account signed out -> its worlds then
 
     def _map(self, item, change):
         worlds = self.worlds[self.account]
@@ -219,14 +220,20 @@ class Reference(object):
             unseen = sum(self.unseen.get((library.kind_of(item), r.kodi_id), 0) for r in library.rows_of(item))
             if unseen:
                 away_old[item] = away_old.get(item, 0) + unseen
+        self.saved[old] = self.worlds[old]
         self.account = new
         away = self.away.pop(new, {})
+        saved = self.saved.pop(new, {})
         boxes = sorted(box for box, account in self.memories if account == new)
         self.worlds[new] = {}
         for item in self.items:
             plays = new_plays.get(self.trakt_ids[item], 0)
             worlds = {_world(plays)}
             if boxes:
+                # its memory picked up: the worlds it was left in, Kodi's changes since added (viewings, and what
+                # syncs as another account wrote into Kodi: the library is one)
+                worlds |= set(_world(b, None, 'any', k + away.get(item, 0), t, marks)
+                              for b, _pe, _st, k, t, marks in saved.get(item, ()) if marks)
                 worlds.add(_world(plays, None, 'any', away.get(item, 0), 0, [(box, 0, 0) for box in boxes]))
             self.worlds[new][item] = worlds
         self.unseen = {}
@@ -300,6 +307,9 @@ class Reference(object):
                 # what the sync itself wrote into Kodi is a change in Kodi for the other boxes
                 rows = library.rows_of(item)
                 written = max([r.playcount for r in rows] or [0]) - count
+                for account, changes in self.away.items():
+                    if account != self.account and written:
+                        changes[item] = changes.get(item, 0) + written
                 worlds[item] = self._read(worlds[item], box, watched, unseen, faulty, written, same_last, spread,
                                           bool(viewed_rows))
             self.unseen = {}

@@ -334,10 +334,21 @@ class _Player(object):
             self.library.remove_row(row)
 
     def _ev_move(self, item):
-        rows = self.library.rows_of(item)
-        self.ref.rows_gone(item, [self._row_key(r) for r in rows])
-        for row in rows:
+        gone = {item: self.library.rows_of(item)}
+        for row in gone[item]:
             self.library.move_row(row)
+        self._renewed(gone)
+
+    def _renewed(self, gone):
+        """Tell the reference which items' rows are all gone (``gone``: item -> its rows before); an item whose new
+        rows have the id AND date of a row it had before cannot be told from the old rows (choice 14)."""
+        counts = {item: [r.playcount for r in rows] for item, rows in gone.items()}
+        keys = {item: [self._row_key(r) for r in rows] for item, rows in gone.items()}
+        now = self._tokens()
+        same = set(item for item, _id, _date in now & self.token_history)
+        self.token_history |= now
+        for item in sorted(gone):
+            self.ref.rows_gone(item, keys[item], same_rows=item in same, counts=counts[item])
 
     def _ev_ids(self, item, variant):
         self.library.set_variant(item, variant)
@@ -380,28 +391,19 @@ class _Player(object):
         self.world.remove_plays(self.account, kind, trakt_id)
         self.ref.trakt_unwatch(item, on_trakt)
 
-    def _all_rows_gone(self, same_rows=frozenset()):
-        for item in self.library.items():
-            self.ref.rows_gone(item, [self._row_key(r) for r in self.library.rows_of(item)],
-                               same_rows=item in same_rows)
-
     def _ev_readd_all(self):
-        self._all_rows_gone()
+        gone = {item: self.library.rows_of(item) for item in self.library.items()}
         for row in sorted(self.library.all_rows(), key=lambda r: (r.item, r.kodi_id)):
             self.library.move_row(row)
+        self._renewed(gone)
 
     def _tokens(self):
         return {(r.item, r.kodi_id, r.dateadded) for r in self.library.all_rows()}
 
     def _ev_fresh_db(self):
-        old = self.token_history   # any row the item ever had: a sync may still know it
         gone = {item: self.library.rows_of(item) for item in self.library.items()}
-        counts = {item: [r.playcount for r in rows] for item, rows in gone.items()}
         self.library.fresh_database()
-        same = set(item for item, _id, _date in self._tokens() & old)
-        self.token_history |= self._tokens()
-        for item, rows in sorted(gone.items()):
-            self.ref.rows_gone(item, [self._row_key(r) for r in rows], same_rows=item in same, counts=counts[item])
+        self._renewed(gone)
 
     def _ev_offline(self, on):
         self.library.offline = bool(on)

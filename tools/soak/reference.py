@@ -412,6 +412,11 @@ class Reference(object):
                 new.add(_world(base, pending, sticky, kodi + written, trakt, marks))
                 if sent:
                     new.add(_world(base, pending, sticky, kodi + written, trakt + sent, marks))
+                if sent > 1:
+                    # trakt confirmed one play fewer: the box recorded what it took, the other viewing is still
+                    # a change in Kodi for it
+                    new.add(_world(base, None, sticky_after, kodi + written, trakt + sent - 1,
+                                   _with_mark(marks, box, kodi + written - 1, trakt + sent - 1)))
         return new
 
     def _check_collection(self, library, world, faulty, clean, fault_free):

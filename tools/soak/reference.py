@@ -104,7 +104,22 @@ def _mark_of(world, box):
 
 
 def _with_mark(marks, box, kodi, trakt):
-    return tuple(m for m in marks if m[0] != box) + ((box, kodi, trakt),)
+    return tuple(m for m in marks if m[0] not in (box, DORMANT + box)) + ((box, kodi, trakt),)
+
+
+DORMANT = '~'   # a mark of rows that are gone: the box may still know them if they come back with id and date
+
+
+def _met(marks):
+    return any(not m[0].startswith(DORMANT) for m in marks)
+
+
+def _asleep(marks):
+    return tuple((m[0] if m[0].startswith(DORMANT) else DORMANT + m[0],) + tuple(m[1:]) for m in marks)
+
+
+def _awake(marks):
+    return tuple((m[0].lstrip(DORMANT),) + tuple(m[1:]) for m in marks)
 
 
 class Reference(object):
@@ -173,19 +188,21 @@ class Reference(object):
             # choice 11: a play on trakt and an un-watch in Kodi since the last sync: no sync can tell their order
             # (Kodi keeps no date of an un-watch), so Kodi's state is not judged and trakt may keep or lose the plays
             self._map(item, lambda b, pe, st, k, t, marks: [_world(b, None, 'any', k - read, t, marks)]
-                      + ([_world(b, 'kodi', 'any', k - read, t, marks)] if marks and self.send_unwatched else []))
+                      + ([_world(b, 'kodi', 'any', k - read, t, marks)] if _met(marks) and self.send_unwatched
+                         else []))
             return
         if not self.kodi_synced_watched.get(item):
             # choice 9: no sync saw the item watched in Kodi, so there is nothing to un-watch for the sync: Kodi
             # follows trakt as for any item unwatched in Kodi
             self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k - read, t, marks)])
             return
-        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'kodi' if marks else None, st if marks else None,
-                                                               k - read, t, marks)])
+        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'kodi' if _met(marks) else None,
+                                                               st if _met(marks) else None, k - read, t, marks)])
 
     def trakt_unwatch(self, item, on_trakt):
         """The user removed every play trakt had (choice 12)."""
-        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'trakt' if marks else None, st, k, -b, marks)])
+        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'trakt' if _met(marks) else None, st, k, -b,
+                                                               marks)])
 
     def rows_gone(self, item, row_keys, renewed=True, same_rows=False, counts=()):
         """Rows deleted (moved, removed, fresh database): unseen viewings on them are lost (choice 3).
@@ -199,9 +216,11 @@ class Reference(object):
 
         def change(b, pe, st, k, t, marks):
             if same_rows:
-                return [_world(b, None, None, k, t), _world(b, 'kodi' if marks else None, None, k - read, t, marks)]
+                known = _awake(marks)
+                return [_world(b, None, None, k, t, _asleep(marks)),
+                        _world(b, 'kodi' if known else None, None, k - read, t, known)]
             if renewed:
-                return [_world(b, None, None, k, t)]
+                return [_world(b, None, None, k, t, _asleep(marks))]
             return [_world(b, pe, st, k, t, marks)]
         self._map(item, change)
 
@@ -233,7 +252,7 @@ class Reference(object):
                 # its memory picked up: the worlds it was left in, Kodi's changes since added (viewings, and what
                 # syncs as another account wrote into Kodi: the library is one)
                 worlds |= set(_world(b, None, 'any', k + away.get(item, 0), t, marks)
-                              for b, _pe, _st, k, t, marks in saved.get(item, ()) if marks)
+                              for b, _pe, _st, k, t, marks in saved.get(item, ()) if _met(marks))
                 worlds.add(_world(plays, None, 'any', away.get(item, 0), 0, [(box, 0, 0) for box in boxes]))
             self.worlds[new][item] = worlds
         self.unseen = {}
@@ -242,7 +261,8 @@ class Reference(object):
         """A box lost its memory (choice 6): it may meet every item again."""
         worlds = self.worlds[self.account]
         for item in self.items:
-            worlds[item] = worlds[item] | set(_world(b, pe, st, k, t, [m for m in marks if m[0] != box])
+            worlds[item] = worlds[item] | set(_world(b, pe, st, k, t, [m for m in marks
+                                                                       if m[0] not in (box, DORMANT + box)])
                                               for b, pe, st, k, t, marks in worlds[item])
 
     # -- a sync ------------------------------------------------------------------------------------------------
@@ -392,8 +412,11 @@ class Reference(object):
                         new.add(_world(base, pending, sticky, kodi + written, trakt + sent, marks))
                 continue
             gained_kodi = max(0, kodi - mark[0])
+            unsettled = marks
             if not gained_kodi and viewed and watched:
                 gained_kodi = 1   # un-watched and watched again since: fewer plays, but a new lastplayed (choice 1)
+                # not settled, the box still sees that viewing next time
+                unsettled = _with_mark(marks, box, kodi + written - 1, mark[1])
             gained_trakt = max(0, trakt - mark[1])
             if pending == 'trakt' and gained_kodi:
                 pending, sticky = None, None   # Kodi's viewings are sent: watched on both sides again
@@ -409,9 +432,9 @@ class Reference(object):
                 new.add(_world(base, None, sticky_after, kodi + written, after - base,
                                _with_mark(marks, box, kodi + written, after - base)))
             if faulty:
-                new.add(_world(base, pending, sticky, kodi + written, trakt, marks))
+                new.add(_world(base, pending, sticky, kodi + written, trakt, unsettled))
                 if sent:
-                    new.add(_world(base, pending, sticky, kodi + written, trakt + sent, marks))
+                    new.add(_world(base, pending, sticky, kodi + written, trakt + sent, unsettled))
                 if sent > 1:
                     # trakt confirmed one play fewer: the box recorded what it took, the other viewing is still
                     # a change in Kodi for it
@@ -468,7 +491,7 @@ def _kodi_ok(world, watched):
 
 
 def _describe(worlds):
-    return ' | '.join('{}{}{}{}'.format(_plays(w), '' if w[5] else ' unmet', ' pending ' + w[1] if w[1] else '',
+    return ' | '.join('{}{}{}{}'.format(_plays(w), '' if _met(w[5]) else ' unmet', ' pending ' + w[1] if w[1] else '',
                                          ' sticky ' + w[2] if w[2] else '')
                       for w in sorted(worlds, key=lambda w: (_plays(w), str(w))))
 

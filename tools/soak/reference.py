@@ -181,9 +181,6 @@ class Reference(object):
         unseen = max([self.unseen.pop(key, 0) for key in row_keys] or [0])
         read = max(0, max(counts or [0]) - unseen)   # Kodi's count as the last sync read it
 
-        def forget_kodi_gains(marks, k):
-            return marks
-
         if self.trakt_since_read.get(item):
             # choice 11: a play on trakt and an un-watch in Kodi since the last sync: no sync can tell their order
             # (Kodi keeps no date of an un-watch), so Kodi's state is not judged and trakt may keep or lose the plays

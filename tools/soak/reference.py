@@ -214,10 +214,11 @@ class Reference(object):
         def change(b, pe, st, k, t, marks):
             if same_rows:
                 known = _awake(marks)
-                return [_world(b, None, None, k, t, _asleep(marks)),
+                return [_world(b, None, None, k - read, t, _asleep(marks)),
                         _world(b, 'kodi' if known else None, None, k - read, t, known)]
             if renewed:
-                return [_world(b, None, None, k, t, _asleep(marks))]
+                # the new rows read 0: Kodi's count drops (it matters if the old rows come back, choice 14)
+                return [_world(b, None, None, k - read, t, _asleep(marks))]
             return [_world(b, pe, st, k, t, marks)]
         self._map(item, change)
 
@@ -392,6 +393,7 @@ class Reference(object):
         not record it)."""
         new = set()
         for base, pending, sticky, kodi, trakt, marks in worlds:
+            was_pending, was_sticky = pending, sticky   # what a fault that kept the box from settling leaves
             kodi += unseen
             plays = base + trakt
             mark = _mark_of((base, pending, sticky, kodi, trakt, marks), box)
@@ -404,9 +406,9 @@ class Reference(object):
                 new.add(_world(base, pending, sticky, kodi + written, trakt + sent,
                                _with_mark(marks, box, kodi + written, trakt + sent)))
                 if faulty:
-                    new.add(_world(base, pending, sticky, kodi + written, trakt, marks))
+                    new.add(_world(base, was_pending, was_sticky, kodi + written, trakt, marks))
                     if sent:
-                        new.add(_world(base, pending, sticky, kodi + written, trakt + sent, marks))
+                        new.add(_world(base, was_pending, was_sticky, kodi + written, trakt + sent, marks))
                 continue
             gained_kodi = max(0, kodi - mark[0])
             unsettled = marks
@@ -429,9 +431,9 @@ class Reference(object):
                 new.add(_world(base, None, sticky_after, kodi + written, after - base,
                                _with_mark(marks, box, kodi + written, after - base)))
             if faulty:
-                new.add(_world(base, pending, sticky, kodi + written, trakt, unsettled))
+                new.add(_world(base, was_pending, was_sticky, kodi + written, trakt, unsettled))
                 if sent:
-                    new.add(_world(base, pending, sticky, kodi + written, trakt + sent, unsettled))
+                    new.add(_world(base, was_pending, was_sticky, kodi + written, trakt + sent, unsettled))
                 if sent > 1:
                     # trakt confirmed one play fewer: the box recorded what it took, the other viewing is still
                     # a change in Kodi for it

@@ -54,8 +54,13 @@ FORCE:
 demo: system-packages venv
 	$(PY) -m tools.demo
 
+## The whole sync in real Kodi against the emulator (docs/performance.md); not part of `make test`.
+## make bench SIZES=S,M SCENARIOS=first,noop-manual SLOW_SIZES=L  (rows appended to bench/results.json)
+SIZES ?= S,M,L,XL
+SCENARIOS ?= first,noop-manual,small-change,noop-timer
+SLOW_SIZES ?= L
 bench: system-packages venv
-	$(PY) -m tools.bench
+	$(PY) -m tools.bench --sizes '$(SIZES)' --scenarios '$(SCENARIOS)' --slow-sizes '$(SLOW_SIZES)'
 
 ## The README's pictures (docs/screenshots/), taken from real Kodi.
 screenshots: system-packages venv

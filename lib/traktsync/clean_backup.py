@@ -28,14 +28,17 @@ class CleanBackup(object):
         return open_cleans[-1] if open_cleans else None
 
     def add(self, items):
-        """Write a new clean's items before anything is removed; raises when it cannot be written."""
+        """Write a new clean's items before anything is removed and read them back; raises StoreWriteError
+        (StoreVerifyError when the file read back is not what was written) so the clean does not run."""
         backup = self._load()
         backup['cleans'].append({'at': _now(), 'items': items})
-        self.store.save(CLEAN_BACKUP, backup)
+        self.store.save_verified(CLEAN_BACKUP, backup)
 
     def mark_restored(self, clean):
         backup = self._load()
-        for entry in backup['cleans']:
-            if entry.get('at') == clean.get('at') and not entry.get('restored_at'):
+        # the newest open entry equal to ``clean``: two cleans within one second share their time stamp
+        for entry in reversed(backup['cleans']):
+            if entry == clean and not entry.get('restored_at'):
                 entry['restored_at'] = _now()
+                break
         self.store.save(CLEAN_BACKUP, backup)

@@ -27,7 +27,7 @@ from traktsync.kodi.jsonrpc import JsonRpcError
 from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktDataError, TraktSnapshot, format_utc
 from traktsync.not_found import NotFoundMemory
 from traktsync.plan import PlanOptions, make_plan
-from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT
+from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT, StoreWriteError
 from traktsync.trakt import errors as trakt_errors
 from traktsync.trakt_cache import TRAKT_LISTS, TraktListCache, history_moved
 
@@ -39,7 +39,12 @@ ROUND_PAUSES = (3.0, 10.0)
 # How often one sync starts over because another writer changed trakt's history while it was planning.
 MAX_REPLANS = 2
 UNMATCHED_KEPT = 200      # how many unmatched items the status screen keeps
+# What a sync that did not read Kodi takes over from the last result, for the status screen.
+# Which account limit (/users/settings "limits") a write of each stage counts against.
+LIMIT_SECTIONS = {'trakt-history': 'history', 'trakt-collection': 'collection'}
+KEPT_FROM_LAST_READ = ('unmatched', 'unmatched_total', 'not_found', 'odd_dates')
 NOT_FOUND_REASON = 'trakt does not know this item'
+REFUSED_REASON = 'trakt refused it: {}'
 METADATA_FIELDS = ('media_type', 'resolution', 'hdr', 'audio', 'audio_channels', '3d')
 
 
@@ -49,6 +54,14 @@ class TraktChangedMeanwhile(Exception):
 
 class SyncCancelled(Exception):
     pass
+
+
+class LockLost(Exception):
+    """Another sync took over the sync lock (lock.py): this one must not write any more."""
+
+
+class CleanNotBackedUp(Exception):
+    """The backup of a clean was not saved and read back: nothing was removed."""
 
 
 class CleanRequest(object):
@@ -104,11 +117,19 @@ class SyncResult(object):
         self.kodi_calls = 0
         self.duration = 0.0
         self.kept = {}   # a sync that did not read Kodi keeps the unmatched items the one before it found
+        self.waiting_for_trakt = 0   # items whose plays trakt may or may not have taken: the next sync decides
+        self.odd_dates = []   # items whose Kodi date was dropped (implausible), for the status screen
+        self.permanent = False   # the error needs the user (trakt_errors.TraktError.permanent): no retry
+        self.warnings = []    # a stage that was skipped (an account limit), told once; the rest of the sync ran
 
-    def add_not_found(self, action):
-        entry = {'kind': action.kind, 'title': action.title, 'reason': NOT_FOUND_REASON}
+    def add_not_found(self, action, reason=NOT_FOUND_REASON):
+        entry = {'kind': action.kind, 'title': action.title, 'reason': reason}
         if entry not in self.not_found:   # once, not once for the history and once for the collection
             self.not_found.append(entry)
+
+    def warn(self, message):
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def count(self, name, number=1):
         self.applied[name] = self.applied.get(name, 0) + number
@@ -127,7 +148,9 @@ class SyncResult(object):
             'unmatched': [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
                           for u in unmatched[:UNMATCHED_KEPT]],
             'unmatched_total': len(unmatched), 'not_found': self.not_found[:UNMATCHED_KEPT],
+            'odd_dates': self.odd_dates[:UNMATCHED_KEPT], 'warnings': self.warnings,
             'clean': self.clean, 'trakt_requests': self.trakt_requests, 'kodi_calls': self.kodi_calls,
+            'waiting_for_trakt': self.waiting_for_trakt,
             **self.kept
         }
 
@@ -136,6 +159,10 @@ def _error_message(exc):
     """One line for the user: trakt's typed errors carry their own, the others get a word of context."""
     if isinstance(exc, trakt_errors.TraktError):
         return exc.message
+    if isinstance(exc, LockLost):
+        return 'another sync took over while this one ran; it stopped before writing more'
+    if isinstance(exc, CleanNotBackedUp):
+        return 'the clean did not run: {}; nothing was removed from trakt'.format(exc)
     if isinstance(exc, TraktDataError):
         return 'trakt sent a list the add-on cannot read ({})'.format(exc)
     return 'Kodi did not answer: {}'.format(exc)
@@ -149,7 +176,7 @@ class SyncEngine(object):
     """``store`` is the profile's JsonStore; the sync memory lives in the signed-in account's folder of it."""
 
     def __init__(self, library, trakt, store, settings, progress=None, is_cancelled=None, sleep=time.sleep,
-                 clock=time.time):
+                 clock=time.time, still_owner=None):
         self._posted = False
         self._sleep = sleep
         self._clock = clock
@@ -161,6 +188,7 @@ class SyncEngine(object):
         self.settings = settings
         self._progress = progress or (lambda stage, done, total: None)
         self._is_cancelled = is_cancelled or (lambda: False)
+        self._still_owner = still_owner or (lambda: True)   # the sync lock is still ours (SyncLock.still_held)
         self._aborted = False
         self._held = set()    # keys whose history write had an unknown outcome in this sync
 
@@ -181,15 +209,20 @@ class SyncEngine(object):
         except (SyncCancelled, trakt_errors.Aborted):
             result.status = 'cancelled'
             logger.info('sync cancelled; what was confirmed is kept')
-        except (trakt_errors.TraktError, TraktDataError, JsonRpcError) as exc:
+        except (trakt_errors.TraktError, TraktDataError, JsonRpcError, CleanNotBackedUp, LockLost) as exc:
             result.status = 'error'
             result.error = _error_message(exc)
+            result.permanent = bool(getattr(exc, 'permanent', False))
             logger.error('sync stopped: {}', result.error)
         except Exception as exc:   # a full disk, a bug: the sync ends as an error and the service goes on
             result.status = 'error'
             result.error = 'the sync stopped on an unexpected error: {}'.format(exc)
             logger.exception('sync stopped: {}', result.error)
         finally:
+            result.waiting_for_trakt = len(self._held)
+            if self._held:
+                logger.warning('{} items wait for trakt to confirm their plays; the next sync reads trakt and '
+                               'sends what did not arrive', len(self._held))
             result.duration = time.time() - result.started
             result.trakt_requests = self.trakt.requests_made - requests_before
             result.kodi_calls = self.library.calls_made - calls_before
@@ -238,8 +271,11 @@ class SyncEngine(object):
 
     # -- the sync ----------------------------------------------------------------------------------------------
     def _check_cancel(self):
+        """Before each write: stop when cancelled, and when another sync took the lock over."""
         if self._cancelled():
             raise SyncCancelled()
+        if not self._still_owner():
+            raise LockLost()
 
     def _load_baseline(self, account):
         data = self.store.load(BASELINE)
@@ -258,6 +294,8 @@ class SyncEngine(object):
             return None
 
     def _save_baseline(self, baseline):
+        if not self._still_owner():
+            raise LockLost()
         self.store.save(BASELINE, baseline.to_json())
 
     def _sync_rounds(self, result, dry_run, clean, kodi_unchanged):
@@ -310,14 +348,17 @@ class SyncEngine(object):
         if kodi_unchanged and cache.all_current(activities) and self.store.exists(BASELINE):
             logger.info('neither Kodi nor trakt changed since the last sync; the library was not read')
             previous = self.profile.load(LAST_RESULT) or {}
-            result.kept = {name: previous[name] for name in ('unmatched', 'unmatched_total', 'not_found')
-                           if name in previous}
+            result.kept = {name: previous[name] for name in KEPT_FROM_LAST_READ if name in previous}
             return
         lists = cache.read(activities, self._fetch, self._progress)
         self._check_cancel()
 
         self._progress('kodi', 0, 0)
-        snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata)
+        # Listing the video sources wakes sleeping NAS disks: only a sync that may clean (or previews one) does it.
+        probe = bool(settings.clean_collection and (dry_run or clean is not None))
+        snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata, probe_sources=probe)
+        result.odd_dates = [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
+                            for u in snapshot.odd_dates]
         self._check_cancel()
 
         baseline = self._load_baseline(account)
@@ -384,10 +425,23 @@ class SyncEngine(object):
         """Send the items of ``actions`` through ``post`` (a client generator); record each action once trakt
         confirmed all of its items (or, with ``count_plays``, as many plays as trakt says it added).
         ``before_sending`` runs once, only when something is left to send after the not-found memory."""
+        try:
+            self._post_batches(stage, actions, items_of, post, baseline, result, counter, count_plays,
+                               before_sending)
+        except trakt_errors.AccountLimit as exc:
+            # Only this stage is over the account's limit: what trakt confirmed is kept, the rest goes on.
+            self._save_baseline(baseline)
+            message = exc.message_for(LIMIT_SECTIONS.get(stage, 'collection'))
+            result.warn(message)
+            logger.warning('{}: {}; this part of the sync is skipped, the rest goes on', stage, message)
+
+    def _post_batches(self, stage, actions, items_of, post, baseline, result, counter, count_plays,
+                      before_sending):
         memory = NotFoundMemory(self.store, self._clock)
         actions = self._skip_known_not_found(stage, actions, memory, result)
         if not actions:
             return
+        self._check_cancel()
         if before_sending is not None:
             before_sending()
         owner = {}
@@ -405,7 +459,8 @@ class SyncEngine(object):
         self._posted = True
         try:
             for batch, answer in post(items):
-                missing = set(id(item) for item in answer.not_found_items())
+                refused = dict((id(item), reason) for item, reason in answer.refused)
+                missing = set(id(item) for item in answer.not_found_items()) | set(refused)
                 in_batch = {}
                 for item in batch:
                     index = owner[id(item)]
@@ -429,6 +484,10 @@ class SyncEngine(object):
                         result.count(counter(action), len(sent[index]))
                 for index in sorted(set(owner[id(item)] for item in batch if id(item) in missing)):
                     action = actions[index]
+                    reasons = [refused[id(item)] for item in sent[index] if id(item) in refused]
+                    if reasons:   # trakt refused it (400/422): listed with trakt's words, tried again next sync
+                        result.add_not_found(action, REFUSED_REASON.format(reasons[0]))
+                        continue
                     result.add_not_found(action)
                     memory.remember(stage, action.key, action.title)
                 self._save_baseline(baseline)
@@ -535,7 +594,11 @@ class SyncEngine(object):
             return
         if not candidates:
             return
-        CleanBackup(self.store).add([_collection_item(c) for c in candidates])
+        try:
+            CleanBackup(self.store).add([_collection_item(c) for c in candidates])
+        except StoreWriteError as exc:
+            result.clean['refused'] = 'its backup could not be saved ({})'.format(exc)
+            raise CleanNotBackedUp(result.clean['refused']) from exc
         before = result.applied.get('clean_movies', 0) + result.applied.get('clean_episodes', 0)
         self._post('trakt-clean', candidates, lambda action: [_item(action)], self.trakt.remove_collection,
                    baseline, result, lambda action: 'clean_' + action.kind + 's')

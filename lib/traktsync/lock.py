@@ -5,6 +5,10 @@ a property from two Python interpreters is a race. Why it cannot stay stuck afte
 process (Kodi's pid; the service and the menu run inside the same Kodi) and the holder touches it every
 ``heartbeat`` seconds. A lock whose process is gone (Kodi crashed and started again) or that has not been touched
 for ``stale_after`` seconds (an interpreter killed without running its ``finally``) is taken over.
+
+A heartbeat that fails (a profile on a share that hiccups) is logged and tried again on the next beat; when the
+file no longer carries this holder's token (another sync took a lock it judged stale), ``still_held()`` says so
+and the sync stops before its next write.
 """
 import errno
 import os
@@ -37,10 +41,27 @@ class SyncLock(object):
         self._token = None
         self._stop = threading.Event()
         self._beat = None
+        self._lost = threading.Event()
 
     @property
     def held(self):
         return self._token is not None
+
+    def still_held(self):
+        """True while the lock file is this holder's: False once another sync took it over (or it is gone)."""
+        if self._token is None or self._lost.is_set():
+            return False
+        info = self._read(self.path)
+        if info is None or info.get('token') != self._token:
+            self._mark_lost(info)
+            return False
+        return True
+
+    def _mark_lost(self, info):
+        if not self._lost.is_set():
+            self._lost.set()
+            logger.warning('the sync lock of the {} was taken over by the {}; this sync stops before its next '
+                           'write', self.owner, (info or {}).get('owner', 'nobody (the file is gone)'))
 
     def holder(self):
         """What the lock file says (``{'owner', 'pid', 'at', 'token'}``), or None when nobody holds it."""
@@ -144,15 +165,28 @@ class SyncLock(object):
 
     def _start_heartbeat(self):
         self._stop = threading.Event()
+        self._lost = threading.Event()
         self._beat = threading.Thread(target=self._touch, name='traktsync-lock', daemon=True)
         self._beat.start()
 
     def _touch(self):
+        failing = False
         while not self._stop.wait(self.heartbeat):
+            info = self._read(self.path)
+            if info is not None and info.get('token') not in (None, self._token):
+                self._mark_lost(info)
+                return
             try:
                 os.utime(self.path, None)
-            except OSError:
-                return
+            except OSError as exc:
+                if not failing:
+                    logger.warning('the sync lock heartbeat failed ({}); after {:.0f} s without one another sync '
+                                   'may take over', exc, self.stale_after)
+                failing = True
+                continue
+            if failing:
+                logger.info('the sync lock heartbeat works again')
+                failing = False
 
     def __enter__(self):
         return self

@@ -88,10 +88,17 @@ def parse_utc(value):
 
 
 def format_utc(value):
-    """An aware datetime as trakt writes it: ``'2014-10-11T17:00:00.000Z'``; ``None`` stays ``None``."""
+    """An aware datetime as trakt writes it: ``'2014-10-11T17:00:00.000Z'``; ``None`` stays ``None``, and so does
+    a time that has no UTC form (year 1 east of Greenwich). The year always has four digits (``strftime`` writes
+    year 999 as ``'999'`` on glibc, which trakt refuses)."""
     if value is None:
         return None
-    return value.astimezone(timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.000Z')
+    try:
+        value = value.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+    return '{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.000Z'.format(value.year, value.month, value.day, value.hour,
+                                                                 value.minute, value.second)
 
 
 def to_minute(value):
@@ -252,6 +259,7 @@ class KodiSnapshot:
     complete: bool = True
     incomplete_reason: Optional[str] = None
     excluded: List[Unmatched] = field(default_factory=list)
+    odd_dates: List[Unmatched] = field(default_factory=list)   # synced, but a date Kodi holds was dropped
 
 
 # --- the trakt side ------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The add-on menu (default.py) and ``RunScript(service.traktsync,action=…)`` for keymaps and skins."""
-from traktsync import account, app, logger
+from traktsync import account, app, logger, profiling
 from traktsync.cancel import AbortWhenCancelled, cancellable_sleep
 from traktsync.engine import CleanRequest, SyncResult
 from traktsync.kodi import log as kodi_log
@@ -23,10 +23,10 @@ def parse_action(argv):
     return None
 
 
-def _engine(settings, progress=None, is_cancelled=None):
+def _engine(settings, progress=None, is_cancelled=None, still_owner=None):
     is_cancelled = is_cancelled or ui.abort_requested
     return app.make_engine(settings, profile_dir(), JsonRpc(InKodiTransport()), progress, is_cancelled,
-                           cancellable_sleep(is_cancelled))
+                           cancellable_sleep(is_cancelled), still_owner)
 
 
 def _take_sync_lock():
@@ -51,12 +51,12 @@ def _run_with_progress(settings, dry_run, clean=None):
         result.status = 'cancelled'
         return result
     try:
-        return _sync_with_progress(settings, dry_run, clean)
+        return _sync_with_progress(settings, dry_run, clean, lock.still_held)
     finally:
         lock.release()
 
 
-def _sync_with_progress(settings, dry_run, clean):
+def _sync_with_progress(settings, dry_run, clean, still_owner=None):
     dialog = ui.ProgressDialog(ui.localize(HEADING), ui.localize(STAGES['trakt']))
 
     def progress(stage, done, total):
@@ -66,7 +66,7 @@ def _sync_with_progress(settings, dry_run, clean):
         return dialog.cancelled() or ui.abort_requested()
 
     try:
-        engine = _engine(settings, progress, cancelled)
+        engine = _engine(settings, progress, cancelled, still_owner)
         with AbortWhenCancelled(engine.abort, cancelled):   # "Cancel" ends a trakt request in flight too
             result = engine.sync(dry_run=dry_run, clean=clean)
     except trakt_errors.TraktError as exc:   # no usable trakt app credentials: the engine was never made
@@ -85,9 +85,12 @@ def _report(result):
     if result.status == 'error':
         return ui.localize(30023, result.error)
     to_trakt, to_kodi = changes(result.applied)
+    skipped = [ui.localize(30072, warning) for warning in result.warnings]
+    if result.waiting_for_trakt:
+        return '\n'.join([ui.localize(30074, result.waiting_for_trakt)] + skipped)
     if not to_kodi and not to_trakt:
-        return ui.localize(30021)
-    return ui.localize(30022, trakt=to_trakt, kodi=to_kodi)
+        return '\n'.join([ui.localize(30021)] + skipped)
+    return '\n'.join([ui.localize(30022, trakt=to_trakt, kodi=to_kodi)] + skipped)
 
 
 def _needs_sign_in():
@@ -101,7 +104,8 @@ def sync_now():
     settings = read_settings()
     if _needs_sign_in():
         return
-    ui.ok(ui.localize(HEADING), _report(_run_with_progress(settings, dry_run=False)))
+    result = profiling.run('sync', lambda: _run_with_progress(settings, dry_run=False))
+    ui.ok(ui.localize(HEADING), _report(result))
 
 
 def preview():

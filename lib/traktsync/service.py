@@ -19,6 +19,8 @@ from traktsync.kodi.jsonrpc import InKodiTransport, JsonRpc
 from traktsync.kodi.monitor import Monitor
 from traktsync.kodi.settings import profile_dir, read_settings, write_setting
 from traktsync.lock import SyncLock
+from traktsync.scrobble import STOP_RETRY_SECONDS
+from traktsync.scrobbler import Scrobbler
 from traktsync.status import HEADING, STAGES, changes, remember_error
 from traktsync.store import JsonStore, TokenStore
 from traktsync.trakt import errors as trakt_errors
@@ -31,12 +33,16 @@ PUSH_DEBOUNCE_SECONDS = 2.0     # marking a season watched sends one OnUpdate pe
 BUSY_RETRY_SECONDS = 2.0        # the menu holds the sync lock
 PLAYBACK_RETRY_SECONDS = 2.0    # a sync that gave way to a video runs again once it has stopped
 ERROR_RETRY_SECONDS = 300.0
+# trakt may commit a timed-out write minutes later; the next sync waits for that before it decides what to re-send
+UNCONFIRMED_RETRY_SECONDS = 300.0
 FULL_READ_SECONDS = 24 * 3600.0  # a timer sync reads the library at least daily, even when Kodi reported nothing
 STOP_JOIN_SECONDS = 0.7         # what is left of Kodi's "within a second" after the tick
 
 
 class SyncOutcome(object):
     BUSY, OK, CANCELLED, ERROR, NOT_SIGNED_IN = 'busy', 'ok', 'cancelled', 'error', 'not signed in'
+    UNCONFIRMED = 'ok, trakt did not confirm every play'
+    NEEDS_USER = 'needs the user'   # an error only the user can fix (trakt_errors.TraktError.permanent): no retry
 
 
 class Service(object):
@@ -56,10 +62,18 @@ class Service(object):
         self._told_not_signed_in = False
         self._told_waiting = False
         self._last_error_told = None
+        self._warnings_told = set()
         # A timer sync reads the Kodi library only when something may have changed it (or the settings) since
         # the last sync; the first sync always reads it.
         self._library_may_have_changed = True
         self._library_read_at = None
+        self.scrobbler = Scrobbler(JsonRpc(InKodiTransport()), self._scrobble_client, JsonStore(profile_dir()),
+                                   retry_seconds=STOP_RETRY_SECONDS * self.settings.interval_unit_seconds / 3600.0)
+        if self.settings.scrobble:
+            self.scrobbler.start()
+
+    def _scrobble_client(self):
+        return app.make_trakt_client(self.settings, JsonStore(profile_dir()))
 
     # -- Kodi's callbacks (on the service's thread) ------------------------------------------------------------
     def on_settings_changed(self):
@@ -70,6 +84,10 @@ class Service(object):
         logger.debug('settings reloaded')
         if self._interval_seconds(previous) != self._interval_seconds(self.settings):
             self.schedule.set_interval(self._interval_seconds(self.settings))
+        if self.settings.scrobble and not self.scrobbler.running:
+            self.scrobbler.start()
+        elif not self.settings.scrobble and self.scrobbler.running:
+            self.scrobbler.stop()
         if self.settings.clean_collection and not previous.clean_collection:
             # A dialog blocks its thread; the service's thread must keep answering Kodi.
             threading.Thread(target=self._confirm_clean, name='traktsync-confirm-clean').start()
@@ -83,11 +101,14 @@ class Service(object):
     def on_notification(self, method, data):
         if method.startswith('VideoLibrary.'):
             self._library_may_have_changed = True
-        if method != 'VideoLibrary.OnUpdate' or not self.settings.instant_push:
+        if not method.startswith('Player.') and (method != 'VideoLibrary.OnUpdate' or not self.settings.instant_push):
             return
         try:
             details = loads(data) if data else {}
         except ValueError:
+            return
+        if method.startswith('Player.'):
+            self.scrobbler.on_notification(method, details)
             return
         if isinstance(details, dict) and details.get('playcount') is not None:
             logger.debug('watched state changed in Kodi; a sync follows')
@@ -139,12 +160,21 @@ class Service(object):
     def _after_sync(self, outcome):
         if outcome != SyncOutcome.OK:
             self._library_may_have_changed = True   # the retry reads everything again
+        hour = self.settings.interval_unit_seconds / 3600.0   # 1 in normal use; tests shorten the hour
         retry = {SyncOutcome.BUSY: BUSY_RETRY_SECONDS, SyncOutcome.CANCELLED: PLAYBACK_RETRY_SECONDS,
-                 SyncOutcome.ERROR: ERROR_RETRY_SECONDS}.get(outcome)
+                 SyncOutcome.ERROR: ERROR_RETRY_SECONDS * hour,
+                 SyncOutcome.UNCONFIRMED: UNCONFIRMED_RETRY_SECONDS * hour}.get(outcome)
         self.schedule.finished(ok=retry is None, retry_after=retry or 0)
+        if outcome == SyncOutcome.NEEDS_USER:
+            logger.info('the sync stopped on something only the user can fix; no automatic retry')
+        elif outcome == SyncOutcome.ERROR:
+            logger.info('the sync failed; it is tried again in {:.0f} s', retry)
+        elif outcome == SyncOutcome.UNCONFIRMED:
+            logger.info('the next sync checks in {:.0f} s what trakt took', retry)
 
     def _shutdown(self):
         self._stop.set()
+        self.scrobbler.stop(timeout=0.2)
         worker = self._worker
         if worker is not None and worker.is_alive():
             worker.join(STOP_JOIN_SECONDS)
@@ -176,10 +206,10 @@ class Service(object):
             is_cancelled = lambda: self._cancelled(settings)   # noqa: E731
             try:
                 engine = app.make_engine(settings, profile_dir(), JsonRpc(InKodiTransport()), bar.update,
-                                         is_cancelled, cancellable_sleep(is_cancelled))
+                                         is_cancelled, cancellable_sleep(is_cancelled), lock.still_held)
             except trakt_errors.TraktError as exc:
                 self._tell_error(settings, exc.message)
-                return SyncOutcome.ERROR
+                return SyncOutcome.NEEDS_USER if exc.permanent else SyncOutcome.ERROR
             clean = CleanRequest(confirmed=True) if settings.clean_collection else None
             # Kodi quitting ends a trakt request in flight too; a video starting only stops at the next step.
             with AbortWhenCancelled(engine.abort, self._stopping):
@@ -192,14 +222,15 @@ class Service(object):
             lock.release()
         if result.status == 'ok':
             self._last_error_told = None
+            self._tell_warnings(settings, result.warnings)
             if result.changed_something and settings.notifications and not self._video_playing:
                 to_trakt, to_kodi = changes(result.applied)
                 ui.notify(ui.localize(30022, trakt=to_trakt, kodi=to_kodi))
-            return SyncOutcome.OK
+            return SyncOutcome.UNCONFIRMED if result.waiting_for_trakt else SyncOutcome.OK
         if result.status == 'cancelled':
             return SyncOutcome.CANCELLED
         self._tell_error(settings, result.error)
-        return SyncOutcome.ERROR
+        return SyncOutcome.NEEDS_USER if result.permanent else SyncOutcome.ERROR
 
     # -- telling the user ---------------------------------------------------------------------------------------
     def _tell_error(self, settings, message):
@@ -209,6 +240,17 @@ class Service(object):
         if settings.notifications and not self._video_playing:
             ui.notify(ui.localize(30023, message), error=True)
             self._last_error_told = message
+            logger.info('told the user: {}', message)
+
+    def _tell_warnings(self, settings, warnings):
+        """A skipped stage (an account limit): told once per message while the service runs."""
+        for message in warnings:
+            remember_error(JsonStore(profile_dir()), message)
+            if message in self._warnings_told or not settings.notifications or self._video_playing:
+                continue
+            ui.notify(ui.localize(30072, message), error=True, milliseconds=10000)
+            self._warnings_told.add(message)
+            logger.info('told the user: {}', message)
 
     def _tell_not_signed_in(self):
         if self._told_not_signed_in or self._video_playing:

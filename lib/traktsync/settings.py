@@ -26,6 +26,8 @@ class Settings(object):
     episodes_from_trakt: bool = True
     send_unwatched: bool = False
     take_unwatched: bool = False
+    # While playing
+    scrobble: bool = True
     # Collection
     collection_add: bool = True
     collection_metadata: bool = True

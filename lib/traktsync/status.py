@@ -5,6 +5,7 @@
 import calendar
 import time
 
+from traktsync.scrobble import DUPLICATE, FAILED, LAST_SCROBBLE, REFUSED, SENT
 from traktsync.store import LAST_CHANGE, LAST_RESULT
 
 LAST_ERROR = 'last-error.json'
@@ -63,13 +64,32 @@ def status_text(store, localize):
                               seconds=result.get('duration', 0)))
         if result.get('status') == 'error' and result.get('error'):
             lines.append(localize(30056, result['error']))
+        for warning in result.get('warnings') or []:
+            lines.append(localize(30072, warning))
         lines.extend(_applied_lines(result, localize) or [localize(30057)])
+        if result.get('waiting_for_trakt'):
+            lines.append(localize(30073, result['waiting_for_trakt']))
         lines.extend(_earlier_change_lines(result, store.load(LAST_CHANGE), localize))
         lines.extend(_unmatched_lines(result, localize))
+        lines.extend(_odd_date_lines(result, localize))
+    lines.extend(_scrobble_lines(store.load(LAST_SCROBBLE), localize))
     if isinstance(error, dict) and error.get('message'):
         lines.append('')
         lines.append(localize(30058, when=error.get('at', '?'), message=error['message']))
     return '\n'.join(lines)
+
+
+SCROBBLE_OUTCOMES = {SENT: 30076, DUPLICATE: 30077, REFUSED: 30078, FAILED: 30079}
+
+
+def _scrobble_lines(scrobble, localize):
+    """The newest scrobble the player sent at a stop, or one trakt refused."""
+    if not isinstance(scrobble, dict) or not scrobble.get('title') or scrobble.get('outcome') not in SCROBBLE_OUTCOMES:
+        return []
+    at = scrobble.get('at')
+    when = _local_time(at) if isinstance(at, (int, float)) else '?'
+    return ['', localize(30075, when=when, title=scrobble['title'], progress=scrobble.get('progress', 0),
+                         outcome=localize(SCROBBLE_OUTCOMES[scrobble['outcome']], scrobble.get('message', '')))]
 
 
 def _applied_lines(result, localize):
@@ -97,4 +117,17 @@ def _unmatched_lines(result, localize):
     more = total + len(not_found) - STATUS_UNMATCHED_SHOWN
     if more > 0:
         lines.append(localize(30060, more))
+    return lines
+
+
+def _odd_date_lines(result, localize):
+    """Items that were synced without a date Kodi holds because it cannot be a real viewing."""
+    odd = result.get('odd_dates') or []
+    if not odd:
+        return []
+    lines = ['', localize(30071, len(odd))]
+    for item in odd[:STATUS_UNMATCHED_SHOWN]:
+        lines.append('- {}: {}'.format(item.get('title') or item.get('file') or '?', item.get('reason') or '?'))
+    if len(odd) > STATUS_UNMATCHED_SHOWN:
+        lines.append(localize(30060, len(odd) - STATUS_UNMATCHED_SHOWN))
     return lines

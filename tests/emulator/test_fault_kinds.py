@@ -94,6 +94,34 @@ def test_bad_fault_options_are_refused(emu):
         emu.inject('page_count')
     with pytest.raises(TypeError):
         emu.inject('partial', dorp=2)
+    with pytest.raises(ValueError):
+        emu.inject('refuse')   # which item to refuse
+
+
+# -- refuse ----------------------------------------------------------------------------------------------------
+def test_refuse_answers_422_for_a_body_with_the_item_and_lets_others_through(emulator, api, catalog):
+    emu = emulator
+    bad = catalog['movies'][1]['ids']['trakt']
+    emu.inject('refuse', count=10, value='"trakt": {}'.format(bad))
+    refused = api.post('/sync/history', {'movies': [{'ids': {'trakt': bad}}]})
+    assert refused.status_code == 422 and refused.json() == {'error': 'watched_at: the date is not valid'}
+    good = api.post('/sync/history', {'movies': [{'ids': {'trakt': catalog['movies'][0]['ids']['trakt']}}]})
+    assert good.status_code == 201
+    assert api.get('/sync/watched/movies').status_code == 200   # GETs are not refused
+    assert [p['trakt_id'] for p in emu.plays()] == [catalog['movies'][0]['ids']['trakt']]
+
+
+def test_the_client_splits_a_refused_batch_down_to_the_refused_item(emu, make_trakt_client, catalog):
+    bad = catalog['movies'][2]['ids']['trakt']
+    emu.inject('refuse', count=100, value='"trakt": {}'.format(bad))
+    client = make_trakt_client(emu)
+    results = list(client.add_history(_movies(catalog, 6)))
+    refused = [(item['ids']['trakt'], reason) for _, result in results for item, reason in result.refused]
+    assert refused == [(bad, 'watched_at: the date is not valid')]
+    sent = sorted(item['ids']['trakt'] for batch, result in results if not result.refused for item in batch)
+    assert sent == sorted(m['ids']['trakt'] for m in catalog['movies'][:6] if m['ids']['trakt'] != bad)
+    assert sorted(p['trakt_id'] for p in emu.plays()) == sent                       # each play once
+    assert len([r for r in emu.requests if r['method'] == 'POST']) <= 1 + 2 * 3      # halving, not one by one
 
 
 # -- partial ---------------------------------------------------------------------------------------------------

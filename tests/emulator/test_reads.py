@@ -96,7 +96,6 @@ def test_collection_metadata_only_when_asked(emulator, api, catalog):
     assert 'metadata' not in api.get('/sync/collection/shows').json()[0]['seasons'][0]['episodes'][0]
 
 
-@pytest.mark.skipif(not contract.spec_available(), reason=contract.SKIP_REASON)
 def test_every_read_matches_the_openapi_file(emulator, api, catalog):
     _watch_all_movies(emulator, catalog)
     episode_id = catalog['shows'][0]['seasons'][0]['episodes'][0]['ids']['trakt']
@@ -115,7 +114,6 @@ def test_every_read_matches_the_openapi_file(emulator, api, catalog):
         contract.validate_response('GET', path, 200, answer.json())
 
 
-@pytest.mark.skipif(not contract.spec_available(), reason=contract.SKIP_REASON)
 def test_the_contract_helper_rejects_a_wrong_shape():
     with pytest.raises(AssertionError, match='collected_at'):
         contract.validate_response('GET', '/sync/collection/movies', 200, [{'type': 'movie', 'updated_at': 'x'}])

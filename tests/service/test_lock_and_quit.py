@@ -1,5 +1,6 @@
 """One sync at a time, and Kodi's shutdown is never held up: quitting during a sync ends the service within a
 second, and a later sync completes what was left; two syncs started together run one after the other."""
+import json
 import re
 import time
 
@@ -82,4 +83,30 @@ def test_quitting_while_trakt_is_slow_to_answer_does_not_hold_kodi_up(kodi_facto
     assert took < 10, 'Kodi took {:.1f} s to quit while trakt was slow'.format(took)
     assert kodi.count_log(r'\[service\.traktsync\] sync cancelled in') == 1
     assert kodi.count_log(r'still waiting for an answer from trakt') == 0
+    assert kodi.python_errors() == []
+
+
+def test_a_sync_whose_lock_was_taken_over_stops_before_its_next_write(kodi_factory, tmp_path, catalog, emulator):
+    """Issue 11, item 2: another sync judged this one's lock stale (a share that hiccupped) and took it; the service's
+    sync must not go on writing from the same baseline as the new holder."""
+    library = {'movies': catalog['movies'], 'shows': []}
+    world = ServiceWorld(kodi_factory, tmp_path, emulator, library, debug=True, settings={
+        'sync_after_scan': True, 'batch_size_start': 25, 'batch_size_min': 25, 'batch_size_max': 25,
+        'collection_metadata': False})
+    kodi = world.kodi
+    wait_for_request(emulator, 'POST', '/sync/collection', status=201, timeout=30)   # the first batch is in
+    with open(world.profile_path('sync.lock'), 'w') as handle:
+        json.dump({'owner': 'menu', 'pid': 1, 'at': 0, 'token': 'someone-else'}, handle)
+    taken_over_at = len(emulator.requests)
+
+    kodi.wait_log(r'\[service\.traktsync\] sync error in', timeout=30)
+
+    # One batch may have passed its check in the moment before the file changed; nothing after it.
+    later_posts = [r for r in emulator.requests[taken_over_at:] if r['method'] == 'POST']
+    assert len(later_posts) <= 1, later_posts
+    assert len(emulator.collection('movie')) <= 50
+    assert kodi.count_log(r'sync lock of the service was taken over by the menu') == 1
+    assert kodi.count_log(r'another sync took over while this one ran') >= 1
+    with open(world.profile_path('sync.lock')) as handle:
+        assert json.load(handle)['token'] == 'someone-else'   # the new holder's lock is left alone
     assert kodi.python_errors() == []

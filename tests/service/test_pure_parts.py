@@ -121,3 +121,15 @@ def test_status_still_shows_what_the_last_sync_with_changes_did_after_a_sync_tha
     assert '#30057' in text                                    # this sync: nothing needed changing
     earlier = text.index([line for line in text if line.startswith('#30046')][0])
     assert text[earlier + 1] == '- #30066 7'                   # ...and what the one before it moved
+
+
+def test_status_shows_the_last_scrobble_and_what_trakt_made_of_it_and_waiting_plays(tmp_path):
+    store = JsonStore(str(tmp_path))
+    store.save(LAST_RESULT, {'finished_at': '2026-11-25T10:00:00.000Z', 'status': 'ok', 'duration': 1.0,
+                             'applied': {}, 'waiting_for_trakt': 3})
+    store.save('last-scrobble.json', {'at': 1764000000.0, 'title': 'Heat', 'verb': 'stop', 'progress': 97.5,
+                                      'outcome': 'already scrobbled', 'message': 'another app scrobbled it'})
+    text = status_text(store, _localize)
+    assert '#30073 3' in text                                  # plays trakt did not confirm, for the next sync
+    line = [line for line in text.splitlines() if line.startswith('#30075')][0]
+    assert 'title=Heat' in line and 'progress=97.5' in line and 'outcome=#30077 another app scrobbled it' in line

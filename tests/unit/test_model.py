@@ -1,10 +1,12 @@
 """Ids, keys, the trakt snapshot parser and the baseline (traktsync.model)."""
-from datetime import datetime, timezone
+import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 import tools.catalog as catalog
 from traktsync.jsonutil import dumps, loads
+from traktsync.kodi.dates import implausible_play, kodi_to_utc
 from traktsync.model import (
     EPISODE,
     MOVIE,
@@ -220,3 +222,19 @@ def test_kodi_items_use_slots_to_stay_small():
     movie = KodiMovie(1, Ids(imdb='tt1'), 'x', 2000, 0, None, None, 'f.mkv')
     with pytest.raises(AttributeError):
         movie.extra = 1
+
+
+def test_format_utc_never_raises_on_year_1_and_writes_four_digit_years():
+    east = timezone(timedelta(hours=1))
+    assert format_utc(datetime(1, 1, 1, 0, 30, tzinfo=east)) is None          # no UTC form: OverflowError inside
+    assert format_utc(datetime(999, 5, 1, 10, 0, tzinfo=timezone.utc)) == '0999-05-01T10:00:00.000Z'
+    assert format_utc(datetime(1, 1, 1, tzinfo=timezone.utc)) == '0001-01-01T00:00:00.000Z'
+
+
+def test_kodi_dates_before_1900_or_after_tomorrow_are_not_viewings():
+    now = time.mktime((2026, 11, 29, 12, 0, 0, 0, 0, -1))
+    for text, expected in (('0001-01-01 00:00:00', 'before 1900'), ('0999-05-01 10:00:00', 'before 1900'),
+                           ('1899-12-31 23:00:00', 'before 1900'), ('1900-01-02 00:00:00', None),
+                           ('2026-11-29 20:00:00', None), ('2026-12-01 20:00:00', 'in the future'),
+                           ('', None), ('0000-00-00 00:00:00', None)):
+        assert implausible_play(text, kodi_to_utc(text), now) == expected, text

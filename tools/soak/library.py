@@ -73,7 +73,7 @@ class MemoryLibrary(object):
     def calls_made(self):
         return self.rpc.calls_made
 
-    def read_snapshot(self, with_metadata=False):
+    def read_snapshot(self, with_metadata=False, probe_sources=True):
         self.rpc.calls_made += 2
         if self.down:
             raise JsonRpcError('VideoLibrary.GetMovies', 'Kodi is not running (connection refused)')
@@ -93,7 +93,7 @@ class MemoryLibrary(object):
                 show_title=show['title'], season=season, number=number,
                 ids=Ids.from_kodi_uniqueid({'tvdb': str(episode['ids']['tvdb'])}), title=episode['title'],
                 playcount=row.playcount, lastplayed=row.lastplayed, dateadded=row.dateadded, file=row.file))
-        if self.offline:
+        if self.offline and probe_sources:
             snapshot.complete = False
             snapshot.incomplete_reason = 'the video source "NAS" did not answer'
         self.reads_ok += 1

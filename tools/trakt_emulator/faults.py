@@ -9,7 +9,11 @@ _SPECIAL_HEADERS = {
 }
 
 
-KINDS = ('429', '420', 'timeout', 'html403', 'malformed', 'partial', 'strip_pagination', 'page_count')
+KINDS = ('429', '420', 'timeout', 'html403', 'malformed', 'partial', 'strip_pagination', 'page_count', 'refuse')
+# ``refuse``: a POST whose body contains ``value`` (an id as it is sent, e.g. '"tt0100002"') is answered 422 with
+# ``reason``, as trakt does for an item it cannot take; other POSTs pass (each still counts against ``count``).
+REFUSED_REASON = 'watched_at: the date is not valid'
+
 COMMITS = ('never', 'before', 'after')
 # The writes a ``partial`` fault can shorten, and the paged reads ``strip_pagination``/``page_count`` change:
 # such a fault waits for a request it applies to instead of being spent on another one.
@@ -19,7 +23,7 @@ PAGED_PREFIXES = ('/sync/watched/', '/sync/collection/', '/sync/history')
 
 class Fault(object):
     def __init__(self, kind, count, method, path_prefix, retry_after=1, hold=5.0, apply=False, commit=None,
-                 visible_after=5.0, drop=1, value=None):
+                 visible_after=5.0, drop=1, value=None, reason=REFUSED_REASON):
         if kind not in KINDS and not kind.startswith('status:'):
             raise ValueError('unknown fault kind {!r}'.format(kind))
         if kind.startswith('status:'):
@@ -30,6 +34,8 @@ class Fault(object):
             raise ValueError('commit must be one of {}, not {!r}'.format(COMMITS, commit))
         if kind == 'page_count' and not isinstance(value, int):
             raise ValueError('a page_count fault needs value=<the page count to announce>')
+        if kind == 'refuse' and not isinstance(value, str):
+            raise ValueError('a refuse fault needs value=<text of the body that makes trakt refuse it>')
         self.kind = kind
         self.count = count
         self.method = method.upper() if method else None
@@ -40,6 +46,7 @@ class Fault(object):
         self.visible_after = visible_after
         self.drop = drop
         self.value = value
+        self.reason = reason
 
     @property
     def apply(self):
@@ -50,6 +57,8 @@ class Fault(object):
         if self.kind == 'partial' and (method != 'POST' or path not in PARTIAL_PATHS):
             return False
         if self.kind in ('strip_pagination', 'page_count') and (method != 'GET' or not path.startswith(PAGED_PREFIXES)):
+            return False
+        if self.kind == 'refuse' and method != 'POST':
             return False
         return ((self.method is None or self.method == method)
                 and (self.path_prefix is None or path.startswith(self.path_prefix)))

@@ -7,7 +7,7 @@ system time zone with the DST rule of that date, not of today. Anything Kodi may
 """
 import re
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 _KODI_DATE = re.compile(r'^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?\s*$')
 KODI_FORMAT = '%Y-%m-%d %H:%M:%S'
@@ -28,6 +28,24 @@ def kodi_to_utc(text):
         return datetime.fromtimestamp(epoch, timezone.utc)
     except (ValueError, OverflowError, OSError):
         return None
+
+
+EARLIEST_PLAY = datetime(1900, 1, 1, tzinfo=timezone.utc)
+
+
+def implausible_play(text, value, now=None):
+    """Why Kodi's ``lastplayed`` (its ``text`` and ``value``, the aware UTC time read from it) cannot be a real
+    viewing -- before 1900 or after tomorrow -- or None when it can (or is unknown). Such a date is dropped: the
+    play goes without a time. Year 1 may have no UTC time at all (``value`` None): its text still tells."""
+    if value is None:
+        match = _KODI_DATE.match(text) if isinstance(text, str) else None
+        return 'before 1900' if match and 0 < int(match.group(1)) < 1900 else None
+    if value < EARLIEST_PLAY:
+        return 'before 1900'
+    latest = datetime.fromtimestamp(time.time() if now is None else now, timezone.utc) + timedelta(days=1)
+    if value > latest:
+        return 'in the future'
+    return None
 
 
 def utc_to_kodi(value):

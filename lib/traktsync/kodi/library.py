@@ -19,13 +19,13 @@ from collections import namedtuple
 
 from traktsync import logger
 from traktsync.kodi import sources as kodi_sources
-from traktsync.kodi.dates import kodi_to_utc, utc_to_kodi
+from traktsync.kodi.dates import implausible_play, kodi_to_utc, utc_to_kodi
 from traktsync.kodi.jsonrpc import JsonRpcError
 from traktsync.model import EPISODE, MOVIE, Ids, KodiEpisode, KodiMovie, KodiSnapshot, Unmatched
 
-# Items per page of GetMovies/GetTVShows/GetEpisodes, chosen with tools/bench.py: real Kodi 20.1, 10,000 movies +
-# 500 shows + 50,000 episodes, 2 cores, TCP transport; a whole read (round trips, seconds, peak Python memory of
-# the reading process by tracemalloc; each page is turned into model objects before the next one is asked for):
+# Items per page of GetMovies/GetTVShows/GetEpisodes, chosen with tools/bench/library_io.py: real Kodi 20.1, 10,000
+# movies + 500 shows + 50,000 episodes, 2 cores, TCP transport; a whole read (round trips, seconds, peak Python memory
+# of the reading process by tracemalloc; each page is turned into model objects before the next one is asked for):
 #   page   1,000:  60 calls  6.8 s  37.5 MiB   (+streamdetails:  60 calls  8.5 s  39.2 MiB)
 #   page   2,500:  24 calls  5.8 s  43.8 MiB   (+streamdetails:  24 calls  6.9 s  46.5 MiB)
 #   page   5,000:  12 calls  5.1 s  52.8 MiB   (+streamdetails:  12 calls  7.5 s  59.2 MiB)
@@ -130,6 +130,18 @@ class _SnapshotBuilder(object):
         self.with_metadata = with_metadata
         self.shows = {}
 
+    def _lastplayed(self, raw, kind, title, path, year=None):
+        """Kodi's ``lastplayed``, or None (with the item listed in ``odd_dates``) when it cannot be a real viewing:
+        the play then goes without a time, as for an item without a date."""
+        value = kodi_to_utc(raw.get('lastplayed'))
+        problem = implausible_play(raw.get('lastplayed'), value)
+        if problem is None:
+            return value
+        self.snapshot.odd_dates.append(Unmatched(kind, title, path, 'its last played date {} is {}; the play is '
+                                                 'sent without a time'.format(raw.get('lastplayed'), problem), year))
+        logger.warning('{}: last played date {} is {}; sent without a time', title, raw.get('lastplayed'), problem)
+        return None
+
     def _metadata(self, raw):
         return metadata_from_streamdetails(raw.get('streamdetails')) if self.with_metadata else None
 
@@ -150,7 +162,7 @@ class _SnapshotBuilder(object):
                 continue
             snapshot.movies.append(KodiMovie(
                 kodi_id=raw['movieid'], ids=ids, title=title, year=year, playcount=_playcount(raw),
-                lastplayed=kodi_to_utc(raw.get('lastplayed')), dateadded=kodi_to_utc(raw.get('dateadded')),
+                lastplayed=self._lastplayed(raw, MOVIE, title, path, year), dateadded=kodi_to_utc(raw.get('dateadded')),
                 file=path, metadata=self._metadata(raw)))
 
     def add_shows(self, shows):
@@ -183,7 +195,9 @@ class _SnapshotBuilder(object):
             snapshot.episodes.append(KodiEpisode(
                 kodi_id=raw['episodeid'], show_ids=show_ids, show_title=show_title, season=season, number=number,
                 ids=Ids.from_kodi_uniqueid(raw.get('uniqueid')), title=raw.get('title') or raw.get('label') or '',
-                playcount=_playcount(raw), lastplayed=kodi_to_utc(raw.get('lastplayed')),
+                playcount=_playcount(raw),
+                lastplayed=self._lastplayed(raw, EPISODE, '{} S{:02d}E{:02d}'.format(show_title, season, number),
+                                            path, show_year),
                 dateadded=kodi_to_utc(raw.get('dateadded')), file=path, metadata=self._metadata(raw)))
 
 
@@ -239,9 +253,12 @@ class KodiLibrary(object):
         """JSON-RPC round trips so far (the engine's and the benchmark's counter)."""
         return self.rpc.calls_made
 
-    def read_snapshot(self, with_metadata=False):
+    def read_snapshot(self, with_metadata=False, probe_sources=True):
         """The whole library as a ``KodiSnapshot``; ``complete`` is False (with the reason) when a video source
         root is unreachable, the library is empty or it kept changing during the read.
+
+        ``probe_sources`` False: the source roots are not listed (that wakes sleeping NAS disks), so an
+        unreachable root goes unnoticed; only a sync that may clean needs to know.
 
         Raises ``JsonRpcError`` when Kodi cannot be asked at all (the sync then does nothing)."""
         changing = None
@@ -257,7 +274,8 @@ class KodiLibrary(object):
                                                                   '({}); is a scan running?'.format(changing))
         items = [snapshot.movies, snapshot.episodes, snapshot.unmatched, snapshot.excluded]
         files = [item.file for group in items for item in group]
-        complete, reason, _sources = kodi_sources.assess(self._probe(listed), files, len(files))
+        probes = self._probe(listed) if probe_sources else []
+        complete, reason, _sources = kodi_sources.assess(probes, files, len(files))
         snapshot.complete = complete
         snapshot.incomplete_reason = reason
         logger.debug('Kodi library: {} movies, {} episodes, {} unmatched, {} excluded, {} calls; complete: {}',

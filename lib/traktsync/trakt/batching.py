@@ -122,12 +122,14 @@ def build_body(items):
 
 
 class BatchResult(object):
-    """trakt's answer to one bulk POST: counts per section and what it could not match."""
+    """trakt's answer to one bulk POST: counts per section, what it could not match, and ``refused``: the items
+    trakt refused (400/422) with its reason, as ``(item, reason)`` (trakt.splitter)."""
 
-    def __init__(self, items, answer, status=None, seconds=None):
+    def __init__(self, items, answer, status=None, seconds=None, refused=None):
         if not isinstance(answer, dict):
             answer = {}
         self.items = list(items)
+        self.refused = list(refused or [])
         self.status = status
         self.seconds = seconds
         for section in RESULT_SECTIONS:

@@ -7,6 +7,7 @@ from traktsync.trakt import errors
 from traktsync.trakt.auth import OAuth
 from traktsync.trakt.backoff import AdaptiveBatchSize, Pacer, backoff_delay, parse_retry_after
 from traktsync.trakt.batching import BatchResult, build_body, order_items, validate_items
+from traktsync.trakt.splitter import is_refusal, isolate_refused
 from traktsync.trakt.transport import Transport, check_url, error_for, item_count, page_count, page_limit, parse_json
 
 DEFAULT_API_URL = 'https://api.trakt.tv'
@@ -39,7 +40,8 @@ class TraktClient(object):
                  max_retries=3, max_write_retries=4, backoff_base=1.0, max_rate_limit_wait=300.0,
                  max_rate_limit_retries=10,
                  watched_page_limit=100, collection_page_limit=250,
-                 sleep=time.sleep, clock=time.monotonic, wall_clock=time.time, rand=random.random, session=None):
+                 sleep=time.sleep, clock=time.monotonic, wall_clock=time.time, rand=random.random, session=None,
+                 pacer=None):
         if not client_id:
             raise errors.MissingClientId()
         # The user's token goes to these addresses: https only (plain http to this machine for test servers).
@@ -47,7 +49,7 @@ class TraktClient(object):
         self.oauth_url = check_url(oauth_url, 'sign-in address').rstrip('/')
         self.transport = Transport(client_id, version, timeout=timeout, session=session, clock=clock)
         self.session = self.transport.session
-        self.pacer = Pacer(post_interval, clock=clock, sleep=sleep)
+        self.pacer = pacer or Pacer(post_interval, clock=clock, sleep=sleep)   # shared_pacer() across threads
         self.batch_size = AdaptiveBatchSize(batch_start, batch_min, batch_max, quick_seconds)
         self.max_retries = max_retries
         self.max_write_retries = max_write_retries
@@ -169,12 +171,23 @@ class TraktClient(object):
     def remove_collection(self, items):
         return self.post_in_batches(COLLECTION_REMOVE, items)
 
+    def scrobble(self, verb, body):
+        """``POST /scrobble/{verb}`` (start, pause, stop): ``(status, answer)``. 409 (just scrobbled by another app),
+        404 and 422 (trakt will not take it) are answers, not errors; a scrobble is never re-sent blindly here,
+        since a stop that arrived twice would be two plays (the scrobbler decides, see traktsync.scrobble)."""
+        if verb not in ('start', 'pause', 'stop'):
+            raise ValueError('no such scrobble: {!r}'.format(verb))
+        answer, response, _ = self._call('POST', '/scrobble/' + verb, body=body, retry_transient=False,
+                                         passthrough=(404, 409, 422))
+        return response.status_code, answer
+
     def post_in_batches(self, endpoint, items):
         """Yield ``(batch_items, BatchResult)`` after each batch trakt confirmed.
 
         Items are checked before anything is sent (InvalidItem). A history add that times out or fails with a
         5xx raises OutcomeUnknown carrying the batch and the items not yet sent: re-read trakt, do not re-send.
-        Idempotent endpoints are retried with a halved batch instead.
+        Idempotent endpoints are retried with a halved batch instead. A batch trakt refuses (400/422) is split to
+        find the refused items, which come back in ``BatchResult.refused`` with trakt's reason (trakt.splitter).
         """
         ordered = order_items(validate_items(items))
         idempotent = endpoint not in _NOT_IDEMPOTENT
@@ -185,6 +198,15 @@ class TraktClient(object):
             try:
                 answer, response, seconds = self._call('POST', endpoint, body=build_body(batch),
                                                        retry_transient=False)
+            except errors.RequestRejected as exc:
+                if not is_refusal(exc):
+                    raise
+                logger.info('{}: trakt refused a batch of {} items ({}); looking for the refused ones', endpoint,
+                            len(batch), exc.reason or exc.message)
+                for result in isolate_refused(self._part_sender(endpoint, ordered, position), batch, exc):
+                    yield result
+                position += len(batch)
+                continue
             except (errors.RequestTimeout, errors.ServerError, errors.MalformedResponse) as exc:
                 self.batch_size.failed()
                 if not idempotent:
@@ -202,6 +224,23 @@ class TraktClient(object):
             self.batch_size.answered(seconds)
             position += len(batch)
             yield batch, BatchResult(batch, answer, response.status_code, seconds)
+
+    def _part_sender(self, endpoint, ordered, position):
+        """``send(items)`` for the splitter: one POST of a part of the batch at ``position``. A lost answer on a
+        history add is OutcomeUnknown, as for any batch."""
+        idempotent = endpoint not in _NOT_IDEMPOTENT
+
+        def send(items):
+            try:
+                answer, response, seconds = self._call('POST', endpoint, body=build_body(items),
+                                                       retry_transient=idempotent)
+            except (errors.RequestTimeout, errors.ServerError, errors.MalformedResponse) as exc:
+                if idempotent:
+                    raise
+                raise errors.OutcomeUnknown(status=exc.status, items=items, remaining=ordered[position:],
+                                            cause=exc) from exc
+            return answer, response.status_code, seconds
+        return send
 
     # -- the one request path ------------------------------------------------------------------------------------
     def _call(self, method, path, params=None, body=None, auth=True, oauth=False, retry_transient=None,
@@ -223,26 +262,27 @@ class TraktClient(object):
         paced = method == 'POST' and not oauth
         while True:
             token = self.oauth.access_token() if auth else None
+            paced_done = False
             if paced:
-                self.pacer.wait()
+                self.pacer.wait(self._sleep)
             try:
                 response, seconds = self.transport.send(method, url, params=params, body=body, token=token)
             except errors.CertificateError:
                 raise  # retrying cannot make a certificate trustworthy
             except errors.Redirected:
-                if paced:
-                    self.pacer.done()
                 raise  # never re-sent: not to the new address, and not again to the old one
             except (errors.RequestTimeout, errors.Unreachable, errors.MalformedResponse):
                 if paced:
-                    self.pacer.done()
+                    self.pacer.done()   # before the backoff, so the other thread's POST is not held up by it
+                    paced_done = True
                 if retry_transient and attempt < self.max_retries:
                     self._sleep(backoff_delay(attempt, self.backoff_base, rand=self._rand))
                     attempt += 1
                     continue
                 raise
-            if paced:
-                self.pacer.done()
+            finally:
+                if paced and not paced_done:
+                    self.pacer.done()
             status = response.status_code
             if status in passthrough:
                 return self._decode_loosely(response), response, seconds
@@ -254,7 +294,7 @@ class TraktClient(object):
                 raise errors.InvalidClient(status=status)
             if status == 401 and auth and not refreshed:
                 logger.info('trakt answered 401, refreshing the token once')
-                self.oauth.refresh()
+                self.oauth.refresh(stale=token)
                 refreshed = True
                 continue
             if status == 429:

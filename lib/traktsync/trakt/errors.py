@@ -9,6 +9,9 @@ the request, so the caller may send it again without risking a duplicate.
 class TraktError(Exception):
     message = 'trakt request failed'
     not_processed = False
+    # True when trying again cannot help until the user acts (a locked account, a refused sign-in, a VIP-only
+    # feature): the service does not retry it on its own.
+    permanent = False
 
     def __init__(self, message=None, status=None, not_processed=None):
         self.message = message or self.message
@@ -84,9 +87,14 @@ class MalformedResponse(TraktError):
 
 
 class RequestRejected(TraktError):
-    """A 4xx that none of the specific errors describes (400, 404, 412, 422, ...)."""
+    """A 4xx that none of the specific errors describes (400, 404, 412, 422, ...); ``reason``: what trakt's answer
+    said, when it said something."""
     message = 'trakt rejected the request'
     not_processed = True
+
+    def __init__(self, message=None, status=None, not_processed=None, reason=None):
+        self.reason = reason
+        super(RequestRejected, self).__init__(message, status, not_processed)
 
 
 class Blocked(TraktError):
@@ -102,6 +110,7 @@ class InvalidApiKey(TraktError):
 class AuthorizationExpired(TraktError):
     message = 'trakt authorization expired: authorize the add-on again'
     not_processed = True
+    permanent = True
 
 
 class ReauthorizationRequired(AuthorizationExpired):
@@ -114,8 +123,9 @@ class NotAuthorized(AuthorizationExpired):
 
 
 class AccountLimit(TraktError):
-    message = 'trakt account limit reached (420): nothing more can be added on a free account'
+    message = 'trakt account limit reached (420): nothing more can be added on a free account; trakt VIP lifts it'
     not_processed = True
+    permanent = True
 
     def __init__(self, message=None, status=420, limits=None):
         self.limits = limits
@@ -123,15 +133,25 @@ class AccountLimit(TraktError):
             message = '{} (limits: {})'.format(self.message, describe_limits(limits))
         super(AccountLimit, self).__init__(message, status)
 
+    def message_for(self, section):
+        """What the user reads when the ``section`` ('collection', 'history') write hit the limit: the number
+        from /users/settings when trakt gave it."""
+        count = ((self.limits or {}).get(section) or {}).get('item_count')
+        if isinstance(count, int):
+            return 'your trakt account is at its free limit of {} {} items; trakt VIP lifts it'.format(count, section)
+        return 'your trakt account is at a free-account limit for its {} (420); trakt VIP lifts it'.format(section)
+
 
 class AccountLocked(TraktError):
     message = 'the trakt account is locked or deactivated: contact trakt support'
     not_processed = True
+    permanent = True
 
 
 class VipOnly(TraktError):
-    message = 'this trakt feature needs a VIP account'
+    message = 'trakt answered that this needs a VIP account (426): upgrade at trakt.tv/vip, then sync again'
     not_processed = True
+    permanent = True
 
 
 class RateLimited(TraktError):

@@ -177,7 +177,24 @@ def error_for(response):
         return errors.RateLimited(status=status)
     if status >= 500 or status in _CLOUDFLARE_STATUSES:
         return errors.ServerError('{} ({})'.format(errors.ServerError.message, status), status=status)
-    return errors.RequestRejected('{} ({})'.format(errors.RequestRejected.message, status), status=status)
+    return errors.RequestRejected('{} ({})'.format(errors.RequestRejected.message, status), status=status,
+                                  reason=_reason(response))
+
+
+def _reason(response):
+    """trakt's own words in a refusal (``error``, ``error_description``, ``message`` or ``errors``), short."""
+    try:
+        body = loads(response.content.decode('utf-8')) if response.content else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(body, dict):
+        return None
+    for key in ('error_description', 'message', 'error', 'errors'):
+        value = body.get(key)
+        if value:
+            text = value if isinstance(value, str) else dumps(value)
+            return text[:200]
+    return None
 
 
 def parse_json(response):

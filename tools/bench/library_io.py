@@ -1,12 +1,13 @@
 """Benchmark of the Kodi side against real Kodi: reading a big library, and writing watched state.
 
-    python -m tools.bench --movies 10000 --episodes 50000
+    python -m tools.bench.library_io --movies 10000 --episodes 50000
 
 Generates a media tree of that size, lets a fresh Kodi scan it (this is the slow part: minutes), then reads the
 library with each ``--page-sizes`` value and writes watched state with each ``--write-batches`` value. For every
 read it prints the JSON-RPC round trips, the wall time and the peak Python memory of the reading process
 (tracemalloc, measured in a second run so that tracing does not distort the time). The numbers chose
-``library.PAGE_SIZE`` and ``library.WRITE_BATCH``. Not part of ``make test``.
+``library.PAGE_SIZE`` and ``library.WRITE_BATCH``. Not part of ``make test``; ``make bench`` (``python -m
+tools.bench``) measures the whole sync.
 """
 import argparse
 import glob
@@ -19,7 +20,7 @@ import tracemalloc
 from collections import namedtuple
 from datetime import datetime, timedelta, timezone
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, 'lib'))
 
 from tools import catalog, kodi_harness, media_tree  # noqa: E402 - needs lib/ on the path

@@ -1,0 +1,135 @@
+"""What the benchmark watches while a sync runs: Kodi's responsiveness and memory, and the add-on's log lines.
+
+``Probe`` sends ``JSONRPC.Ping`` on a connection of its own every ``interval`` seconds and samples Kodi's resident
+memory (``/proc/<pid>/status``) at the same time; ``LogFollower`` reads kodi.log from where it last stopped (a
+big log read whole ten times a second would cost the machine more than the sync).
+"""
+import re
+import threading
+import time
+
+from traktsync.kodi.jsonrpc import JsonRpc, JsonRpcError, TcpTransport
+
+PING_INTERVAL = 0.1
+PING_TIMEOUT = 30.0
+
+
+def rss_kib(pid, field='VmRSS'):
+    try:
+        with open('/proc/{}/status'.format(pid)) as handle:
+            for line in handle:
+                if line.startswith(field + ':'):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak(pid):
+    """Reset the kernel's peak-RSS mark (VmHWM) of ``pid``; False where the kernel does not allow it."""
+    try:
+        with open('/proc/{}/clear_refs'.format(pid), 'w') as handle:
+            handle.write('5')
+        return True
+    except OSError:
+        return False
+
+
+class Probe(object):
+    def __init__(self, port, pid, interval=PING_INTERVAL):
+        self._rpc = JsonRpc(TcpTransport(port=port, timeout=PING_TIMEOUT))
+        self._pid = pid
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = None
+        self.pings = []          # seconds per answered ping
+        self.failures = 0
+        self.rss_start = None
+        self.rss_peak = None
+        self.peak_reset = False
+
+    def start(self):
+        self.rss_start = rss_kib(self._pid)
+        self.rss_peak = self.rss_start
+        self.peak_reset = reset_peak(self._pid)
+        self._thread = threading.Thread(target=self._run, name='bench-probe', daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.is_set():
+            started = time.perf_counter()
+            try:
+                self._rpc.call('JSONRPC.Ping')
+                self.pings.append(time.perf_counter() - started)
+            except JsonRpcError:
+                self.failures += 1
+            rss = rss_kib(self._pid)
+            if rss is not None:
+                self.rss_peak = max(self.rss_peak or 0, rss)
+            self._stop.wait(max(0.0, self._interval - (time.perf_counter() - started)))
+
+    def stop(self):
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(PING_TIMEOUT + 1)
+        self._rpc.transport.close()
+        if self.peak_reset:
+            # the kernel's own peak catches a spike between two samples
+            self.rss_peak = max(self.rss_peak or 0, rss_kib(self._pid, 'VmHWM') or 0)
+        return self
+
+    def summary(self):
+        pings = sorted(self.pings)
+        return {
+            'ping_max_ms': round(pings[-1] * 1000, 1) if pings else None,
+            'ping_p99_ms': round(pings[int(len(pings) * 0.99)] * 1000, 1) if pings else None,
+            'pings': len(pings), 'ping_failures': self.failures,
+            'rss_start_mib': round((self.rss_start or 0) / 1024.0, 1),
+            'rss_growth_mib': round(((self.rss_peak or 0) - (self.rss_start or 0)) / 1024.0, 1),
+        }
+
+
+class LogFollower(object):
+    """Lines of a growing log file, read incrementally; ``wait(pattern)`` returns the first new matching line."""
+
+    def __init__(self, path):
+        self._path = path
+        self._offset = 0
+        self._rest = ''
+        self.lines = []
+
+    def _read(self):
+        try:
+            with open(self._path, encoding='utf-8', errors='replace') as handle:
+                handle.seek(self._offset)
+                text = handle.read()
+                self._offset = handle.tell()
+        except OSError:
+            return []
+        text = self._rest + text
+        parts = text.split('\n')
+        self._rest = parts.pop()
+        self.lines.extend(parts)
+        return parts
+
+    def skip_to_end(self):
+        self._read()
+        return len(self.lines)
+
+    def wait(self, pattern, since, timeout, alive=None, poll=0.1):
+        """The first line after line number ``since`` matching ``pattern``; ``(index, line)``."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        checked = since
+        while True:
+            self._read()
+            for index in range(checked, len(self.lines)):
+                if regex.search(self.lines[index]):
+                    return index, self.lines[index]
+            checked = len(self.lines)
+            if alive is not None and not alive():
+                raise RuntimeError('Kodi ended while the benchmark waited for {!r}'.format(pattern))
+            if time.monotonic() > deadline:
+                raise RuntimeError('no log line matching {!r} within {} s'.format(pattern, timeout))
+            time.sleep(poll)

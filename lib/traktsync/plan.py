@@ -11,6 +11,12 @@ Watched rules (docs/design.md, "The merge"), per item, K = Kodi plays, T = trakt
 * otherwise the changes are compared, not the totals: dk = K-bk, dt = T-bt. When either side gained plays, trakt
   gets max(0, dk-dt) plays and Kodi max(0, dt-dk) (one viewing seen on both sides -- a scrobbler, a check-in, a
   second Kodi box on the same library -- is one play).
+* a copy, not a change: when only one side gained plays and trakt's newest play is at the minute of Kodi's
+  ``lastplayed``, the gain is the other side's last viewing copied over by another writer (a second Kodi box on the
+  same library sent Kodi's viewing to trakt, or wrote trakt's play or a copy's play count into Kodi; a scrobbler
+  caught up late): nothing is written, the baseline takes both counts. A real viewing on one side is at a minute of
+  its own. Without this a box whose baseline holds one side of a viewing and not the other (its first sync, a copy
+  another box brought up) sends or takes that viewing again, and two boxes can pass it back and forth.
 * nothing gained, K=0 (every copy unwatched in Kodi) -> ``POST /sync/history/remove`` only with
   ``send_unwatched``, else nothing and the baseline records the unwatch so it is not re-watched from trakt;
   fewer but not zero plays -> nothing (trakt cannot drop single plays without history ids).
@@ -23,10 +29,13 @@ Watched rules (docs/design.md, "The merge"), per item, K = Kodi plays, T = trakt
 
 Kodi rows: an item may have several library rows (copies of a film). The baseline records each row (id and date
 added) with its playcount. K is computed from the rows the baseline knows: a known row that gained plays is a new
-viewing (K = bk + the largest gain); every row reading 0 while a known row had plays is an unwatch; a row that
-disappeared (file deleted, moved, library cleaned) changes nothing, and a row the baseline never saw is a new item
-unless a known row is still there. Copies are kept in step: when an item needs no write, copies the user did not
-touch that lag behind the item's play count are brought up to it.
+viewing (K = bk + the largest gain; a new copy beside a known row gains from 0; a row whose lastplayed is not later
+than the item's at the last sync was brought up by another Kodi box, not watched); every row reading 0 while a known
+row had plays is an unwatch; fewer plays than the known row had, with a lastplayed later than the item's at the last
+sync, is an un-watch and a new viewing (K = bk + 1); a row that disappeared (file deleted, moved, library cleaned)
+changes nothing, and a row the baseline never saw is a new item unless a known row is still there. Copies are kept
+in step: when an item needs no write, copies the user did not touch that lag behind the item's play count are
+brought up to it.
 
 Every item needs at most one side written. When that side's direction (or kind) is switched off the item is
 listed in ``pending`` and its baseline entry is left as it was, so the change is still seen when the direction is
@@ -63,6 +72,7 @@ from traktsync.model import (
     ItemIndex,
     Unmatched,
     later,
+    parse_utc,
     row_token,
     to_minute,
 )
@@ -117,9 +127,15 @@ class HistoryAdd:
                                       self.rows)
 
     def confirmed(self, plays):
-        """The same action as if only ``plays`` of its plays had been sent (trakt confirmed fewer)."""
+        """The same action as if only ``plays`` of its plays had been sent (trakt confirmed fewer). The Kodi side
+        is recorded as if the viewings trakt did not take had not been read yet, so the next sync sees them as a
+        change in Kodi and sends them again."""
+        missing = len(self.watched_at) - plays
+        rows = None if self.rows is None else {token: max(0, count - missing) for token, count in self.rows.items()}
         return dataclasses.replace(self, watched_at=self.watched_at[:plays],
-                                   trakt_plays=self.trakt_plays - len(self.watched_at) + plays)
+                                   trakt_plays=self.trakt_plays - missing,
+                                   kodi_plays=max(0, self.kodi_plays - missing), rows=rows,
+                                   lastplayed=None if missing else self.lastplayed)
 
 
 @dataclass
@@ -290,12 +306,13 @@ class Plan:
 _TRAKT_ADD, _TRAKT_REMOVE, _KODI = 'trakt_add', 'trakt_remove', 'kodi'
 
 
-def decide(kodi_plays, trakt_plays, base, before_reset, options):
+def decide(kodi_plays, trakt_plays, base, before_reset, options, same_last_viewing=False):
     """The watched decision for one item: ``(write, new_kodi_plays, new_trakt_plays, reason)``.
 
     ``write`` is ``None`` (nothing to write), ``'trakt_add'``, ``'trakt_remove'`` or ``'kodi'``; ``base`` is
     ``(bk, bt)`` or ``None`` (first sync of the item); ``before_reset``: all trakt plays predate the show's
-    ``reset_at``. See the module docstring for the rules.
+    ``reset_at``; ``same_last_viewing``: trakt's newest play is at the minute of Kodi's ``lastplayed``. See the
+    module docstring for the rules.
     """
     k, t = kodi_plays, trakt_plays
     if base is None:
@@ -310,6 +327,9 @@ def decide(kodi_plays, trakt_plays, base, before_reset, options):
         return None, k, t, 'watched on both sides' if k else 'not watched yet'
     bk, bt = base
     gained_kodi, gained_trakt = max(0, k - bk), max(0, t - bt)
+    if same_last_viewing and bool(gained_kodi) != bool(gained_trakt):
+        return None, k, t, ('only one side gained plays, and trakt\'s newest play is Kodi\'s last viewing: the '
+                            'change was copied from the other side (another Kodi box, a scrobbler)')
     if gained_kodi or gained_trakt:
         to_trakt, to_kodi = gained_kodi - gained_trakt, gained_trakt - gained_kodi
         if to_trakt > 0:
@@ -472,7 +492,7 @@ def _library_rebuilt(kodi, baseline):
     return seen >= 2
 
 
-def _kodi_plays(rows_now, found):
+def _kodi_plays(rows_now, found, viewed=lambda token: True, played_after=lambda token: False, twins=None):
     """``(kodi_plays, base, base_rows, new_rows)`` of an item from its rows (``{row_token: playcount}``) and its
     baseline entry ``found`` (see the module docstring, "Kodi rows").
 
@@ -487,12 +507,40 @@ def _kodi_plays(rows_now, found):
     known = [(count, base_rows[token]) for token, count in rows_now.items() if token in base_rows]
     if not known:
         return most, None, None, True
-    gain = max(count - was for count, was in known)
+    # a new copy beside a known row starts at 0 in Kodi: its plays are viewings since the last sync. A row whose
+    # lastplayed is not newer than the item's at the last sync was only brought up to the item's play count by
+    # another Kodi box: no viewing.
+    # Copies with the same play count and lastplayed are one viewing history (another box brought one up to the
+    # other): each such group gains as its least-gaining row.
+    groups = {}
+    for token, count in rows_now.items():
+        row_gain = count - base_rows.get(token, 0)
+        if not viewed(token):
+            row_gain = min(0, row_gain)
+        group = (twins or {}).get(token, token)
+        groups[group] = min(groups.get(group, row_gain), row_gain)
+    gain = max(groups.values())
     if gain > 0:
         return bk + gain, (bk, bt), base_rows, False
     if most == 0 and any(was > 0 for _count, was in known):
         return 0, (bk, bt), base_rows, False
+    if any(count and played_after(token) for token, count in rows_now.items()):
+        # un-watched and watched again since the last sync: fewer plays than then, but a viewing all the same
+        return bk + 1, (bk, bt), base_rows, False
     return bk, (bk, bt), base_rows, False
+
+
+def _viewed_since(kodi_items, baseline, found, token, strict=False):
+    """Whether the row ``token`` was played after the last sync recorded the item (its ``lastplayed`` is later,
+    to the minute, than the item's then): a copy another Kodi box brought up carries the item's old one.
+    Without both times it counts as played, unless ``strict``."""
+    recorded = parse_utc(baseline.watched[found[0]][2])
+    for item in kodi_items:
+        if row_token(item.kodi_id, item.dateadded) == token:
+            if recorded is None or item.lastplayed is None:
+                return not strict
+            return to_minute(item.lastplayed) > to_minute(recorded)
+    return not strict
 
 
 def _lags(item, rows_now, base_rows, target):
@@ -565,9 +613,19 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
         claimed.add(found[0])
         replaces = found[0] if found[0] != key else None
     rows_now = {row_token(i.kodi_id, i.dateadded): i.playcount or 0 for i in kodi_items}
-    kodi_plays, base, base_rows, new_rows = _kodi_plays(rows_now, found)
+    kodi_plays, base, base_rows, new_rows = _kodi_plays(rows_now, found,
+                                                        partial(_viewed_since, kodi_items, baseline, found),
+                                                        partial(_viewed_since, kodi_items, baseline, found,
+                                                                strict=True),
+                                                        {row_token(i.kodi_id, i.dateadded):
+                                                         (i.playcount, to_minute(i.lastplayed) if i.lastplayed
+                                                          else row_token(i.kodi_id, i.dateadded))
+                                                         for i in kodi_items})
     before_reset = kind == EPISODE and trakt_item is not None and trakt_item.watched_before_reset()
-    write, new_kodi, new_trakt, reason = decide(kodi_plays, trakt_plays, base, before_reset, options)
+    same_last_viewing = (lastplayed is not None and last_watched is not None
+                         and to_minute(lastplayed) == to_minute(last_watched))
+    write, new_kodi, new_trakt, reason = decide(kodi_plays, trakt_plays, base, before_reset, options,
+                                                same_last_viewing)
     if new_rows:
         reason += ' (a library row the last sync did not see: planned as a new item)'
 

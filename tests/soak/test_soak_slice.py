@@ -5,8 +5,6 @@ runs one and prints its shrunk event list.
 """
 import time
 
-import pytest
-
 from tools.soak.life import generate, play
 from tools.soak.runner import life_seeds
 
@@ -14,8 +12,6 @@ SLICE_SEED = 7
 SLICE_LIVES = 200
 
 
-@pytest.mark.xfail(strict=True, reason='open: about 50 of the 200 lives still break a promise (missing and extra '
-                   'plays around two boxes, check-ins and faults); see the closing note of issue 10')
 def test_soak_slice():
     started = time.time()
     failures = []

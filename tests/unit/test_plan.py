@@ -379,7 +379,7 @@ def test_a_reset_never_lowers_kodi_plays_and_a_rewatch_is_one_more_play():
 def test_a_switched_off_direction_writes_nothing_and_loses_nothing():
     off = PlanOptions(collection_add=False, movies_to_trakt=False)
     kodi_side, trakt_side, baseline = synced([kodi_movie(0, playcount=1, lastplayed=DAY1)], {'movies': [(0, 1, DAY1)]})
-    kodi_side.movies[0].playcount = 2
+    kodi_side.movies[0].playcount, kodi_side.movies[0].lastplayed = 2, DAY2
     plan = make_plan(kodi_side, trakt_side, baseline, off)
     assert plan.is_empty() and len(plan.pending) == 1 and 'off' in plan.pending[0].reason
     apply_plan(plan, kodi_side, trakt_side, baseline)
@@ -534,7 +534,7 @@ def test_the_side_that_saw_more_new_viewings_gives_the_difference():
     trakt_side.movies[0].plays = 2                                             # +1 on trakt (one of them)
     [add] = make_plan(kodi_side, trakt_side, baseline, NO_COLLECTION).to_trakt_history_add
     assert len(add.watched_at) == 2
-    kodi_side.movies[0].playcount = 3                                          # +0 in Kodi
+    kodi_side.movies[0].playcount, kodi_side.movies[0].lastplayed = 3, DAY1    # +0 in Kodi
     trakt_side.movies[0].plays, trakt_side.movies[0].last_watched_at = 3, DAY2  # +2 on trakt
     [update] = make_plan(kodi_side, trakt_side, baseline, NO_COLLECTION).to_kodi
     assert (update.playcount, update.lastplayed) == (5, DAY2)

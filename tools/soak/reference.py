@@ -1,23 +1,32 @@
 """The reference model: what a user expects of trakt and Kodi after each sync, from every real viewing.
 
 It knows the life's events, not the engine: a viewing in Kodi, a check-in on trakt, the same viewing on both sides
-(a scrobbler), un-watches, files coming and going, sign-ins. It never reads the engine's baseline.
+(a scrobbler), un-watches, files coming and going, sign-ins, which Kodi box syncs. It never reads the engine's
+baseline.
 
-Per trakt account and item it keeps a small set of *worlds*, each one an exact expectation ``(met, plays, pending,
-sticky)``:
+The rule it holds the sync to (docs/design.md, "The merge"): each Kodi box compares the changes of both sides since
+it last settled the item. Box X settling an item whose Kodi side gained dk viewings and trakt side dt plays since
+X last settled it sends max(0, dk - dt) plays, so trakt ends with what it had at X's last settlement plus
+max(dk, dt): a check-in and a separate Kodi viewing between the same two syncs are ONE play (a known limit of the
+rule). A box that meets an item for the first time (its first sync, or rows it never saw) uses first-sync rules:
+one play for an item watched only in Kodi, none when trakt has one, Kodi takes trakt's plays when it has none.
 
-* ``met``: the sync has met the item for this account (read it in the Kodi library). Before that, the item's Kodi
-  history is "pre-history": at the first meeting an item watched in Kodi gets exactly ONE play on trakt, and none
-  when trakt already has a play (that play may be the same viewing). After it, every Kodi viewing is owed to trakt
-  as one play.
-* ``plays``: trakt's plays for the item once every owed viewing has arrived: what it had, plus one per viewing.
+Per trakt account and item it keeps a small set of *worlds*, each one an exact hypothesis
+``(base, pending, sticky, kodi, trakt, marks)``:
+
+* ``kodi``/``trakt``: running counts of the changes on each side (Kodi viewings as a sync read them; trakt plays
+  added, by anyone, and ``-base`` after the user removed every play on trakt), from trakt's ``base`` plays;
+  ``base + trakt`` is what trakt holds.
+* ``marks``: per box that knows the item, ``(box, kodi, trakt)`` when it last settled it; a box without a mark meets
+  the item anew. No mark at all: the account never met the item.
 * ``pending``: an un-watch not settled by a sync yet (``'kodi'``/``'trakt'``).
 * ``sticky``: how Kodi's watched state is judged: ``None`` (watched iff trakt has plays), ``'kodi'`` (the user
   un-watched in Kodi and "send unwatched" is off: Kodi stays unwatched while trakt keeps its plays), ``'trakt'``
   (un-watched on trakt, "take unwatched" off: Kodi keeps what it has), ``'any'`` (ambiguous, not judged).
 
-A sync that hit a fault may or may not have met an item (or settled an un-watch): such a sync forks the worlds and
-a later fault-free sync picks those that match trakt. Checks after each sync:
+A sync that hit a fault may or may not have settled an item, and may have sent plays whose answer was lost: such a
+sync forks the worlds (settled / not settled / not settled but sent); trakt's plays prune them before the next sync.
+Checks after each sync:
 
 * plays: never more than the largest world allows (none doubled, none invented); after a fault-free sync with no
   write pending, exactly one world's count (none missing);
@@ -31,29 +40,36 @@ a later fault-free sync picks those that match trakt. Checks after each sync:
 Choices where the rule is ambiguous (reported with the soak's findings):
 
 1. A new viewing of an item (either side) after an un-watch and before the sync that would settle it voids the
-   un-watch: the item is watched, the new viewing is owed, the plays removed on trakt stay removed.
+   un-watch: the item is watched, the plays removed on trakt stay removed; Kodi viewings after an un-watch count
+   above the count the box last saw, and as one viewing at least (Kodi's lastplayed is new).
 2. A Kodi un-watch un-watches every copy of the film (the user marks the title unwatched).
 3. A Kodi viewing whose row is deleted (file moved or removed, fresh database) before any sync read it is not owed:
    Kodi no longer shows it, nothing could send it.
 4. Signing in to an account (another one, or back to an earlier one) is a fresh start for that account: the items
    are met again (watched in Kodi and no play on that account -> one play), viewings made while another account
    was signed in are not owed to it.
-5. "Met" is per account, not per Kodi box: a second box joining with an empty profile does not reset anything, a
-   viewing already owed stays owed whichever box syncs next.
-6. A truncated ``baseline.json`` lets the box forget: every item may be met again (first-sync rules), so a
-   viewing not yet sent may be lost and none may be doubled.
-7. A file moved or re-added after a settled Kodi un-watch (without "send unwatched"): Kodi's state is not judged.
+5. Each Kodi box has its own profile, so "met" is per box (decided with the lead): a second box meeting an item
+   uses first-sync rules; a viewing another box has not sent yet stays with that box's window.
+6. A truncated ``baseline.json`` lets the box forget: every item may be met again by it (first-sync rules).
+7. A file moved or re-added after a settled Kodi un-watch (without "send unwatched"): the item is new (choice 14).
 8. The un-watch options are fixed per life (drawn once), so the sync that settles an un-watch uses the options the
    user had when un-watching.
 9. A Kodi un-watch of an item that no sync saw watched in Kodi (e.g. scrobbled, then un-watched before a sync) is
    not an un-watch for the sync: Kodi follows trakt, as for any item trakt has and Kodi has not.
+10. "Every profile file is readable JSON after each sync" is judged on the files the sync wrote: a file the life
+   truncated and the sync did not need is left as it is.
 11. A play added on trakt and an un-watch in Kodi between the same two syncs cannot be ordered by any sync (Kodi
    keeps no date of an un-watch): Kodi's state is not judged, trakt may keep its plays or (send unwatched) lose
    them.
-12. Removing an item's plays on trakt removes the plays trakt has then; a viewing still owed (its write held
-   back after a fault) was not on trakt and is still owed.
-10. "Every profile file is readable JSON after each sync" is judged on the files the sync wrote: a file the life
-   truncated and the sync did not need is left as it is.
+12. Removing an item's plays on trakt is a loss on trakt's side, not a gain: Kodi viewings since the box last
+   settled the item are sent (again); without any, the next sync settles an un-watch on trakt.
+13. A scrobble is a Kodi viewing and a trakt play at once: the rule counts them as one.
+15. The rule takes an item's largest gain over its copies (docs/design.md, "Identity: library rows"), so viewings
+   of two different copies since a box last synced may count as one play (a known limit): allowed.
+14. An item whose rows are all gone and come back as rows no sync saw (moved, "Clean library" + rescan, a fresh
+   database) is new for every box: Kodi viewings on the new rows before a sync are its history (one play when
+   trakt has none). A fresh database that re-creates a row with its old id AND date cannot be told from an
+   un-watch of that row (the engine's known limit, docs/design.md): both readings are allowed.
 """
 import json
 import os
@@ -70,8 +86,40 @@ class Violation(object):
         return 'sync #{} {} {}: {}'.format(self.sync, self.kind, self.item or '', self.detail)
 
 
-def _world(met, plays, pending=None, sticky=None):
-    return (met, plays, pending, sticky)
+def _world(base, pending=None, sticky=None, kodi=0, trakt=0, marks=()):
+    """See the module docstring; ``marks`` is kept sorted so equal hypotheses are one."""
+    return (base, pending, sticky, kodi, trakt, tuple(sorted(marks)))
+
+
+def _plays(world):
+    """What trakt holds in this world."""
+    return world[0] + world[4]
+
+
+def _mark_of(world, box):
+    for name, kodi, trakt in world[5]:
+        if name == box:
+            return kodi, trakt
+    return None
+
+
+def _with_mark(marks, box, kodi, trakt):
+    return tuple(m for m in marks if m[0] not in (box, DORMANT + box)) + ((box, kodi, trakt),)
+
+
+DORMANT = '~'   # a mark of rows that are gone: the box may still know them if they come back with id and date
+
+
+def _met(marks):
+    return any(not m[0].startswith(DORMANT) for m in marks)
+
+
+def _asleep(marks):
+    return tuple((m[0] if m[0].startswith(DORMANT) else DORMANT + m[0],) + tuple(m[1:]) for m in marks)
+
+
+def _awake(marks):
+    return tuple((m[0].lstrip(DORMANT),) + tuple(m[1:]) for m in marks)
 
 
 class Reference(object):
@@ -81,21 +129,30 @@ class Reference(object):
         self.send_unwatched = send_unwatched
         self.take_unwatched = take_unwatched
         self.account = account
-        self.worlds = {account: {item: {_world(False, 0)} for item in self.items}}
-        self.unseen = {}                         # (table, kodi_id) -> Kodi-only viewings no sync has read
+        self.worlds = {account: {item: {_world(0)} for item in self.items}}
+        self.unseen = {}                         # (table, kodi_id) -> Kodi viewings no sync has read
         self.kodi_synced_watched = {}            # item -> watched in Kodi when the last sync that read Kodi ended
         self.trakt_since_read = {}               # item -> a play was added on trakt since the last sync read Kodi
         self.frozen = {}                         # account not signed in -> (plays, collection) at sign-out
         self.syncs = 0
         self.plays_checked = 0
-        self.doubt_until = 0.0
         self.away = {}                           # account -> item -> Kodi viewings since it was signed out
+        self.memories = set()                    # (box, account): the box synced as the account
+        self.copies_viewed = {}                  # (box, item) -> rows with viewings read since the box's last read
+        self.saved = {}                          # account signed out -> its worlds then
+
+    def _map(self, item, change):
+        worlds = self.worlds[self.account]
+        new = set()
+        for w in worlds[item]:
+            for changed in change(*w):
+                new.add(changed)
+        worlds[item] = new
 
     # -- events ------------------------------------------------------------------------------------------------
     def _touch_viewing(self, item):
         """A new viewing voids an unsettled un-watch and ends a sticky un-watch (choice 1)."""
-        worlds = self.worlds[self.account]
-        worlds[item] = set(_world(m, p, None, None) for m, p, _pending, _sticky in worlds[item])
+        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, None, None, k, t, marks)])
 
     def kodi_viewing(self, item, row_key):
         self._touch_viewing(item)
@@ -110,64 +167,68 @@ class Reference(object):
     def trakt_play(self, item):
         self._touch_viewing(item)
         self.trakt_since_read[item] = True
-        worlds = self.worlds[self.account]
-        worlds[item] = set(_world(m, p + 1, pe, st) for m, p, pe, st in worlds[item])
+        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k, t + 1, marks)])
 
-    def scrobble(self, item):
-        """One viewing recorded on both sides: one play, nothing owed."""
+    def scrobble(self, item, row_key):
+        """One viewing recorded on both sides at once (choice 13)."""
         self.trakt_play(item)
+        self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
         self._away_viewing(item)
 
-    def kodi_unwatch(self, item, row_keys):
-        for key in row_keys:
-            self.unseen.pop(key, None)
+    def kodi_unwatch(self, item, row_keys, counts):
+        """Every copy marked unwatched: Kodi's count drops to 0 (``counts``: the rows' playcounts before). A box
+        compares counts, so a viewing after the un-watch is a gain only above what the box last saw (choice 1)."""
+        unseen = max([self.unseen.pop(key, 0) for key in row_keys] or [0])
+        read = max(0, max(counts or [0]) - unseen)   # Kodi's count as the last sync read it
+
         if self.trakt_since_read.get(item):
             # choice 11: a play on trakt and an un-watch in Kodi since the last sync: no sync can tell their order
             # (Kodi keeps no date of an un-watch), so Kodi's state is not judged and trakt may keep or lose the plays
-            worlds = self.worlds[self.account]
-            worlds[item] = set(w for m, p, pe, st in worlds[item]
-                               for w in ((_world(m, p, None, 'any'),) + ((_world(m, 0, None, 'any'),)
-                                                                         if m and self.send_unwatched else ())))
+            self._map(item, lambda b, pe, st, k, t, marks: [_world(b, None, 'any', k - read, t, marks)]
+                      + ([_world(b, 'kodi', 'any', k - read, t, marks)] if _met(marks) and self.send_unwatched
+                         else []))
             return
         if not self.kodi_synced_watched.get(item):
             # choice 9: no sync saw the item watched in Kodi, so there is nothing to un-watch for the sync: Kodi
             # follows trakt as for any item unwatched in Kodi
+            self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k - read, t, marks)])
             return
-        worlds = self.worlds[self.account]
-        worlds[item] = set(_world(m, p, 'kodi' if m else None, st if m else None) for m, p, pe, st in worlds[item])
+        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'kodi' if _met(marks) else None,
+                                                               st if _met(marks) else None, k - read, t, marks)])
 
     def trakt_unwatch(self, item, on_trakt):
-        """The user removed the ``on_trakt`` plays trakt had. Owed viewings that had not arrived yet (a write held
-        back after a fault) were not removed: they are still owed (choice 12)."""
-        worlds = self.worlds[self.account]
-        new = set()
-        for m, p, _pe, st in worlds[item]:
-            left = max(0, p - on_trakt) if m else 0
-            new.add(_world(m, left, ('trakt' if not left else None) if m else None,
-                           (st if not left else 'any') if m else None))
-        worlds[item] = new
+        """The user removed every play trakt had (choice 12)."""
+        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'trakt' if _met(marks) else None, st, k, -b,
+                                                               marks)])
 
-    def rows_gone(self, item, row_keys):
-        """Rows deleted (moved, removed, fresh database): unseen viewings on them are lost (choice 3)."""
-        for key in row_keys:
-            self.unseen.pop(key, None)
+    def rows_gone(self, item, row_keys, renewed=True, same_rows=False, counts=()):
+        """Rows deleted (moved, removed, fresh database): unseen viewings on them are lost (choice 3).
+
+        ``renewed``: every row of the item is gone, so the rows it gets next are rows no sync has seen: the item is
+        new for every box (choice 14). ``same_rows``: a fresh database gave the item rows with the ids AND dates of
+        rows the sync knew: either reading (choice 14)."""
+        unseen = max([self.unseen.pop(key, 0) for key in row_keys] or [0])
+        read = max(0, max(counts or [0]) - unseen)   # Kodi's count as the last sync read it; the new rows read 0
         self.kodi_synced_watched[item] = False   # no sync saw the new rows yet (choice 9)
-        worlds = self.worlds[self.account]
-        new = set()
-        for m, p, pe, st in worlds[item]:
-            if pe == 'kodi' or st == 'kodi':
-                new.add(_world(m, p, None, 'any'))   # choice 7
-            else:
-                new.add(_world(m, p, pe, st))
-        worlds[item] = new
+
+        def change(b, pe, st, k, t, marks):
+            if same_rows:
+                known = _awake(marks)
+                return [_world(b, None, None, k - read, t, _asleep(marks)),
+                        _world(b, 'kodi' if known else None, None, k - read, t, known)]
+            if renewed:
+                # the new rows read 0: Kodi's count drops (it matters if the old rows come back, choice 14)
+                return [_world(b, None, None, k - read, t, _asleep(marks))]
+            return [_world(b, pe, st, k, t, marks)]
+        self._map(item, change)
 
     def switch_account(self, new, old_plays, old_collection, new_plays, library):
         """Sign-in to ``new`` (choice 4); ``old`` is frozen as it is now.
 
         Two readings are allowed for an account signed in again: a fresh start (the items are met again), or its
-        old memory picked up (docs/design.md, "Identity: the trakt account"), in which case the Kodi viewings made
-        while it was signed out, and those not sent before it was, are owed to it as well. Plays Kodi took from
-        the other account's history are not viewings and are owed to nobody."""
+        old memory picked up by the boxes that synced as it (docs/design.md, "Identity: the trakt account"), in
+        which case the Kodi viewings made while it was signed out, and those not sent before it was, are owed to
+        it as well. Plays Kodi took from the other account's history are not viewings and are owed to nobody."""
         old = self.account
         self.frozen[old] = (old_plays, old_collection)
         self.frozen.pop(new, None)
@@ -176,41 +237,65 @@ class Reference(object):
             unseen = sum(self.unseen.get((library.kind_of(item), r.kodi_id), 0) for r in library.rows_of(item))
             if unseen:
                 away_old[item] = away_old.get(item, 0) + unseen
+        self.saved[old] = self.worlds[old]
         self.account = new
         away = self.away.pop(new, {})
-        had_memory = new in self.worlds
+        saved = self.saved.pop(new, {})
+        boxes = sorted(box for box, account in self.memories if account == new)
         self.worlds[new] = {}
         for item in self.items:
             plays = new_plays.get(self.trakt_ids[item], 0)
-            worlds = {_world(False, plays)}
-            if had_memory:
-                worlds.add(_world(True, plays + away.get(item, 0), None, 'any'))
+            worlds = {_world(plays)}
+            if boxes:
+                # its memory picked up: the worlds it was left in, Kodi's changes since added (viewings, and what
+                # syncs as another account wrote into Kodi: the library is one)
+                worlds |= set(_world(b, None, 'any', k + away.get(item, 0), t, marks)
+                              for b, _pe, _st, k, t, marks in saved.get(item, ()) if _met(marks))
+                worlds.add(_world(plays, None, 'any', away.get(item, 0), 0, [(box, 0, 0) for box in boxes]))
             self.worlds[new][item] = worlds
         self.unseen = {}
 
-    def forgot_baseline(self):
-        """A box lost its memory (choice 6): every item may be met again."""
+    def forgot_baseline(self, box):
+        """A box lost its memory (choice 6): it may meet every item again."""
         worlds = self.worlds[self.account]
         for item in self.items:
-            worlds[item] = worlds[item] | set(_world(False, p) for _m, p, _pe, _st in worlds[item])
+            worlds[item] = worlds[item] | set(_world(b, pe, st, k, t, [m for m in marks
+                                                                       if m[0] not in (box, DORMANT + box)])
+                                              for b, pe, st, k, t, marks in worlds[item])
 
     # -- a sync ------------------------------------------------------------------------------------------------
-    def before_sync(self, library, world, profiles=()):
-        """What the sync will read: per library item, Kodi's watched state and the Kodi viewings not read yet."""
+    def before_sync(self, library, world, profiles=(), box='A'):
+        """What the sync will read: per library item, Kodi's watched state and the Kodi viewings not read yet.
+        Worlds whose trakt plays are not what trakt holds now are dropped (nothing is in trakt's queue)."""
         self.syncs += 1
         state = {}
+        viewed_rows = {}
+        newest = world.newest_plays(self.account)
         for item in library.items():
             rows = library.rows_of(item)
-            unseen = sum(self.unseen.get((library.kind_of(item), r.kodi_id), 0) for r in rows)
-            state[item] = (library.watched(item), unseen)
+            # the rule takes a copy's largest gain: viewings of two copies between two syncs count once (choice 15)
+            unseen = max([self.unseen.get((library.kind_of(item), r.kodi_id), 0) for r in rows] or [0])
+            lastplayed = max([r.lastplayed for r in rows if r.lastplayed is not None] or [None], key=str)
+            # the merge's copy rule: trakt's newest play at the minute of Kodi's last viewing (a scrobble, or a
+            # write of the other box), docs/design.md "The merge"
+            same_last = (lastplayed is not None
+                         and lastplayed.strftime('%Y-%m-%dT%H:%M') == newest.get(self.trakt_ids[item]))
+            state[item] = (library.watched(item), unseen, max([r.playcount for r in rows] or [0]), same_last)
+            viewed_rows[item] = set(r.kodi_id for r in rows
+                                    if self.unseen.get((library.kind_of(item), r.kodi_id)))
+        counts = world.play_counts(self.account)
+        if not world.pending_commits():
+            worlds = self.worlds[self.account]
+            for item in self.items:
+                actual = counts.get(self.trakt_ids[item], 0)
+                matching = set(w for w in worlds[item] if _plays(w) == actual)
+                if matching:
+                    worlds[item] = matching
         self._before = {
-            'state': state, 'reads': library.reads_ok,
+            'state': state, 'reads': library.reads_ok, 'box': box, 'viewed_rows': viewed_rows,
             'collected': world.collected(self.account), 'offline': library.offline,
             'files': dict((path, _stamp(path)) for path in profiles if path.endswith('.json')),
         }
-
-    def in_doubt_until(self, when):
-        self.doubt_until = max(self.doubt_until, when)
 
     def after_sync(self, library, world, faulty, status, clean, profiles, now):
         violations = []
@@ -220,14 +305,31 @@ class Reference(object):
 
         before = self._before
         read = library.reads_ok > before['reads']
-        # design rule 4: a play whose write had an unknown outcome may be missing while it is held back
-        fault_free = not faulty and not world.pending_commits() and now >= self.doubt_until
+        # a write trakt commits late is visible before the next sync reads trakt (the life's next sync comes at
+        # least 300 s later, life.py); one still in trakt's queue now may be missing
+        fault_free = not faulty and not world.pending_commits()
         if not faulty and status != 'ok':
             violation('sync_failed', None, 'a sync without faults ended {}'.format(status))
         worlds = self.worlds[self.account]
         if read:
-            for item, (watched, unseen) in before['state'].items():
-                worlds[item] = self._read(worlds[item], watched, unseen, faulty)
+            box = before['box']
+            self.memories.add((box, self.account))
+            for item, rows_viewed in before['viewed_rows'].items():
+                for other in set(name for name, _account in self.memories) | {box}:
+                    self.copies_viewed.setdefault((other, item), set()).update(rows_viewed)
+            for item, (watched, unseen, count, same_last) in before['state'].items():
+                # the rule takes a copy's largest gain: viewings of two copies since this box's last sync may count
+                # once (choice 15)
+                viewed_rows = self.copies_viewed.pop((box, item), ())
+                spread = len(viewed_rows) >= 2
+                # what the sync itself wrote into Kodi is a change in Kodi for the other boxes
+                rows = library.rows_of(item)
+                written = max([r.playcount for r in rows] or [0]) - count
+                for account, changes in self.away.items():
+                    if account != self.account and written:
+                        changes[item] = changes.get(item, 0) + written
+                worlds[item] = self._read(worlds[item], box, watched, unseen, faulty, written, same_last, spread,
+                                          bool(viewed_rows))
             self.unseen = {}
             self.kodi_synced_watched = dict((item, library.watched(item)) for item in library.items())
             self.trakt_since_read = {}
@@ -236,19 +338,19 @@ class Reference(object):
             actual = counts.get(self.trakt_ids[item], 0)
             candidates = worlds[item]
             self.plays_checked += 1
-            top = max(p for _m, p, _pe, _st in candidates)
+            top = max(_plays(w) for w in candidates)
             if actual > top:
                 violation('plays_extra', item, 'trakt has {} plays, at most {} expected ({})'.format(
                     actual, top, _describe(candidates)))
-                worlds[item] = {_world(True, actual)}
+                worlds[item] = {_world(actual, None, None, 0, 0, [(before['box'], 0, 0)])}
                 continue
             if not fault_free or not read:
                 continue
-            matching = set(w for w in candidates if w[1] == actual)
+            matching = set(w for w in candidates if _plays(w) == actual)
             if not matching:
                 violation('plays_missing', item, 'trakt has {} plays, expected {}'.format(
                     actual, _describe(candidates)))
-                worlds[item] = {_world(True, actual)}
+                worlds[item] = {_world(actual, None, None, 0, 0, [(before['box'], 0, 0)])}
                 continue
             worlds[item] = matching
             rows = library.rows_of(item)
@@ -260,7 +362,7 @@ class Reference(object):
                                   'watched' if watched else 'not watched',
                                   ', '.join('#{} pc={}'.format(r.kodi_id, r.playcount) for r in rows), actual,
                                   _describe(matching)))
-                    worlds[item] = {_world(True, actual, None, 'any')}
+                    worlds[item] = set(_world(b, None, 'any', k, t, marks) for b, _pe, _st, k, t, marks in matching)
         violations.extend(self._check_collection(library, world, faulty, clean, fault_free))
         for account, (plays, collection) in self.frozen.items():
             if world.play_counts(account) != plays:
@@ -282,22 +384,61 @@ class Reference(object):
                     os.path.basename(path), exc))
         return violations
 
-    def _read(self, worlds, watched, unseen, faulty):
-        """The sync read the item in Kodi: meet it, take its unseen viewings, settle its un-watches."""
+    def _read(self, worlds, box, watched, unseen, faulty, written=0, same_last=False, spread=False,
+              viewed=False):
+        """Box ``box`` read the item in Kodi: it takes the unseen viewings and settles the item by the rule (see the
+        module docstring), or meets it with first-sync rules. Under a fault it may not have settled it (the world
+        as it was), and may have sent plays whose answer was lost (trakt's side gained them). ``written``: the
+        change the sync made to Kodi's count, a change in Kodi for the other boxes (and for this one when it did
+        not record it)."""
         new = set()
-        for met, plays, pending, sticky in worlds:
-            if not met:
-                # choice 4 / first sync: one play for an item watched in Kodi when trakt has none
-                met_world = _world(True, plays + (1 if watched and plays == 0 else 0))
-                new.add(met_world)
+        for base, pending, sticky, kodi, trakt, marks in worlds:
+            was_pending, was_sticky = pending, sticky   # what a fault that kept the box from settling leaves
+            kodi += unseen
+            plays = base + trakt
+            mark = _mark_of((base, pending, sticky, kodi, trakt, marks), box)
+            if mark is None:
+                # first sync of the item for this box: one play for an item watched only in Kodi, Kodi takes
+                # trakt's plays when it has none, nothing when both have it
+                sent = 1 if watched and plays == 0 else 0
+                if sent or (not watched and plays):
+                    pending, sticky = None, None
+                new.add(_world(base, pending, sticky, kodi + written, trakt + sent,
+                               _with_mark(marks, box, kodi + written, trakt + sent)))
                 if faulty:
-                    new.add(_world(False, plays))
+                    new.add(_world(base, was_pending, was_sticky, kodi + written, trakt, marks))
+                    if sent:
+                        new.add(_world(base, was_pending, was_sticky, kodi + written, trakt + sent, marks))
                 continue
-            plays += unseen
-            settled = _settle(plays, pending, sticky, self.send_unwatched, self.take_unwatched)
-            new.add(settled)
-            if faulty and pending:
-                new.add(_world(True, plays, pending, sticky))
+            gained_kodi = max(0, kodi - mark[0])
+            unsettled = marks
+            if not gained_kodi and viewed and watched:
+                gained_kodi = 1   # un-watched and watched again since: fewer plays, but a new lastplayed (choice 1)
+                # not settled, the box still sees that viewing next time
+                unsettled = _with_mark(marks, box, kodi + written - 1, mark[1])
+            gained_trakt = max(0, trakt - mark[1])
+            if pending == 'trakt' and gained_kodi:
+                pending, sticky = None, None   # Kodi's viewings are sent: watched on both sides again
+            sent = max(0, gained_kodi - gained_trakt)
+            if same_last and bool(gained_kodi) != bool(gained_trakt):
+                sent = 0   # the one-sided gain is a copy of the other side's last viewing (docs/design.md)
+            elif 'kodi' in (pending, sticky) and gained_trakt > gained_kodi:
+                # this box never saw the item watched in Kodi (choice 9): trakt gained plays, Kodi takes them
+                pending, sticky = None, None
+            for fewer in range(sent + 1 if spread else 1):
+                after, sticky_after = _settle(plays + sent - fewer, pending, sticky, self.send_unwatched,
+                                              self.take_unwatched)
+                new.add(_world(base, None, sticky_after, kodi + written, after - base,
+                               _with_mark(marks, box, kodi + written, after - base)))
+            if faulty:
+                new.add(_world(base, was_pending, was_sticky, kodi + written, trakt, unsettled))
+                if sent:
+                    new.add(_world(base, was_pending, was_sticky, kodi + written, trakt + sent, unsettled))
+                if sent > 1:
+                    # trakt confirmed one play fewer: the box recorded what it took, the other viewing is still
+                    # a change in Kodi for it
+                    new.add(_world(base, None, sticky_after, kodi + written, trakt + sent - 1,
+                                   _with_mark(marks, box, kodi + written - 1, trakt + sent - 1)))
         return new
 
     def _check_collection(self, library, world, faulty, clean, fault_free):
@@ -327,30 +468,31 @@ def _stamp(path):
 
 
 def _settle(plays, pending, sticky, send_unwatched, take_unwatched):
+    """``(trakt's plays, sticky)`` once a box settled the item's un-watch, if any."""
     if pending == 'kodi':
         if send_unwatched:
-            return _world(True, 0)
-        return _world(True, plays, None, 'kodi')
+            return 0, None
+        return plays, 'kodi'
     if pending == 'trakt':
         if take_unwatched:
-            return _world(True, plays)
-        return _world(True, plays, None, 'trakt')
-    return _world(True, plays, None, sticky)
+            return plays, None
+        return plays, 'trakt'
+    return plays, sticky
 
 
 def _kodi_ok(world, watched):
-    sticky = world[3]
+    sticky = world[2]
     if sticky == 'kodi':
         return not watched
     if sticky in ('trakt', 'any'):
         return True
-    return watched == (world[1] > 0)
+    return watched == (_plays(world) > 0)
 
 
 def _describe(worlds):
-    return ' | '.join('{}{}{}{}'.format(p, '' if m else ' unmet', ' pending ' + pe if pe else '',
-                                         ' sticky ' + st if st else '') for m, p, pe, st in sorted(
-                                             worlds, key=lambda w: (w[1], str(w))))
+    return ' | '.join('{}{}{}{}'.format(_plays(w), '' if _met(w[5]) else ' unmet', ' pending ' + w[1] if w[1] else '',
+                                         ' sticky ' + w[2] if w[2] else '')
+                      for w in sorted(worlds, key=lambda w: (_plays(w), str(w))))
 
 
 def _item_of(trakt_ids, key):

@@ -193,6 +193,16 @@ class TraktWorld(object):
             counts[key] = counts.get(key, 0) + 1
         return counts
 
+    def newest_plays(self, account):
+        """``{(kind, trakt_id): minute of its newest play}`` (``'YYYY-MM-DDTHH:MM'``)."""
+        newest = {}
+        for play in self.emulators[account].plays():
+            key = (play['type'], play['trakt_id'])
+            minute = str(play['watched_at'] or '')[:16]
+            if minute and minute > newest.get(key, ''):
+                newest[key] = minute
+        return newest
+
     def collected(self, account):
         return set((c['type'], c['trakt_id']) for c in self.emulators[account].collection())
 

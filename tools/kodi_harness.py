@@ -424,6 +424,13 @@ class Kodi(object):
         self.rpc.transport.close()
         self.wait_notification('VideoLibrary.OnScanFinished', timeout=timeout, since=mark)
 
+    def clean_library(self, timeout=120.0):
+        """Kodi's "Clean library": drop the items whose files are gone; waits for OnCleanFinished."""
+        mark = self.notifications.mark()
+        self.call('VideoLibrary.Clean', {'showdialogs': False})
+        self.rpc.transport.close()      # as in scan(): one notification per removed item to every client
+        self.wait_notification('VideoLibrary.OnCleanFinished', timeout=timeout, since=mark)
+
     # -- GUI ----------------------------------------------------------------------------------------------------
     def current_window(self):
         return self.call('GUI.GetProperties', {'properties': ['currentwindow']})['currentwindow']

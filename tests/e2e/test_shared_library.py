@@ -7,10 +7,11 @@ must reach the other side exactly once, whichever box syncs first, and also when
 """
 import glob
 import os
+import threading
 
 import pytest
 
-from tests.e2e.sync_world import library_part, world_catalog
+from tests.e2e.sync_world import SyncWorld, library_part, world_catalog
 from tools import media_tree
 
 pytestmark = pytest.mark.kodi
@@ -58,3 +59,88 @@ def test_two_kodi_instances_share_one_library(kodi_factory, mariadb, tmp_path, c
     for box in (box_a, box_b):
         assert glob.glob(os.path.join(box.userdata, 'Database', 'MyVideos*.db')) == []
         assert box.video_sql('SELECT COUNT(*) FROM movie') == [['4']]
+
+
+# -- the add-on on two boxes over one library, one trakt account ---------------------------------------------------
+
+def two_boxes(kodi_factory, mariadb, tmp_path, catalog, emulator):
+    """Box A (scanned) and box B over one MariaDB library, each synced once (each has its baseline)."""
+    box_a = SyncWorld(kodi_factory, tmp_path, emulator, library_part(catalog, movies=3, shows=1),
+                      video_database=mariadb.video_database())
+    assert box_a.sync()['status'] == 'ok'
+    box_b = box_a.second_box()
+    assert box_b.sync()['status'] == 'ok'
+    assert emulator.plays() == []
+    return box_a, box_b
+
+
+def playcounts(box, movie):
+    return box.movies()[movie['ids']['imdb']]['playcount']
+
+
+@pytest.mark.parametrize('order', ['A-then-B', 'B-then-A'])
+def test_a_viewing_on_one_box_is_one_play_whichever_box_syncs_first(kodi_factory, mariadb, tmp_path, catalog,
+                                                                     emulator, order):
+    box_a, box_b = two_boxes(kodi_factory, mariadb, tmp_path, catalog, emulator)
+    movie = catalog['movies'][1]
+    box_a.set_movie(movie['ids']['imdb'], 1, '2026-11-24 21:15:00')        # watched on box A
+    assert playcounts(box_b, movie) == 1                                      # one library: B sees it
+
+    first, second = (box_a, box_b) if order == 'A-then-B' else (box_b, box_a)
+    assert first.sync()['status'] == 'ok'
+    assert second.sync()['status'] == 'ok'
+
+    assert [p['trakt_id'] for p in emulator.plays()] == [movie['ids']['trakt']]
+    assert (playcounts(box_a, movie), playcounts(box_b, movie)) == (1, 1)
+
+
+def test_a_play_on_trakt_raises_the_shared_playcount_once(kodi_factory, mariadb, tmp_path, catalog, emulator):
+    box_a, box_b = two_boxes(kodi_factory, mariadb, tmp_path, catalog, emulator)
+    movie = catalog['movies'][2]
+    emulator.add_play('movie', movie['ids']['trakt'], '2026-11-20T19:30:00.000Z')
+
+    assert box_a.sync()['status'] == 'ok'
+    assert playcounts(box_b, movie) == 1
+    assert box_b.sync()['status'] == 'ok'
+
+    assert (playcounts(box_a, movie), playcounts(box_b, movie)) == (1, 1)
+    assert emulator.play_count('movie', movie['ids']['trakt']) == 1
+    assert len(emulator.plays()) == 1
+
+
+def hold_trakt_until_both_boxes_ask(emulator, monkeypatch, timeout=60):
+    """From now on the emulator answers nothing until requests with two different tokens (both boxes) have come
+    in: both syncs then talk to trakt from the same moment, however long Kodi took to start each script. Returns
+    the event that says both came."""
+    both = threading.Event()
+    tokens = set()
+    lock = threading.Lock()
+    serve = emulator._serve
+
+    def held(handler):
+        with lock:
+            tokens.add(handler.headers.get('Authorization'))
+            if len(tokens) >= 2:
+                both.set()
+        both.wait(timeout)
+        serve(handler)
+
+    monkeypatch.setattr(emulator, '_serve', held)
+    return both
+
+
+def test_two_boxes_syncing_at_the_same_time_send_one_play(kodi_factory, mariadb, tmp_path, catalog, emulator,
+                                                          monkeypatch):
+    box_a, box_b = two_boxes(kodi_factory, mariadb, tmp_path, catalog, emulator)
+    movie = catalog['movies'][0]
+    box_a.set_movie(movie['ids']['imdb'], 1, '2026-11-24 21:15:00')
+    both_asked = hold_trakt_until_both_boxes_ask(emulator, monkeypatch)
+
+    box_a.start_sync()
+    box_b.start_sync()
+    results = [box_a.finish_sync(), box_b.finish_sync()]
+
+    assert both_asked.is_set()                       # the two syncs did run at the same time
+    assert [r['status'] for r in results] == ['ok', 'ok']
+    assert [p['trakt_id'] for p in emulator.plays()] == [movie['ids']['trakt']]
+    assert (playcounts(box_a, movie), playcounts(box_b, movie)) == (1, 1)

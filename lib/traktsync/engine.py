@@ -1,47 +1,50 @@
 """One sync: read both sides, plan the three-way merge, apply it in confirmed batches.
 
-The engine sees Kodi and trakt through two small objects, so it runs inside Kodi and outside it alike:
-``library`` (``read_snapshot(with_metadata)``, ``apply_watched(updates)`` returning failures with a ``change``,
-``rpc.calls_made``) and ``trakt`` (a ``traktsync.trakt.TraktClient``).
+The engine sees Kodi and trakt through two objects, so it runs inside Kodi and outside it alike:
 
-What makes it safe to interrupt at any point:
+* ``library``: ``read_snapshot(with_metadata) -> model.KodiSnapshot`` (Kodi's row ids and dates added included),
+  ``apply_watched(updates)`` returning the failures (each with its ``change``), and ``calls_made`` (round trips);
+  ``traktsync.kodi.library.KodiLibrary`` in Kodi, an in-memory library in the soak (tools/soak).
+* ``trakt``: a ``traktsync.trakt.TraktClient`` (``requests_made`` counts its requests).
 
-* the baseline (model.Baseline) is saved after every batch that Kodi or trakt confirmed, never before;
-* a history batch whose outcome is unknown (timeout, 5xx) is not sent again: the trakt lists are read again at
-  the end of the sync, and the next plan sees trakt's new plays as a change on trakt, so a play that did arrive
-  is not sent twice and one that did not is sent then;
-* trakt lists are cached with the ``last_activities`` stamps they were read at, and only lists whose stamp
-  moved are read again, so a sync in which nothing changed costs one trakt request.
+What makes it safe to interrupt at any point (docs/design.md, "What a sync promises"):
+
+* the baseline (model.Baseline) is saved after every batch that Kodi or trakt confirmed, per item as confirmed,
+  never before;
+* a history write whose outcome is unknown (timeout, 5xx, aborted) is not sent again, in this sync or the next
+  ones for a while (in_doubt.py); a later sync sees what trakt took as a change on trakt that matches Kodi's;
+* right before sending plays, trakt's watched stamps are checked again: when another writer (a second Kodi box on
+  the same library, a scrobbler) added plays since the lists were read, both sides are read and planned again;
+* everything the sync remembers belongs to one trakt account (account.py).
 """
 import time
 
 from traktsync import logger
+from traktsync.account import Accounts, account_folder_name
+from traktsync.clean_backup import CleanBackup
+from traktsync.in_doubt import InDoubt
 from traktsync.kodi.jsonrpc import JsonRpcError
 from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktDataError, TraktSnapshot, format_utc
+from traktsync.not_found import NotFoundMemory
 from traktsync.plan import PlanOptions, make_plan
-from traktsync.store import BASELINE, CLEAN_BACKUP, LAST_CHANGE, LAST_RESULT
+from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT
 from traktsync.trakt import errors as trakt_errors
+from traktsync.trakt_cache import TRAKT_LISTS, TraktListCache, history_moved
 
-TRAKT_CACHE = 'trakt-cache.json'
-CACHE_SCHEMA = 1
-# list name -> (section, stamp) of /sync/last_activities that moves when the list changes
-TRAKT_LISTS = {
-    'watched_movies': ('movies', 'watched_at'),
-    'watched_shows': ('episodes', 'watched_at'),
-    'collection_movies': ('movies', 'collected_at'),
-    'collection_shows': ('episodes', 'collected_at'),
-}
 KODI_BATCH = 200          # items per Kodi write batch (the Kodi side may split further)
-# After a write whose outcome is unknown the sync starts a new round: read both sides again, plan again, go on.
-# trakt asks to wait after an overload (502/503/504); these are the pauses before rounds 2 and 3.
+# After a write whose outcome is unknown the sync starts a new round: read both sides again, plan again (holding
+# back the items in doubt), go on. trakt asks to wait after an overload (502/503/504); these are the pauses before
+# rounds 2 and 3.
 ROUND_PAUSES = (3.0, 10.0)
+# How often one sync starts over because another writer changed trakt's history while it was planning.
+MAX_REPLANS = 2
 UNMATCHED_KEPT = 200      # how many unmatched items the status screen keeps
-# Items trakt answered not_found for are not sent again for a week: sending them every sync costs requests (and a
-# sync in which nothing changed would no longer cost one), while trakt does learn of new titles in time.
-NOT_FOUND = 'not-found.json'
-NOT_FOUND_RETRY_SECONDS = 7 * 24 * 3600
 NOT_FOUND_REASON = 'trakt does not know this item'
 METADATA_FIELDS = ('media_type', 'resolution', 'hdr', 'audio', 'audio_channels', '3d')
+
+
+class TraktChangedMeanwhile(Exception):
+    """trakt's history changed between reading the lists and sending plays (another writer)."""
 
 
 class SyncCancelled(Exception):
@@ -143,17 +146,24 @@ def format_utc_now():
 
 
 class SyncEngine(object):
+    """``store`` is the profile's JsonStore; the sync memory lives in the signed-in account's folder of it."""
 
-    def __init__(self, library, trakt, store, settings, progress=None, is_cancelled=None, sleep=time.sleep):
+    def __init__(self, library, trakt, store, settings, progress=None, is_cancelled=None, sleep=time.sleep,
+                 clock=time.time):
         self._posted = False
         self._sleep = sleep
+        self._clock = clock
         self.library = library
         self.trakt = trakt
-        self.store = store
+        self.profile = store
+        self.accounts = Accounts(store)
+        self.store = None         # the account's store, chosen at the start of each sync
         self.settings = settings
         self._progress = progress or (lambda stage, done, total: None)
         self._is_cancelled = is_cancelled or (lambda: False)
         self._aborted = False
+        self._doubt = None
+        self._held = set()
 
     # -- entry points ------------------------------------------------------------------------------------------
     def sync(self, dry_run=False, clean=None, kodi_unchanged=False):
@@ -164,8 +174,8 @@ class SyncEngine(object):
         trakt and Kodi errors end the sync with ``status='error'`` and the error's message; whatever was
         confirmed before is kept."""
         result = SyncResult(dry_run)
-        requests_before = self.trakt.transport.requests_made
-        calls_before = self.library.rpc.calls_made
+        requests_before = self.trakt.requests_made
+        calls_before = self.library.calls_made
         try:
             self._sync_rounds(result, dry_run, clean, kodi_unchanged)
             result.status = 'ok'
@@ -178,12 +188,12 @@ class SyncEngine(object):
             logger.error('sync stopped: {}', result.error)
         finally:
             result.duration = time.time() - result.started
-            result.trakt_requests = self.trakt.transport.requests_made - requests_before
-            result.kodi_calls = self.library.rpc.calls_made - calls_before
+            result.trakt_requests = self.trakt.requests_made - requests_before
+            result.kodi_calls = self.library.calls_made - calls_before
             if not dry_run:
-                self.store.save(LAST_RESULT, result.to_json())
+                self.profile.save(LAST_RESULT, result.to_json())
                 if result.applied:
-                    self.store.save(LAST_CHANGE, result.to_json())
+                    self.profile.save(LAST_CHANGE, result.to_json())
             logger.info('{} {} in {:.1f} s: {} (trakt requests: {}, Kodi calls: {})',
                         'preview' if dry_run else 'sync', result.status, result.duration,
                         result.applied or 'nothing changed', result.trakt_requests, result.kodi_calls)
@@ -199,26 +209,27 @@ class SyncEngine(object):
     def _cancelled(self):
         return self._aborted or self._is_cancelled()
 
-    def _backup_and_last_clean(self):
-        backup = self.store.load(CLEAN_BACKUP) or {'cleans': []}
-        open_cleans = [c for c in backup['cleans'] if not c.get('restored_at')]
-        return backup, (open_cleans[-1] if open_cleans else None)
+    def _account_store(self):
+        """The signed-in account's store (asks trakt who it is once, when the token does not say)."""
+        self.store = self.accounts.store_for(self.accounts.current_user(self.trakt))
+        return self.store
 
     def last_clean(self):
-        """The newest clean that was not restored yet (``{'at', 'items'}``), or None."""
-        return self._backup_and_last_clean()[1]
+        """The newest clean of this account that was not restored yet (``{'at', 'items'}``), or None."""
+        return CleanBackup(self._account_store()).last()
 
     def restore_last_clean(self):
         """Put the items of the last clean back into the trakt collection with their dates and metadata."""
-        backup, last = self._backup_and_last_clean()
+        backup = CleanBackup(self._account_store())
+        last = backup.last()
         if last is None:
             return 0
         restored = 0
         for batch, _answer in self.trakt.add_collection(last['items']):
             restored += len(batch)
-        last['restored_at'] = format_utc_now()
-        self.store.save(CLEAN_BACKUP, backup)
-        self._forget_cached_lists(['collection_movies', 'collection_shows'])
+        backup.mark_restored(last)
+        TraktListCache(self.store, self.settings.collection_metadata).forget(['collection_movies',
+                                                                              'collection_shows'])
         logger.info('restored {} items of the clean of {}', restored, last['at'])
         return restored
 
@@ -227,12 +238,15 @@ class SyncEngine(object):
         if self._cancelled():
             raise SyncCancelled()
 
-    def _load_baseline(self):
+    def _load_baseline(self, account):
         data = self.store.load(BASELINE)
         if data is None:
             return None
         try:
-            return Baseline.from_json(data)
+            baseline = Baseline.from_json(data)
+            if baseline.account not in (None, account):
+                raise BaselineError('it belongs to another trakt account ({})'.format(baseline.account))
+            return baseline
         except BaselineError as exc:
             aside = BASELINE + '.rejected'
             self.store.save(aside, data)
@@ -244,82 +258,36 @@ class SyncEngine(object):
         self.store.save(BASELINE, baseline.to_json())
 
     def _sync_rounds(self, result, dry_run, clean, kodi_unchanged):
-        for pause in ROUND_PAUSES + (None,):
+        store = self._account_store()
+        self._doubt = InDoubt(store, self._clock)
+        self._held = set(self._doubt.held())
+        pauses = list(ROUND_PAUSES)
+        replans = MAX_REPLANS
+        while True:
             try:
                 return self._sync(result, dry_run, clean, kodi_unchanged)
             except trakt_errors.OutcomeUnknown:
                 kodi_unchanged = False   # the next round reads both sides
-                if pause is None:
+                if not pauses:
                     raise
-                logger.info('reading both sides again in {:.0f} s to see what trakt took', pause)
+                pause = pauses.pop(0)
+                logger.info('reading both sides again in {:.0f} s; items trakt may have taken are not re-sent',
+                            pause)
                 self._pause(pause)
+            except TraktChangedMeanwhile:
+                kodi_unchanged = False
+                if not replans:
+                    raise trakt_errors.TraktError('trakt\'s history kept changing while this sync ran; '
+                                                  'the next sync tries again') from None
+                replans -= 1
+                logger.info('another app added plays on trakt while this sync planned; reading both sides '
+                            'again')
 
     def _pause(self, seconds):
         deadline = time.time() + seconds
         while time.time() < deadline:
             self._check_cancel()
             self._sleep(min(0.5, max(0.0, deadline - time.time())))
-
-    def _sync(self, result, dry_run, clean, kodi_unchanged):
-        settings = self.settings
-        self._progress('trakt', 0, 0)
-        activities = self.trakt.last_activities()
-        cache = self._load_cache(settings.collection_metadata)
-        if kodi_unchanged and self._trakt_unchanged(activities, cache) and self.store.exists(BASELINE):
-            logger.info('neither Kodi nor trakt changed since the last sync; the library was not read')
-            previous = self.store.load(LAST_RESULT) or {}
-            result.kept = {name: previous[name] for name in ('unmatched', 'unmatched_total', 'not_found')
-                           if name in previous}
-            return
-        lists = self._read_trakt_lists(activities, cache)
-        self._check_cancel()
-
-        self._progress('kodi', 0, 0)
-        snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata)
-        self._check_cancel()
-
-        baseline = self._load_baseline()
-        trakt_snapshot = TraktSnapshot.from_lists(lists['watched_movies'], lists['watched_shows'],
-                                                  lists['collection_movies'], lists['collection_shows'])
-        plan = make_plan(snapshot, trakt_snapshot, baseline, plan_options(settings))
-        result.plan = plan
-        result.collected_on_trakt = self._collected_count(trakt_snapshot)
-        logger.info('plan: {}', '; '.join(plan.summary()) or 'nothing to do')
-        if dry_run:
-            return
-
-        self._save_cache(activities, lists, settings.collection_metadata)
-        baseline = baseline or Baseline()
-        baseline.record_settled(plan)
-        self._save_baseline(baseline)
-
-        self._posted = False
-        try:
-            self._apply_kodi(plan, baseline, result)
-            self._apply_history_add(plan, baseline, result)
-            self._apply_history_remove(plan, baseline, result)
-            self._apply_collection_add(plan, baseline, result)
-            if clean is not None:
-                self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
-        finally:
-            if self._posted and self._cancelled():
-                # Quitting Kodi must not wait for re-reads: the next sync reads these lists instead.
-                self._forget_cached_lists(list(TRAKT_LISTS))
-            elif self._posted:
-                self._refresh_after_writes()
-
-    # -- trakt lists and their cache ---------------------------------------------------------------------------
-    def _load_cache(self, with_metadata):
-        cache = self.store.load(TRAKT_CACHE)
-        if (not isinstance(cache, dict) or cache.get('schema') != CACHE_SCHEMA
-                or cache.get('metadata') != with_metadata):
-            return {'stamps': {}, 'lists': {}}
-        return cache
-
-    @staticmethod
-    def _stamp(activities, name):
-        section, field = TRAKT_LISTS[name]
-        return (activities.get(section) or {}).get(field)
 
     def _fetch(self, name):
         metadata = self.settings.collection_metadata
@@ -331,49 +299,68 @@ class SyncEngine(object):
             return self.trakt.collection_movies(metadata=metadata)
         return self.trakt.collection_shows(metadata=metadata)
 
-    def _cached_is_current(self, activities, cache, name):
-        """Whether the cached copy of list ``name`` is what trakt has now (its last_activities stamp is the same)."""
-        stamp = self._stamp(activities, name)
-        return stamp is not None and cache['stamps'].get(name) == stamp and name in cache['lists']
+    def _sync(self, result, dry_run, clean, kodi_unchanged):
+        settings = self.settings
+        account = account_folder_name(self.accounts.current_user(self.trakt))
+        self._progress('trakt', 0, 0)
+        activities = self.trakt.last_activities()
+        cache = TraktListCache(self.store, settings.collection_metadata)
+        if kodi_unchanged and cache.all_current(activities) and self.store.exists(BASELINE):
+            logger.info('neither Kodi nor trakt changed since the last sync; the library was not read')
+            previous = self.profile.load(LAST_RESULT) or {}
+            result.kept = {name: previous[name] for name in ('unmatched', 'unmatched_total', 'not_found')
+                           if name in previous}
+            return
+        lists = cache.read(activities, self._fetch, self._progress)
+        self._check_cancel()
 
-    def _trakt_unchanged(self, activities, cache):
-        return all(self._cached_is_current(activities, cache, name) for name in TRAKT_LISTS)
+        self._progress('kodi', 0, 0)
+        snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata)
+        self._check_cancel()
 
-    def _read_trakt_lists(self, activities, cache):
-        lists = {}
-        for index, name in enumerate(TRAKT_LISTS):
-            if self._cached_is_current(activities, cache, name):
-                lists[name] = cache['lists'][name]
-                continue
-            self._progress('trakt', index, len(TRAKT_LISTS))
-            lists[name] = self._fetch(name)
-            cache['stamps'].pop(name, None)
-        return lists
+        baseline = self._load_baseline(account)
+        trakt_snapshot = TraktSnapshot.from_lists(lists['watched_movies'], lists['watched_shows'],
+                                                  lists['collection_movies'], lists['collection_shows'])
+        plan = make_plan(snapshot, trakt_snapshot, baseline, plan_options(settings), hold_history=self._held)
+        result.plan = plan
+        result.collected_on_trakt = self._collected_count(trakt_snapshot)
+        logger.info('plan: {}', '; '.join(plan.summary()) or 'nothing to do')
+        if dry_run:
+            return
 
-    def _save_cache(self, activities, lists, with_metadata):
-        self.store.save(TRAKT_CACHE, {
-            'schema': CACHE_SCHEMA, 'metadata': with_metadata,
-            'stamps': {name: self._stamp(activities, name) for name in TRAKT_LISTS}, 'lists': lists})
+        cache.save(activities, lists)
+        baseline = baseline or Baseline()
+        baseline.account = account
+        baseline.record_settled(plan)
+        self._save_baseline(baseline)
 
-    def _forget_cached_lists(self, names):
-        cache = self.store.load(TRAKT_CACHE)
-        if isinstance(cache, dict) and 'stamps' in cache:
-            for name in names:
-                cache['stamps'].pop(name, None)
-            self.store.save(TRAKT_CACHE, cache)
+        self._posted = False
+        try:
+            self._apply_kodi(plan, baseline, result)
+            if plan.to_trakt_history_add and history_moved(activities, self.trakt.last_activities()):
+                raise TraktChangedMeanwhile()
+            self._apply_history_add(plan, baseline, result)
+            self._apply_history_remove(plan, baseline, result)
+            self._apply_collection_add(plan, baseline, result)
+            if clean is not None:
+                self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
+        finally:
+            if self._posted and self._cancelled():
+                # Quitting Kodi must not wait for re-reads: the next sync reads these lists instead.
+                cache.forget(list(TRAKT_LISTS))
+            elif self._posted:
+                self._refresh_after_writes(cache)
 
-    def _refresh_after_writes(self):
+    def _refresh_after_writes(self, cache):
         """Read the lists our writes changed, so the cache holds trakt as it is now and the next sync in which
-        nothing changed costs one request. Also what reconciles a batch whose outcome was unknown."""
+        nothing changed costs one request."""
         try:
             activities = self.trakt.last_activities()
-            cache = self._load_cache(self.settings.collection_metadata)
-            lists = self._read_trakt_lists(activities, cache)
-            self._save_cache(activities, lists, self.settings.collection_metadata)
+            cache.save(activities, cache.read(activities, self._fetch))
         except trakt_errors.TraktError as exc:
             # The next sync reads these lists instead; nothing is lost.
             logger.warning('could not re-read trakt after writing ({}); the next sync will', exc.message)
-            self._forget_cached_lists(list(TRAKT_LISTS))
+            cache.forget(list(TRAKT_LISTS))
 
     # -- applying ----------------------------------------------------------------------------------------------
     def _apply_kodi(self, plan, baseline, result):
@@ -392,71 +379,99 @@ class SyncEngine(object):
                     result.count('kodi_' + action.kind + 's')
             self._save_baseline(baseline)
 
-    def _post(self, stage, actions, items_of, post, baseline, result, counter):
-        """Send the items of ``actions`` through ``post`` (a client generator); record an action once trakt has
-        confirmed all of its items."""
-        memory = self._not_found_memory()
+    def _post(self, stage, actions, items_of, post, baseline, result, counter, count_plays=False):
+        """Send the items of ``actions`` through ``post`` (a client generator); record each action once trakt
+        confirmed all of its items (or, with ``count_plays``, as many plays as trakt says it added)."""
+        memory = NotFoundMemory(self.store, self._clock)
         actions = self._skip_known_not_found(stage, actions, memory, result)
         if not actions:
             return
         owner = {}
-        pending = {}
         items = []
-        items_of_action = []
+        sent = []          # per action: its items
         for index, action in enumerate(actions):
             action_items = items_of(action)
-            items_of_action.append(action_items)
-            pending[index] = len(action_items)
+            sent.append(action_items)
             for item in action_items:
                 owner[id(item)] = index
                 items.append(item)
+        confirmed = [0] * len(actions)
+        missing_actions = set()
         done = 0
         self._posted = True
         try:
             for batch, answer in post(items):
                 missing = set(id(item) for item in answer.not_found_items())
+                in_batch = {}
                 for item in batch:
                     index = owner[id(item)]
                     if id(item) in missing:
-                        pending[index] = None
+                        missing_actions.add(index)
+                    in_batch.setdefault(index, 0)
+                    in_batch[index] += 1
+                short = self._short_kinds(batch, missing, answer) if count_plays else {}
+                for index, number in sorted(in_batch.items()):
+                    action = actions[index]
+                    if index in missing_actions:
                         continue
-                    if pending[index] is None:
+                    if action.kind in short:
+                        self._record_short(action, index, in_batch, sent, short[action.kind], baseline, result,
+                                           counter, stage)
+                        missing_actions.add(index)
                         continue
-                    pending[index] -= 1
-                    if pending[index] == 0:
-                        baseline.record(actions[index])
-                        result.count(counter(actions[index]), len(items_of_action[index]))
+                    confirmed[index] += number
+                    if confirmed[index] == len(sent[index]):
+                        baseline.record(action)
+                        result.count(counter(action), len(sent[index]))
                 for index in sorted(set(owner[id(item)] for item in batch if id(item) in missing)):
                     action = actions[index]
                     result.add_not_found(action)
-                    memory[stage + ' ' + action.key] = {'at': time.time(), 'title': action.title}
+                    memory.remember(stage, action.key, action.title)
                 self._save_baseline(baseline)
                 if missing:
-                    self.store.save(NOT_FOUND, memory)
+                    memory.save()
                 done += len(batch)
                 self._progress(stage, done, len(items))
                 self._check_cancel()
         except trakt_errors.OutcomeUnknown as exc:
             self._save_baseline(baseline)
-            logger.warning('{}: trakt may or may not have taken {} items ({}); they are checked by reading '
-                           'trakt again, never re-sent blindly', stage, len(exc.items), exc.message)
+            if count_plays:
+                doubtful = set(actions[owner[id(item)]].key for item in exc.items if id(item) in owner)
+                self._held.update(doubtful)
+                self._doubt.add(doubtful)
+            logger.warning('{}: trakt may or may not have taken {} items ({}); they are not sent again before a '
+                           'later sync has seen what trakt holds', stage, len(exc.items), exc.message)
             raise
 
-    def _not_found_memory(self):
-        """``{'<stage> <key>': {'at', 'title'}}`` of the last week's not_found answers; older ones are left out,
-        so those items are sent again (and dropped from the file the next time it is written)."""
-        memory = self.store.load(NOT_FOUND)
-        now = time.time()
-        return {name: seen for name, seen in (memory.items() if isinstance(memory, dict) else ())
-                if isinstance(seen, dict) and isinstance(seen.get('at'), (int, float))
-                and 0 <= now - seen['at'] < NOT_FOUND_RETRY_SECONDS}
+    @staticmethod
+    def _short_kinds(batch, missing, answer):
+        """``{kind: plays trakt added}`` for the kinds of which trakt added fewer plays than were sent."""
+        short = {}
+        for kind, section in ((MOVIE, 'movies'), (EPISODE, 'episodes')):
+            expected = sum(1 for item in batch if item['type'] == kind and id(item) not in missing)
+            added = answer.added.get(section)
+            if expected and isinstance(added, int) and added < expected:
+                short[kind] = added
+        return short
+
+    @staticmethod
+    def _record_short(action, index, in_batch, sent, added, baseline, result, counter, stage):
+        """trakt added fewer plays than were sent. With this action the only one of its kind in the batch, and
+        all its plays in it, record exactly what trakt took; otherwise record nothing for it: the next sync reads
+        trakt and sends what is missing (the baseline still says what it said before)."""
+        same_kind = [i for i in in_batch if sent[i] and sent[i][0]['type'] == sent[index][0]['type']]
+        if same_kind == [index] and in_batch[index] == len(sent[index]) and 0 < added:
+            baseline.record(action.confirmed(added))
+            result.count(counter(action), added)
+        logger.warning('{}: trakt took fewer plays than were sent for {} (added {} of its batch); the next sync '
+                       'sends what is missing', stage, action.title, added)
 
     @staticmethod
     def _skip_known_not_found(stage, actions, memory, result):
         """``actions`` without those trakt answered not_found for in the last week (reported again)."""
         kept = []
         for action in actions:
-            if stage + ' ' + action.key in memory:
+            if memory.knows(stage, action.key):
                 result.add_not_found(action)
             else:
                 kept.append(action)
@@ -469,17 +484,17 @@ class SyncEngine(object):
         def items_of(action):
             return [_item(action, watched_at=format_utc(when) or 'unknown') for when in action.watched_at]
         self._post('trakt-history', plan.to_trakt_history_add, items_of, self.trakt.add_history, baseline,
-                          result, lambda action: 'history_add_' + action.kind + 's')
+                   result, lambda action: 'history_add_' + action.kind + 's', count_plays=True)
 
     def _apply_history_remove(self, plan, baseline, result):
         self._post('trakt-unwatch', plan.to_trakt_history_remove, lambda action: [_item(action)],
-                          self.trakt.remove_history, baseline, result,
-                          lambda action: 'history_remove_' + action.kind + 's')
+                   self.trakt.remove_history, baseline, result,
+                   lambda action: 'history_remove_' + action.kind + 's')
 
     def _apply_collection_add(self, plan, baseline, result):
         self._post('trakt-collection', plan.collection_add, lambda action: [_collection_item(action)],
-                          self.trakt.add_collection, baseline, result,
-                          lambda action: 'collection_add_' + action.kind + 's')
+                   self.trakt.add_collection, baseline, result,
+                   lambda action: 'collection_add_' + action.kind + 's')
 
     # -- clean collection --------------------------------------------------------------------------------------
     def clean_refusal(self, plan, trakt_snapshot, clean):
@@ -511,11 +526,9 @@ class SyncEngine(object):
             return
         if not candidates:
             return
-        backup = self.store.load(CLEAN_BACKUP) or {'cleans': []}
-        backup['cleans'].append({'at': format_utc_now(), 'items': [_collection_item(c) for c in candidates]})
-        self.store.save(CLEAN_BACKUP, backup)
+        CleanBackup(self.store).add([_collection_item(c) for c in candidates])
         before = result.applied.get('clean_movies', 0) + result.applied.get('clean_episodes', 0)
         self._post('trakt-clean', candidates, lambda action: [_item(action)], self.trakt.remove_collection,
-                          baseline, result, lambda action: 'clean_' + action.kind + 's')
+                   baseline, result, lambda action: 'clean_' + action.kind + 's')
         result.clean['removed'] = result.applied.get('clean_movies', 0) + result.applied.get('clean_episodes', 0) \
             - before

@@ -502,53 +502,65 @@ class BaselineError(ValueError):
     """A stored baseline that cannot be read; the caller keeps the file and starts from no baseline."""
 
 
+def row_token(kodi_id, dateadded):
+    """The identity of one Kodi library row: its id and the date it was added (a row id alone is reused when a
+    library is rebuilt). ``dateadded`` is an aware datetime or ``None``."""
+    return '{}@{}'.format(kodi_id, format_utc(dateadded) or '')
+
+
 class Baseline:
-    """What both sides had at the last successful sync.
+    """What both sides had at the last successful sync, for one trakt account (docs/design.md, "The baseline").
 
-    ``watched[key] = [kodi_plays, trakt_plays, lastplayed]`` (lastplayed: Kodi's, as a trakt timestamp string or
-    ``None``); an item with 0 plays on both sides has no entry (the first-sync rules give the same result and
-    this keeps the file small). ``collected`` holds the keys that were in the trakt collection.
+    ``watched[key] = [kodi_plays, trakt_plays, lastplayed, rows]``: the item's plays on each side (Kodi's is the
+    item's, over all its copies), Kodi's lastplayed (a trakt timestamp string or ``None``), and ``rows``: the
+    Kodi library rows the entry was made from, ``{row_token: playcount}`` (``None`` in an entry migrated from
+    schema 1, which did not record rows). An item with 0 plays on both sides has no entry (the first-sync rules
+    give the same result and this keeps the file small). ``collected`` holds the keys that were in the trakt
+    collection. ``account`` is the trakt account (uuid or slug) the baseline belongs to.
 
-    The engine records every confirmed action with ``record(action)`` (or the specific methods) right after trakt
-    or Kodi confirmed it, and ``record_settled(plan)`` after a successful sync.
+    The engine records every confirmed action with ``record(action)`` right after trakt or Kodi confirmed it, and
+    ``record_settled(plan)`` after planning.
     """
-    SCHEMA = 1
+    SCHEMA = 2
 
-    def __init__(self, watched=None, collected=None):
+    def __init__(self, watched=None, collected=None, account=None):
         self.watched = dict(watched or {})
         self.collected = set(collected or ())
+        self.account = account
 
     # reading
     def find_watched(self, keys):
-        """``(key, kodi_plays, trakt_plays)`` of the first of ``keys`` that has an entry, else ``None``."""
+        """``(key, kodi_plays, trakt_plays, rows)`` of the first of ``keys`` that has an entry, else ``None``."""
         for key in keys:
             entry = self.watched.get(key)
             if entry is not None:
-                return key, entry[0], entry[1]
+                return key, entry[0], entry[1], entry[3]
         return None
 
     def was_collected(self, keys):
         return any(key in self.collected for key in keys)
 
     # recording
-    def record_watched(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None):
-        """Both sides now hold these plays for ``key``; ``replaces`` is an older key of the same item to drop."""
+    def record_watched(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None, rows=None):
+        """Both sides now hold these plays for ``key`` and Kodi's rows these playcounts (``rows``:
+        ``{row_token: playcount}``); ``replaces`` is an older key of the same item to drop."""
         if replaces and replaces != key:
             self.watched.pop(replaces, None)
         if not kodi_plays and not trakt_plays:
             self.watched.pop(key, None)
         else:
-            self.watched[key] = [int(kodi_plays), int(trakt_plays), format_utc(lastplayed)]
+            self.watched[key] = [int(kodi_plays), int(trakt_plays), format_utc(lastplayed),
+                                 dict(rows) if rows is not None else None]
 
-    def record_history_added(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None):
+    def record_history_added(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None, rows=None):
         """trakt confirmed new plays; trakt now has ``trakt_plays`` and Kodi ``kodi_plays``."""
-        self.record_watched(key, kodi_plays, trakt_plays, lastplayed, replaces)
+        self.record_watched(key, kodi_plays, trakt_plays, lastplayed, replaces, rows)
 
-    def record_history_removed(self, key, kodi_plays=0, replaces=None):
-        self.record_watched(key, kodi_plays, 0, None, replaces)
+    def record_history_removed(self, key, kodi_plays=0, replaces=None, rows=None):
+        self.record_watched(key, kodi_plays, 0, None, replaces, rows)
 
-    def record_kodi_updated(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None):
-        self.record_watched(key, kodi_plays, trakt_plays, lastplayed, replaces)
+    def record_kodi_updated(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None, rows=None):
+        self.record_watched(key, kodi_plays, trakt_plays, lastplayed, replaces, rows)
 
     def record_collected(self, key):
         self.collected.add(key)
@@ -579,29 +591,39 @@ class Baseline:
     # storage
     def to_json(self):
         """A JSON-serializable dict (``schema`` versioned)."""
-        return {'schema': self.SCHEMA, 'watched': dict(sorted(self.watched.items())),
+        return {'schema': self.SCHEMA, 'account': self.account, 'watched': dict(sorted(self.watched.items())),
                 'collected': sorted(self.collected)}
 
     @classmethod
     def from_json(cls, data):
+        """Read a stored baseline; a schema-1 one (no rows, no account) is migrated: its entries keep their
+        plays and are matched to whatever rows the item has now, as schema 1 did."""
         if not isinstance(data, dict):
             raise BaselineError('baseline is not an object')
-        if data.get('schema') != cls.SCHEMA:
-            raise BaselineError('unsupported baseline schema {!r} (expected {})'.format(data.get('schema'),
-                                                                                          cls.SCHEMA))
+        schema = data.get('schema')
+        if schema not in (1, cls.SCHEMA):
+            raise BaselineError('unsupported baseline schema {!r} (expected {})'.format(schema, cls.SCHEMA))
         watched = data.get('watched', {})
         collected = data.get('collected', [])
         if not isinstance(watched, dict) or not isinstance(collected, list):
             raise BaselineError('baseline "watched" must be an object and "collected" a list')
+        size = 3 if schema == 1 else 4
         clean = {}
         for key, entry in watched.items():
-            if (not isinstance(entry, list) or len(entry) != 3 or not all(
+            if (not isinstance(entry, list) or len(entry) != size or not all(
                     isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in entry[:2])):
                 raise BaselineError('baseline entry {!r} is malformed: {!r}'.format(key, entry))
-            clean[str(key)] = [entry[0], entry[1], entry[2] if isinstance(entry[2], str) else None]
-        return cls(clean, (str(k) for k in collected))
+            rows = entry[3] if size == 4 else None
+            if rows is not None:
+                if not isinstance(rows, dict) or not all(
+                        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in rows.values()):
+                    raise BaselineError('baseline entry {!r} has malformed rows: {!r}'.format(key, rows))
+                rows = {str(token): count for token, count in rows.items()}
+            clean[str(key)] = [entry[0], entry[1], entry[2] if isinstance(entry[2], str) else None, rows]
+        account = data.get('account')
+        return cls(clean, (str(k) for k in collected), account if isinstance(account, str) else None)
 
 
 __all__ = ['MOVIE', 'SHOW', 'EPISODE', 'Ids', 'KodiMovie', 'KodiEpisode', 'Unmatched', 'KodiSnapshot',
            'TraktShow', 'TraktMovie', 'TraktEpisode', 'TraktSnapshot', 'TraktDataError', 'ItemIndex', 'Baseline',
-           'BaselineError', 'parse_utc', 'format_utc', 'to_minute', 'later', 'ONE_MINUTE']
+           'BaselineError', 'row_token', 'parse_utc', 'format_utc', 'to_minute', 'later', 'ONE_MINUTE']

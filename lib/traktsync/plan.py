@@ -2,22 +2,31 @@
 
 Pure: no Kodi, no HTTP. ``make_plan`` is O(n) in the number of items.
 
-Watched rules (DESIGN.md "Sync semantics"), per item, K = Kodi plays, T = trakt plays, (bk, bt) = the baseline:
+Watched rules (docs/design.md, "The merge"), per item, K = Kodi plays, T = trakt plays, (bk, bt) = the baseline:
 
-* no baseline entry (first sync of the item) -- the union, no plays invented:
-  K>0, T=0 -> trakt gets K plays; K=0, T>0 -> Kodi playcount T; both watched -> trakt gets nothing (a trakt
-  play may be the same viewing as a Kodi play and trakt never de-duplicates) and Kodi gets max(K, T).
-* Kodi changed only: K>bk -> K-bk new plays to trakt; K=0 (unwatched) -> ``POST /sync/history/remove`` only with
+* no baseline entry for this library row and this account (first sync of the item) -- the union, no plays
+  invented: K>0, T=0 -> trakt gets ONE play (at Kodi's lastplayed); K=0, T>0 -> Kodi playcount T; both watched ->
+  trakt gets nothing (a trakt play may be the same viewing as a Kodi play and trakt never de-duplicates) and Kodi
+  gets max(K, T).
+* otherwise the changes are compared, not the totals: dk = K-bk, dt = T-bt. When either side gained plays, trakt
+  gets max(0, dk-dt) plays and Kodi max(0, dt-dk) (one viewing seen on both sides -- a scrobbler, a check-in, a
+  second Kodi box on the same library -- is one play).
+* nothing gained, K=0 (every copy unwatched in Kodi) -> ``POST /sync/history/remove`` only with
   ``send_unwatched``, else nothing and the baseline records the unwatch so it is not re-watched from trakt;
-  0<K<bk -> nothing (trakt cannot drop single plays without history ids).
-* trakt changed only: T>bt -> Kodi playcount K+(T-bt); T=0 -> Kodi unwatched only with ``take_unwatched``;
-  0<T<bt -> nothing.
-* both changed -> watched wins: both end at max(K, T) plays; Kodi's lastplayed becomes the later of the two.
+  fewer but not zero plays -> nothing (trakt cannot drop single plays without history ids).
+* nothing gained, T=0 -> Kodi unwatched only with ``take_unwatched``; fewer plays on trakt -> nothing.
 * ``reset_at`` (the user re-watches a show on trakt): an episode whose trakt plays all predate its show's
   ``reset_at`` never makes an unwatched Kodi episode watched (for the re-watch it is not seen yet), and it never
   lowers a Kodi playcount either (no Kodi play is destroyed because of a reset); re-watch plays are just more plays.
   The trakt plays still count as plays everywhere else (so the first sync sends nothing when Kodi has the episode
   watched too).
+
+Kodi rows: an item may have several library rows (copies of a film). The baseline records each row (id and date
+added) with its playcount. K is computed from the rows the baseline knows: a known row that gained plays is a new
+viewing (K = bk + the largest gain); every row reading 0 while a known row had plays is an unwatch; a row that
+disappeared (file deleted, moved, library cleaned) changes nothing, and a row the baseline never saw is a new item
+unless a known row is still there. Copies are kept in step: when an item needs no write, copies the user did not
+touch that lag behind the item's play count are brought up to it.
 
 Every item needs at most one side written. When that side's direction (or kind) is switched off the item is
 listed in ``pending`` and its baseline entry is left as it was, so the change is still seen when the direction is
@@ -39,6 +48,7 @@ item. Whether to remove them is the engine's business (settings, confirmation, t
 The engine applies the actions in batches and records each confirmed one with ``baseline.record(action)``; it calls
 ``baseline.record_settled(plan)`` right after planning, before applying actions (settled items need no write).
 """
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -53,6 +63,7 @@ from traktsync.model import (
     ItemIndex,
     Unmatched,
     later,
+    row_token,
     to_minute,
 )
 
@@ -99,9 +110,16 @@ class HistoryAdd:
     lastplayed: Optional[datetime]
     reason: str
     replaces: Optional[str] = None
+    rows: Optional[dict] = None
 
     def record_into(self, baseline):
-        baseline.record_history_added(self.key, self.kodi_plays, self.trakt_plays, self.lastplayed, self.replaces)
+        baseline.record_history_added(self.key, self.kodi_plays, self.trakt_plays, self.lastplayed, self.replaces,
+                                      self.rows)
+
+    def confirmed(self, plays):
+        """The same action as if only ``plays`` of its plays had been sent (trakt confirmed fewer)."""
+        return dataclasses.replace(self, watched_at=self.watched_at[:plays],
+                                   trakt_plays=self.trakt_plays - len(self.watched_at) + plays)
 
 
 @dataclass
@@ -118,9 +136,10 @@ class HistoryRemove:
     reason: str
     replaces: Optional[str] = None
     trakt_plays: int = 0
+    rows: Optional[dict] = None
 
     def record_into(self, baseline):
-        baseline.record_history_removed(self.key, self.kodi_plays, self.replaces)
+        baseline.record_history_removed(self.key, self.kodi_plays, self.replaces, self.rows)
 
 
 @dataclass
@@ -140,13 +159,16 @@ class KodiWatchedUpdate:
     trakt_plays: int
     reason: str
     replaces: Optional[str] = None
+    rows: Optional[dict] = None
+    copies_only: bool = False   # only copies that lag behind their item's play count are written
 
     @property
     def kodi_plays(self):
         return self.playcount
 
     def record_into(self, baseline):
-        baseline.record_kodi_updated(self.key, self.playcount, self.trakt_plays, self.lastplayed, self.replaces)
+        baseline.record_kodi_updated(self.key, self.playcount, self.trakt_plays, self.lastplayed, self.replaces,
+                                     self.rows)
 
 
 @dataclass
@@ -196,9 +218,11 @@ class Settled:
     lastplayed: Optional[datetime]
     reason: str
     replaces: Optional[str] = None
+    rows: Optional[dict] = None
 
     def record_into(self, baseline):
-        baseline.record_watched(self.key, self.kodi_plays, self.trakt_plays, self.lastplayed, self.replaces)
+        baseline.record_watched(self.key, self.kodi_plays, self.trakt_plays, self.lastplayed, self.replaces,
+                                self.rows)
 
 
 @dataclass
@@ -269,12 +293,13 @@ def decide(kodi_plays, trakt_plays, base, before_reset, options):
     """The watched decision for one item: ``(write, new_kodi_plays, new_trakt_plays, reason)``.
 
     ``write`` is ``None`` (nothing to write), ``'trakt_add'``, ``'trakt_remove'`` or ``'kodi'``; ``base`` is
-    ``(bk, bt)`` or ``None``; ``before_reset``: all trakt plays predate the show's ``reset_at``.
+    ``(bk, bt)`` or ``None`` (first sync of the item); ``before_reset``: all trakt plays predate the show's
+    ``reset_at``. See the module docstring for the rules.
     """
     k, t = kodi_plays, trakt_plays
     if base is None:
         if t == 0 and k > 0:
-            return _TRAKT_ADD, k, k, 'watched in Kodi ({} plays), not on trakt'.format(k)
+            return _TRAKT_ADD, k, 1, 'watched in Kodi, not on trakt: one play at the last viewing'
         if k == 0 and t > 0:
             if before_reset:
                 return None, k, t, 'watched on trakt before the show was reset for a re-watch'
@@ -283,34 +308,26 @@ def decide(kodi_plays, trakt_plays, base, before_reset, options):
             return _KODI, t, t, 'trakt has {} plays, Kodi {}: Kodi takes the larger'.format(t, k)
         return None, k, t, 'watched on both sides'
     bk, bt = base
-    kodi_changed, trakt_changed = k != bk, t != bt
-    if kodi_changed and not trakt_changed:
-        if k > bk:
-            return _TRAKT_ADD, k, t + k - bk, '{} new play(s) in Kodi'.format(k - bk)
-        if k == 0 and t > 0:
-            if options.send_unwatched:
-                return _TRAKT_REMOVE, 0, 0, 'unwatched in Kodi'
-            return None, k, t, 'unwatched in Kodi; not sent to trakt ("send unwatched" is off)'
-        return None, k, t, 'fewer plays in Kodi; trakt keeps its plays'
-    if trakt_changed and not kodi_changed:
-        if t > bt:
+    gained_kodi, gained_trakt = max(0, k - bk), max(0, t - bt)
+    if gained_kodi or gained_trakt:
+        to_trakt, to_kodi = gained_kodi - gained_trakt, gained_trakt - gained_kodi
+        if to_trakt > 0:
+            return _TRAKT_ADD, k, t + to_trakt, '{} new play(s) in Kodi'.format(to_trakt)
+        if to_kodi > 0:
             if k == 0 and before_reset:
                 return None, k, t, 'watched on trakt before the show was reset for a re-watch'
-            return _KODI, k + t - bt, t, '{} new play(s) on trakt'.format(t - bt)
-        if t == 0 and k > 0:
-            if options.take_unwatched:
-                return _KODI, 0, 0, 'unwatched on trakt'
-            return None, k, t, 'unwatched on trakt; not taken ("take unwatched" is off)'
-        return None, k, t, 'fewer plays on trakt; Kodi keeps its plays'
-    if kodi_changed and trakt_changed:
-        target = max(k, t)
-        if k < target and not (k == 0 and before_reset):
-            return _KODI, target, t, 'changed on both sides: Kodi takes the larger play count ({})'.format(target)
-        if t < target:
-            return _TRAKT_ADD, k, target, 'changed on both sides: trakt takes the larger play count ({})'.format(
-                target)
-        if k < target:
-            return None, k, t, 'watched on trakt before the show was reset for a re-watch'
+            return _KODI, k + to_kodi, t, '{} new play(s) on trakt'.format(to_kodi)
+        return None, k, t, 'the same {} viewing(s) recorded on both sides'.format(gained_kodi)
+    if k == 0 and bk > 0 and t > 0:
+        if options.send_unwatched:
+            return _TRAKT_REMOVE, 0, 0, 'unwatched in Kodi'
+        return None, k, t, 'unwatched in Kodi; not sent to trakt ("send unwatched" is off)'
+    if t == 0 and bt > 0 and k > 0:
+        if options.take_unwatched:
+            return _KODI, 0, 0, 'unwatched on trakt'
+        return None, k, t, 'unwatched on trakt; not taken ("take unwatched" is off)'
+    if (k, t) != (bk, bt):
+        return None, k, t, 'fewer plays than at the last sync; nothing is removed'
     return None, k, t, 'unchanged'
 
 
@@ -342,8 +359,11 @@ def _metadata_changes(local, remote):
             if value is not None and remote.get(name) != value]
 
 
-def make_plan(kodi, trakt, baseline=None, options=None):
-    """The plan that brings Kodi and trakt in step (see the module docstring for the rules)."""
+def make_plan(kodi, trakt, baseline=None, options=None, hold_history=frozenset()):
+    """The plan that brings Kodi and trakt in step (see the module docstring for the rules).
+
+    ``hold_history``: keys whose plays must not be sent now (an earlier attempt's outcome is unknown and trakt may
+    still take it); they are listed as pending."""
     options = options or PlanOptions()
     baseline = baseline if baseline is not None else Baseline()
     plan = Plan(unmatched=list(kodi.unmatched))
@@ -406,7 +426,7 @@ def make_plan(kodi, trakt, baseline=None, options=None):
 
     for key in sorted(entries):
         entry = entries[key]
-        _plan_item(plan, options, baseline, index, key, entry, claimed, excluded)
+        _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history)
 
     if kodi.complete:
         plan.forget = sorted(k for k in baseline.watched if k not in claimed)
@@ -425,7 +445,40 @@ def _trakt_state(items):
     return first, plays, last_watched, (collected[0] if collected else None)
 
 
-def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded):
+def _kodi_plays(rows_now, found):
+    """``(kodi_plays, base, base_rows, new_rows)`` of an item from its rows (``{row_token: playcount}``) and its
+    baseline entry ``found`` (see the module docstring, "Kodi rows").
+
+    ``base`` is ``(bk, bt)``, or ``None`` when the item is planned as new (no entry, or none of the entry's rows is
+    in the library any more: removed and added again, a rebuilt database); ``new_rows`` tells the latter."""
+    most = max(rows_now.values())
+    if found is None:
+        return most, None, None, False
+    _key, bk, bt, base_rows = found
+    if base_rows is None:          # migrated from schema 1: rows unknown, compare the item's largest playcount
+        return most, (bk, bt), None, False
+    known = [(count, base_rows[token]) for token, count in rows_now.items() if token in base_rows]
+    if not known:
+        return most, None, None, True
+    gain = max(count - was for count, was in known)
+    if gain > 0:
+        return bk + gain, (bk, bt), base_rows, False
+    if most == 0 and any(was > 0 for _count, was in known):
+        return 0, (bk, bt), base_rows, False
+    return bk, (bk, bt), base_rows, False
+
+
+def _lags(item, rows_now, base_rows, target):
+    """Whether a copy reads fewer plays than its item and the user did not change it since the last sync (a new
+    copy, or one left as it was): it is brought up to the item's play count."""
+    token = row_token(item.kodi_id, item.dateadded)
+    count = rows_now[token]
+    if count >= target:
+        return False
+    return base_rows is None or token not in base_rows or base_rows[token] == count
+
+
+def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history):
     kind = entry.kind
     kodi_items = sorted(entry.kodi, key=lambda i: i.kodi_id)
     if entry.trakt:
@@ -467,7 +520,6 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded):
                 reason=reason, **naming))
         return
 
-    kodi_plays = max(i.playcount or 0 for i in kodi_items)
     lastplayed = None
     dateadded = None
     for item in kodi_items:
@@ -480,35 +532,52 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded):
     found = baseline.find_watched((key,))
     if found is None and baseline.watched:
         found = baseline.find_watched(aliases())
-    base = None
+    claimed.add(key)
     replaces = None
     if found is not None:
         claimed.add(found[0])
-        base = (found[1], found[2])
         replaces = found[0] if found[0] != key else None
+    rows_now = {row_token(i.kodi_id, i.dateadded): i.playcount or 0 for i in kodi_items}
+    kodi_plays, base, base_rows, new_rows = _kodi_plays(rows_now, found)
     before_reset = kind == EPISODE and trakt_item is not None and trakt_item.watched_before_reset()
     write, new_kodi, new_trakt, reason = decide(kodi_plays, trakt_plays, base, before_reset, options)
+    if new_rows:
+        reason += ' (a library row the last sync did not see: planned as a new item)'
 
     if write is None:
-        stored = base if base is not None else (0, 0)
-        if stored != (new_kodi, new_trakt) or replaces:
-            plan.settled.append(Settled(key, new_kodi, new_trakt, lastplayed, reason, replaces))
+        lagging = [i for i in kodi_items if _lags(i, rows_now, base_rows, new_kodi)]
+        if lagging and options.to_kodi(kind):
+            rows = dict(rows_now)
+            rows.update((row_token(i.kodi_id, i.dateadded), new_kodi) for i in lagging)
+            plan.to_kodi.append(KodiWatchedUpdate(
+                kodi_ids=tuple(i.kodi_id for i in lagging), playcount=new_kodi,
+                lastplayed=later(lastplayed, last_watched), trakt_plays=new_trakt,
+                reason=reason + '; copies brought up to the same play count', replaces=replaces, rows=rows,
+                copies_only=True, **naming))
+        elif ((base or (0, 0)) != (new_kodi, new_trakt) or replaces or new_rows
+              or (new_kodi or new_trakt) and base_rows != rows_now):
+            plan.settled.append(Settled(key, new_kodi, new_trakt, lastplayed, reason, replaces, rows_now))
     elif write in (_TRAKT_ADD, _TRAKT_REMOVE) and not options.to_trakt(kind):
         plan.pending.append(Pending(kind, key, title, reason + '; waiting: sending {}s to trakt is off'.format(kind)))
     elif write == _KODI and not options.to_kodi(kind):
         plan.pending.append(Pending(kind, key, title, reason + '; waiting: taking {}s from trakt is off'.format(kind)))
+    elif write == _TRAKT_ADD and key in hold_history:
+        plan.pending.append(Pending(kind, key, title, reason + '; waiting: trakt may still be taking an earlier '
+                                    'attempt whose answer was lost'))
     elif write == _TRAKT_ADD:
         plan.to_trakt_history_add.append(HistoryAdd(
             watched_at=new_play_times(lastplayed, new_trakt - trakt_plays), kodi_plays=new_kodi,
-            trakt_plays=new_trakt, lastplayed=lastplayed, reason=reason, replaces=replaces, **naming))
+            trakt_plays=new_trakt, lastplayed=lastplayed, reason=reason, replaces=replaces, rows=rows_now,
+            **naming))
     elif write == _TRAKT_REMOVE:
         plan.to_trakt_history_remove.append(HistoryRemove(kodi_plays=new_kodi, reason=reason, replaces=replaces,
-                                                          **naming))
+                                                          rows=rows_now, **naming))
     else:
         new_lastplayed = later(lastplayed, last_watched) if new_kodi else None
         plan.to_kodi.append(KodiWatchedUpdate(
             kodi_ids=tuple(i.kodi_id for i in kodi_items), playcount=new_kodi, lastplayed=new_lastplayed,
-            trakt_plays=new_trakt, reason=reason, replaces=replaces, **naming))
+            trakt_plays=new_trakt, reason=reason, replaces=replaces, rows=dict.fromkeys(rows_now, new_kodi),
+            **naming))
 
     if options.collection_add:
         if trakt_collected is None:

@@ -1,5 +1,5 @@
 """The add-on menu (default.py) and ``RunScript(service.traktsync,action=…)`` for keymaps and skins."""
-from traktsync import app, logger
+from traktsync import account, app, logger
 from traktsync.cancel import AbortWhenCancelled, cancellable_sleep
 from traktsync.engine import CleanRequest, SyncResult
 from traktsync.kodi import log as kodi_log
@@ -167,10 +167,10 @@ def restore_last_clean():
         return
     try:
         engine = _engine(settings)
-    except trakt_errors.TraktError as exc:   # no usable trakt app credentials
+        last = engine.last_clean()   # the signed-in account's: trakt may be asked which account that is
+    except trakt_errors.TraktError as exc:   # no usable trakt app credentials, trakt unreachable
         ui.ok(ui.localize(30038), ui.localize(30023, exc.message))
         return
-    last = engine.last_clean()
     if last is None:
         ui.ok(ui.localize(30038), ui.localize(30041))
         return
@@ -213,7 +213,8 @@ def authorize():
         client.poll_device_token(code, should_cancel=dialog.cancelled, sleep=wait)
         dialog.close()
         dialog = None
-        username = (client.user_settings().get('user') or {}).get('username') or ''
+        # The account decides whose sync memory is used (traktsync.account): another account starts afresh.
+        username = account.identify(client, TokenStore(JsonStore(profile_dir()))).get('username') or ''
         write_setting('username', username)
         ui.ok(ui.localize(30101), ui.localize(30028, username))
     except trakt_errors.AuthorizationCancelled:

@@ -122,6 +122,16 @@ class SyncWorld(object):
         with open(path) as handle:
             return json.load(handle)
 
+    def account_file(self, name):
+        """A file of the signed-in trakt account's sync memory (profile/accounts/<account>/name)."""
+        folder = os.path.join(self.kodi.profile_dir(ADDON_ID), 'accounts')
+        accounts = os.listdir(folder) if os.path.isdir(folder) else []
+        assert len(accounts) <= 1, accounts
+        if not accounts or not os.path.exists(os.path.join(folder, accounts[0], name)):
+            return None
+        with open(os.path.join(folder, accounts[0], name)) as handle:
+            return json.load(handle)
+
     # -- the Kodi side -------------------------------------------------------------------------------------------
     def movies(self):
         answer = self.kodi.call('VideoLibrary.GetMovies', {'properties': ['title', 'uniqueid', 'playcount',

@@ -102,7 +102,7 @@ def test_a_clean_is_backed_up_and_restore_puts_the_items_back_with_their_dates(k
     world = make_world(kodi_factory, tmp_path, catalog, emulator, threshold=50)
     run_clean(world, answers=(True,), sync_follows=True)
     assert len(collected_movies(emulator)) == 6
-    backup = world.profile_file('clean-backup.json')
+    backup = world.account_file('clean-backup.json')
     assert len(backup['cleans'][-1]['items']) == 2
 
     world.kodi.run_script('service.traktsync', ['action=restore'])

@@ -189,8 +189,8 @@ def test_baseline_round_trips_through_json_text():
     baseline.record_collected('movie:imdb:tt1')
     restored = Baseline.from_json(loads(dumps(baseline.to_json())))
     assert restored.to_json() == baseline.to_json()
-    assert restored.find_watched(['movie:tmdb:9', 'movie:imdb:tt1']) == ('movie:imdb:tt1', 2, 2)
-    assert restored.find_watched(['episode:tvdb:5:1:1']) == ('episode:tvdb:5:1:1', 0, 1)
+    assert restored.find_watched(['movie:tmdb:9', 'movie:imdb:tt1']) == ('movie:imdb:tt1', 2, 2, None)
+    assert restored.find_watched(['episode:tvdb:5:1:1']) == ('episode:tvdb:5:1:1', 0, 1, None)
     assert restored.was_collected(['movie:imdb:tt1'])
     assert restored.to_json()['schema'] == Baseline.SCHEMA
 

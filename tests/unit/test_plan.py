@@ -22,6 +22,7 @@ from traktsync.model import (
     Unmatched,
     format_utc,
     later,
+    to_minute,
 )
 from traktsync.plan import PlanOptions, make_plan
 
@@ -188,13 +189,20 @@ NO_COLLECTION = PlanOptions(collection_add=False)
 
 # --- first sync: the union, no plays invented ------------------------------------------------------------------
 
-def test_first_sync_sends_every_kodi_play_to_an_empty_trakt_with_distinct_minutes():
-    plan = make_plan(kodi([kodi_movie(0, playcount=2, lastplayed=DAY1)]), trakt(), None, NO_COLLECTION)
-    assert len(plan.to_trakt_history_add) == 1
-    add = plan.to_trakt_history_add[0]
-    assert add.watched_at == (utc(2024, 1, 1, 20, 14), utc(2024, 1, 1, 20, 15))
+def test_first_sync_sends_one_play_for_an_item_watched_only_in_kodi():
+    # Kodi's playcount 3 is one viewing trakt can date (lastplayed); two more at made-up minutes would be invented.
+    plan = make_plan(kodi([kodi_movie(0, playcount=3, lastplayed=DAY1)]), trakt(), None, NO_COLLECTION)
+    [add] = plan.to_trakt_history_add
+    assert add.watched_at == (utc(2024, 1, 1, 20, 15),)
     assert add.ids.to_trakt(MOVIE) == {'imdb': catalog.movie(0)['ids']['imdb'], 'tmdb': catalog.movie(0)['ids']['tmdb']}
     assert plan.to_kodi == [] and 'not on trakt' in add.reason
+
+
+def test_several_new_viewings_since_the_last_sync_are_each_one_play_at_distinct_minutes():
+    kodi_side, trakt_side, baseline = synced([kodi_movie(0, playcount=1, lastplayed=DAY1)], {'movies': [(0, 1, DAY1)]})
+    kodi_side.movies[0].playcount, kodi_side.movies[0].lastplayed = 3, DAY2
+    [add] = make_plan(kodi_side, trakt_side, baseline, NO_COLLECTION).to_trakt_history_add
+    assert add.watched_at == (to_minute(DAY2) - timedelta(minutes=1), to_minute(DAY2))
 
 
 def test_first_sync_gives_kodi_the_trakt_play_count_and_latest_date():
@@ -313,7 +321,7 @@ def test_watched_wins_over_an_unwatch_on_the_other_side():
     plan = make_plan(kodi_side, trakt_side, baseline, PlanOptions(collection_add=False, send_unwatched=True))
     assert plan.to_trakt_history_remove == []
     [update] = plan.to_kodi
-    assert (update.playcount, update.lastplayed) == (2, DAY2)
+    assert (update.playcount, update.lastplayed) == (1, DAY2)   # the one new viewing
 
 
 # --- reset_at (re-watching a show) -----------------------------------------------------------------------------
@@ -425,7 +433,7 @@ def test_copies_of_one_movie_in_kodi_are_one_item_on_trakt():
     [update] = plan.to_kodi
     assert (update.kodi_ids, update.playcount) == ((3, 7), 4)
     plan = make_plan(kodi_side, trakt(), None, NO_COLLECTION)
-    assert [len(a.watched_at) for a in plan.to_trakt_history_add] == [2]
+    assert [a.watched_at for a in plan.to_trakt_history_add] == [(to_minute(DAY2),)]   # one item, one play
 
 
 def test_an_item_that_gains_an_id_keeps_its_baseline_and_is_not_sent_twice():
@@ -465,8 +473,8 @@ def test_counts_and_summary_describe_the_plan():
     plan = make_plan(kodi_side, trakt(episodes=[(0, 1, 1, 1, DAY1)], collected_movies=[5]), None, PlanOptions())
     counts = plan.counts()
     assert (counts['history_add_movies'], counts['kodi_episodes'], counts['collection_add_movies'],
-            counts['collection_add_episodes'], counts['clean_movies']) == (2, 1, 1, 1, 1)
-    assert 'trakt: 2 movie plays to add' in plan.summary()
+            counts['collection_add_episodes'], counts['clean_movies']) == (1, 1, 1, 1, 1)
+    assert 'trakt: 1 movie plays to add' in plan.summary()
     assert all(action.reason for action in plan.to_trakt_history_add + plan.to_kodi + plan.collection_add
                + plan.clean_candidates)
 
@@ -482,3 +490,90 @@ def test_planning_a_large_library_is_fast():
     plan = make_plan(kodi(movies, episodes), trakt_side, None, PlanOptions())
     assert time.perf_counter() - started < 5
     assert plan.counts()['collection_add_movies'] == 3000
+
+
+# --- changes, not totals (a scrobbler, a check-in, a second Kodi box) -------------------------------------------
+
+def test_one_viewing_recorded_on_both_sides_is_one_play():
+    # First sync: Kodi 3, trakt 1 -> nothing sent (the union), baseline 3/1. Then one viewing lands on both sides.
+    kodi_side, trakt_side, baseline = synced([kodi_movie(0, playcount=3, lastplayed=DAY1)], {'movies': [(0, 1, DAY1)]})
+    assert baseline.find_watched(['movie:imdb:' + catalog.movie(0)['ids']['imdb']])[1:3] == (3, 1)
+    kodi_side.movies[0].playcount, kodi_side.movies[0].lastplayed = 4, DAY2
+    trakt_side.movies[0].plays, trakt_side.movies[0].last_watched_at = 2, DAY2
+    plan = make_plan(kodi_side, trakt_side, baseline, NO_COLLECTION)
+    assert plan.to_trakt_history_add == [] and plan.to_kodi == []
+
+
+def test_the_side_that_saw_more_new_viewings_gives_the_difference():
+    kodi_side, trakt_side, baseline = synced([kodi_movie(0, playcount=3, lastplayed=DAY1)], {'movies': [(0, 1, DAY1)]})
+    kodi_side.movies[0].playcount, kodi_side.movies[0].lastplayed = 6, DAY2     # +3 in Kodi
+    trakt_side.movies[0].plays = 2                                             # +1 on trakt (one of them)
+    [add] = make_plan(kodi_side, trakt_side, baseline, NO_COLLECTION).to_trakt_history_add
+    assert len(add.watched_at) == 2
+    kodi_side.movies[0].playcount = 3                                          # +0 in Kodi
+    trakt_side.movies[0].plays, trakt_side.movies[0].last_watched_at = 3, DAY2  # +2 on trakt
+    [update] = make_plan(kodi_side, trakt_side, baseline, NO_COLLECTION).to_kodi
+    assert (update.playcount, update.lastplayed) == (5, DAY2)
+
+
+# --- library rows: removed and added again is not an unwatch ---------------------------------------------------
+
+def test_a_row_the_baseline_never_saw_takes_trakts_watched_state_and_is_not_an_unwatch():
+    kodi_side, trakt_side, baseline = synced([kodi_movie(0, playcount=2, lastplayed=DAY1, kodi_id=1)],
+                                             {'movies': [(0, 2, DAY1)]})
+    # "Clean library" + rescan (or the file moved): a new row, playcount 0
+    kodi_side.movies[:] = [kodi_movie(0, kodi_id=9, dateadded=DAY2)]
+    for options in (PlanOptions(collection_add=False, send_unwatched=True), NO_COLLECTION):
+        plan = make_plan(kodi_side, trakt_side, baseline, options)
+        assert plan.to_trakt_history_remove == []
+        [update] = plan.to_kodi
+        assert (update.kodi_ids, update.playcount, update.lastplayed) == ((9,), 2, DAY1)
+        assert 'did not see' in update.reason
+
+
+def test_a_rebuilt_database_that_reuses_a_row_id_is_a_new_row_by_its_date_added():
+    kodi_side, trakt_side, baseline = synced([kodi_movie(0, playcount=1, lastplayed=DAY1, kodi_id=1)],
+                                             {'movies': [(0, 1, DAY1)]})
+    kodi_side.movies[:] = [kodi_movie(0, kodi_id=1, dateadded=DAY2)]
+    plan = make_plan(kodi_side, trakt_side, baseline, PlanOptions(collection_add=False, send_unwatched=True))
+    assert plan.to_trakt_history_remove == [] and [u.playcount for u in plan.to_kodi] == [1]
+
+
+def test_the_same_row_unwatched_by_the_user_is_still_an_unwatch():
+    kodi_side, trakt_side, baseline = synced([kodi_movie(0, playcount=1, lastplayed=DAY1, kodi_id=1)],
+                                             {'movies': [(0, 1, DAY1)]})
+    kodi_side.movies[0].playcount, kodi_side.movies[0].lastplayed = 0, None
+    plan = make_plan(kodi_side, trakt_side, baseline, PlanOptions(collection_add=False, send_unwatched=True))
+    assert len(plan.to_trakt_history_remove) == 1 and plan.to_kodi == []
+
+
+def test_deleting_the_watched_one_of_two_copies_keeps_the_film_watched():
+    watched, spare = kodi_movie(0, playcount=1, lastplayed=DAY1, kodi_id=1), kodi_movie(0, kodi_id=2)
+    kodi_side, trakt_side, baseline = synced([watched, spare], {'movies': []})
+    assert trakt_plays(trakt_side, 0) == 1
+    # The next sync brings the spare copy up to the film's play count (the first one wrote trakt only).
+    plan = make_plan(kodi_side, trakt_side, baseline, NO_COLLECTION)
+    assert [(u.kodi_ids, u.playcount, u.copies_only) for u in plan.to_kodi] == [((2,), 1, True)]
+    kodi_side.movies.remove(watched)            # before that sync ran, the user deleted the watched copy
+    plan = make_plan(kodi_side, trakt_side, baseline, PlanOptions(collection_add=False, send_unwatched=True))
+    assert plan.to_trakt_history_remove == []
+    assert [(u.kodi_ids, u.playcount) for u in plan.to_kodi] == [((2,), 1)]
+
+
+def test_an_item_whose_answer_was_lost_is_held_back_not_sent_again():
+    kodi_side = kodi([kodi_movie(0, playcount=1, lastplayed=DAY1)])
+    key = 'movie:imdb:' + catalog.movie(0)['ids']['imdb']
+    plan = make_plan(kodi_side, trakt(), None, NO_COLLECTION, hold_history={key})
+    assert plan.to_trakt_history_add == [] and [p.key for p in plan.pending] == [key]
+    assert 'answer was lost' in plan.pending[0].reason
+
+
+def test_a_schema_1_baseline_is_migrated_with_its_plays():
+    key = 'movie:imdb:' + catalog.movie(0)['ids']['imdb']
+    baseline = Baseline.from_json({'schema': 1, 'watched': {key: [2, 2, None]}, 'collected': []})
+    kodi_side = kodi([kodi_movie(0, playcount=3, lastplayed=DAY2)])
+    [add] = make_plan(kodi_side, trakt(movies=[(0, 2, DAY1)]), baseline, NO_COLLECTION).to_trakt_history_add
+    assert len(add.watched_at) == 1
+    apply_plan(make_plan(kodi_side, trakt(movies=[(0, 2, DAY1)]), baseline, NO_COLLECTION), kodi_side,
+               trakt(movies=[(0, 2, DAY1)]), baseline)
+    assert baseline.to_json()['schema'] == 2 and baseline.watched[key][3] is not None

@@ -234,6 +234,11 @@ class KodiLibrary(object):
             read += len(got)
             sink(got)
 
+    @property
+    def calls_made(self):
+        """JSON-RPC round trips so far (the engine's and the benchmark's counter)."""
+        return self.rpc.calls_made
+
     def read_snapshot(self, with_metadata=False):
         """The whole library as a ``KodiSnapshot``; ``complete`` is False (with the reason) when a video source
         root is unreachable, the library is empty or it kept changing during the read.

@@ -94,14 +94,16 @@ class OAuth(object):
                 raise errors.InvalidClient(status=response.status_code)
             raise errors.ReauthorizationRequired(status=response.status_code)
         logger.info('trakt access token refreshed')
-        return self._save(answer)
+        return self._save(answer, user=token.get('user'))
 
-    def _save(self, answer):
+    def _save(self, answer, user=None):
         if not isinstance(answer, dict) or not answer.get('access_token') or not answer.get('refresh_token'):
             raise errors.MalformedResponse('trakt sent a token answer without tokens')
         token = dict(answer)
         if not isinstance(token.get('created_at'), (int, float)):
             token['created_at'] = int(self._now())
+        if user:   # a refreshed token belongs to the same account (see traktsync.account)
+            token['user'] = user
         register_token_secrets(token)
         self.store.save(token)
         return token

@@ -139,7 +139,7 @@ class BatchResult(object):
     def not_found_items(self):
         """The sent items that trakt reported in ``not_found`` (matched by the id that was sent)."""
         movies = _sent_ids(self.not_found.get('movies'), 'movie')
-        shows = _sent_ids(self.not_found.get('shows'), 'show')
+        shows = _missing_episodes(self.not_found.get('shows'))
         episodes = _sent_ids(self.not_found.get('episodes'), 'episode')
         found = []
         for item in self.items:
@@ -148,7 +148,11 @@ class BatchResult(object):
             elif item.get('show_ids') is None:
                 hit = tuple(pick_id('episode', item['ids']).items()) in episodes
             else:
-                hit = _show_key(item) in shows
+                places = shows.get(_show_key(item))
+                # a show trakt does not know (no seasons listed) takes all its episodes with it; a known show lists
+                # the seasons, or the episodes of a season, that it does not have
+                hit = places is not None and (places is _WHOLE or (item['season'], None) in places
+                                              or (item['season'], item['number']) in places)
             if hit:
                 found.append(item)
         return found
@@ -157,6 +161,37 @@ class BatchResult(object):
         return 'BatchResult(items={}, added={}, updated={}, existing={}, deleted={}, not_found={})'.format(
             len(self.items), self.added, self.updated, self.existing, self.deleted,
             dict((k, len(v)) for k, v in self.not_found.items() if isinstance(v, list)))
+
+
+_WHOLE = object()
+
+
+def _missing_episodes(entries):
+    """``{show key: _WHOLE or {(season, number or None)}}`` from the ``not_found.shows`` of an answer."""
+    shows = {}
+    for entry in entries or []:
+        if not isinstance(entry, dict):
+            continue
+        picked = pick_id('show', entry.get('ids'))
+        if not picked:
+            continue
+        key = tuple(picked.items())
+        seasons = entry.get('seasons')
+        if not isinstance(seasons, list):
+            shows[key] = _WHOLE
+            continue
+        places = shows.setdefault(key, set())
+        if places is _WHOLE:
+            continue
+        for season in seasons:
+            if not isinstance(season, dict):
+                continue
+            numbers = season.get('episodes')
+            if not isinstance(numbers, list):
+                places.add((season.get('number'), None))
+            else:
+                places.update((season.get('number'), e.get('number')) for e in numbers if isinstance(e, dict))
+    return shows
 
 
 def _sent_ids(entries, kind):

@@ -55,6 +55,11 @@ class TraktClient(object):
         self._rand = rand
         self.oauth = OAuth(self._call, client_id, client_secret, token_store, wall_clock=wall_clock, sleep=sleep)
 
+    @property
+    def requests_made(self):
+        """How many HTTP requests this client sent (for the sync summary and the one-request no-op check)."""
+        return self.transport.requests_made
+
     # -- authorization (delegated, so the UI needs only the client) --------------------------------------------
     def start_device_auth(self):
         return self.oauth.start_device_auth()

@@ -1,0 +1,73 @@
+"""The trakt lists as last read, with the ``/sync/last_activities`` stamps they were read at.
+
+Only lists whose stamp moved are read again, so a sync in which nothing changed costs one trakt request. The cache
+belongs to one trakt account (it lives in the account's folder, see traktsync.account).
+"""
+TRAKT_CACHE = 'trakt-cache.json'
+CACHE_SCHEMA = 1
+# list name -> (section, stamp) of /sync/last_activities that moves when the list changes
+TRAKT_LISTS = {
+    'watched_movies': ('movies', 'watched_at'),
+    'watched_shows': ('episodes', 'watched_at'),
+    'collection_movies': ('movies', 'collected_at'),
+    'collection_shows': ('episodes', 'collected_at'),
+}
+WATCHED_LISTS = ('watched_movies', 'watched_shows')
+
+
+def stamp(activities, name):
+    section, field = TRAKT_LISTS[name]
+    return ((activities or {}).get(section) or {}).get(field)
+
+
+def history_moved(before, now):
+    """Whether trakt's watched lists changed between two ``last_activities`` answers."""
+    return any(stamp(before, name) != stamp(now, name) for name in WATCHED_LISTS)
+
+
+class TraktListCache(object):
+
+    def __init__(self, store, with_metadata):
+        self.store = store
+        self.with_metadata = with_metadata
+        cache = store.load(TRAKT_CACHE)
+        if (not isinstance(cache, dict) or cache.get('schema') != CACHE_SCHEMA
+                or cache.get('metadata') != with_metadata or not isinstance(cache.get('stamps'), dict)
+                or not isinstance(cache.get('lists'), dict)):
+            cache = {'stamps': {}, 'lists': {}}
+        self._cache = cache
+
+    def is_current(self, activities, name):
+        """Whether the cached copy of list ``name`` is what trakt has now (its stamp is the same)."""
+        value = stamp(activities, name)
+        return value is not None and self._cache['stamps'].get(name) == value and name in self._cache['lists']
+
+    def all_current(self, activities):
+        return all(self.is_current(activities, name) for name in TRAKT_LISTS)
+
+    def read(self, activities, fetch, progress=None):
+        """Every list: the cached copy where it is current, else ``fetch(name)``."""
+        lists = {}
+        for index, name in enumerate(TRAKT_LISTS):
+            if self.is_current(activities, name):
+                lists[name] = self._cache['lists'][name]
+                continue
+            if progress:
+                progress('trakt', index, len(TRAKT_LISTS))
+            lists[name] = fetch(name)
+            self._cache['stamps'].pop(name, None)
+        return lists
+
+    def save(self, activities, lists):
+        self._cache = {'schema': CACHE_SCHEMA, 'metadata': self.with_metadata,
+                       'stamps': {name: stamp(activities, name) for name in TRAKT_LISTS}, 'lists': lists}
+        self.store.save(TRAKT_CACHE, self._cache)
+
+    def forget(self, names):
+        """Mark lists as stale (our own writes changed them, or their state is unknown)."""
+        cache = self.store.load(TRAKT_CACHE)
+        if isinstance(cache, dict) and isinstance(cache.get('stamps'), dict):
+            for name in names:
+                cache['stamps'].pop(name, None)
+            self.store.save(TRAKT_CACHE, cache)
+            self._cache = cache

@@ -75,3 +75,9 @@ repo:
 ## Before tagging v<version>: version bumped, changelog.txt has it, <news> matches, kodi-addon-checker is quiet.
 release-check: venv
 	$(PY) -m tools.release_check
+
+# --- model-based soak --------------------------------------------------------------------------------------------
+## Thousands of random lives of a library thrown at the real sync engine, checked against a reference model.
+.PHONY: soak
+soak: venv
+	$(PY) -m tools.soak --lives 2000

@@ -3,7 +3,7 @@
 Every instance gets a fresh home in a temporary folder, its own X display and
 its own JSON-RPC TCP port, so instances can run one after another (or side by
 side) in one test run. ``close()`` always ends Kodi and Xvfb, also after a
-failure. The facts behind every setting here are in shared/docs/kodi-headless.md.
+failure.
 
     with Kodi(workdir, addons=[...], enable=['service.traktsync']) as kodi:
         kodi.scan_media(media_root)

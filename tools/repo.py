@@ -15,6 +15,10 @@ that add-on, so it is a build variable:
 
 A new version is published by adding its zip (``add_zip``) and writing the index again
 (``write_index``); older zips may stay, the index lists the newest of each add-on.
+
+The build starts from an empty DEST, but it deletes an existing DEST only when that folder
+is empty or holds the marker file an earlier build left (``.traktsync-repo``): a mistyped
+DEST must never cost someone a folder. Asset paths that leave the add-on folder are refused.
 """
 import hashlib
 import os
@@ -24,6 +28,7 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
+from xml.sax.saxutils import escape
 
 from tools import build
 
@@ -33,6 +38,9 @@ REPOSITORY_NAME = 'Trakt Library Sync repository'
 REPOSITORY_VERSION = '1.0.0'
 DEFAULT_URL = 'http://127.0.0.1:8080/'
 DEFAULT_DEST = os.path.join(ROOT, 'dist', 'repo')
+# Left in every repository folder this tool builds; only a folder holding it is ever deleted by a rebuild.
+MARKER = '.traktsync-repo'
+MARKER_TEXT = 'Built by make repo (tools/repo.py); the next build may delete and rewrite this folder.\n'
 # A fixed time for the entries of zips made here, so the same folder gives the same bytes.
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
@@ -131,6 +139,15 @@ def _asset_paths(addon_xml_text):
     return [item.text.strip() for assets in root.iter('assets') for item in assets if (item.text or '').strip()]
 
 
+def _check_asset_path(addon_id, asset):
+    """RepoError unless ``asset`` is a relative path that stays inside the add-on folder."""
+    parts = asset.replace('\\', '/').split('/')
+    if (asset.startswith(('/', '\\')) or re.match(r'^[A-Za-z]:', asset) or '..' in parts
+            or any(part in ('', '.') for part in parts)):
+        raise RepoError('{} names {!r} in <assets>: asset paths must stay inside the add-on folder'.format(
+            addon_id, asset))
+
+
 def add_zip(repo_dir, zip_path):
     """Publish one add-on zip in the repository folder, with its sha256 sidecar, artwork and changelog.
     The index is not touched: call ``write_index`` after the last one."""
@@ -139,6 +156,7 @@ def add_zip(repo_dir, zip_path):
         names = set(archive.namelist())
         artwork = {}
         for asset in _asset_paths(text):
+            _check_asset_path(addon_id, asset)
             inside = '{}/{}'.format(addon_id, asset)
             if inside not in names:
                 raise RepoError('{} names {} in <assets>, the zip lacks it'.format(addon_id, asset))
@@ -205,7 +223,7 @@ def repository_addon(dest_dir, repo_url):
     os.makedirs(folder)
     with open(os.path.join(folder, 'addon.xml'), 'w', encoding='utf-8') as handle:
         handle.write(REPOSITORY_XML.format(id=REPOSITORY_ID, name=REPOSITORY_NAME, version=REPOSITORY_VERSION,
-                                           url=normalize_url(repo_url)))
+                                           url=escape(normalize_url(repo_url), {'"': '&quot;', "'": '&apos;'})))
     shutil.copyfile(os.path.join(ROOT, 'resources', 'icon.png'), os.path.join(folder, 'icon.png'))
     return folder
 
@@ -215,9 +233,10 @@ def build_repository(dest=DEFAULT_DEST, repo_url=DEFAULT_URL, extra_addons=(), a
     working copy when not given), repository.traktsync for ``repo_url``, and ``extra_addons`` (add-on folders
     or zips, e.g. the module add-ons it depends on). Return the paths of the served zips by add-on id."""
     repo_url = normalize_url(repo_url)
-    if os.path.exists(dest):
-        shutil.rmtree(dest)
-    os.makedirs(dest)
+    _clear_destination(dest)
+    os.makedirs(dest, exist_ok=True)
+    with open(os.path.join(dest, MARKER), 'w', encoding='utf-8') as handle:
+        handle.write(MARKER_TEXT)
     with tempfile.TemporaryDirectory() as scratch:
         zips = [addon_zip or build.build_zip(scratch)]
         zips.append(zip_folder(repository_addon(scratch, repo_url), scratch))
@@ -229,6 +248,21 @@ def build_repository(dest=DEFAULT_DEST, repo_url=DEFAULT_URL, extra_addons=(), a
             served[os.path.basename(os.path.dirname(target))] = target
     write_index(dest)
     return served
+
+
+def _clear_destination(dest):
+    """Delete ``dest`` when it is an earlier output of this tool (it holds MARKER); leave an empty folder as it
+    is; refuse anything else."""
+    if not os.path.lexists(dest):
+        return
+    if os.path.islink(dest) or not os.path.isdir(dest):
+        raise RepoError('{} exists and is not a folder; choose another destination'.format(dest))
+    if not os.listdir(dest):
+        return
+    if not os.path.isfile(os.path.join(dest, MARKER)):
+        raise RepoError('{} is not empty and was not built by make repo (it has no {} file); it is left alone: '
+                        'remove it yourself or choose another destination'.format(dest, MARKER))
+    shutil.rmtree(dest)
 
 
 def main(argv):

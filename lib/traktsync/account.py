@@ -1,6 +1,6 @@
 """Which trakt account the add-on's sync memory belongs to (docs/design.md, "Identity").
 
-The baseline, the trakt list cache, the not-found memory, the writes in doubt and the clean backups describe one
+The baseline, the trakt list cache, the not-found memory and the clean backups describe one
 trakt account. They live in ``accounts/<account>/`` of the profile, so signing in as another account starts from
 no memory (first-sync rules), and the old account's files stay where they are: signing in as it again picks them
 up. The account is read from ``/users/settings`` when the user authorizes and kept with the token (a refreshed

@@ -11,8 +11,9 @@ What makes it safe to interrupt at any point (docs/design.md, "What a sync promi
 
 * the baseline (model.Baseline) is saved after every batch that Kodi or trakt confirmed, per item as confirmed,
   never before;
-* a history write whose outcome is unknown (timeout, 5xx, aborted) is not sent again, in this sync or the next
-  ones for a while (in_doubt.py); a later sync sees what trakt took as a change on trakt that matches Kodi's;
+* a history write whose outcome is unknown (timeout, 5xx, aborted) is not sent again in the same sync; the next
+  sync reads trakt and sees what trakt took as a change on trakt that matches Kodi's (the baseline was not
+  updated for those items), so it sends only what is missing;
 * right before sending plays, trakt's watched stamps are checked again: when another writer (a second Kodi box on
   the same library, a scrobbler) added plays since the lists were read, both sides are read and planned again;
 * everything the sync remembers belongs to one trakt account (account.py).
@@ -22,7 +23,6 @@ import time
 from traktsync import logger
 from traktsync.account import Accounts, account_folder_name
 from traktsync.clean_backup import CleanBackup
-from traktsync.in_doubt import InDoubt
 from traktsync.kodi.jsonrpc import JsonRpcError
 from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktDataError, TraktSnapshot, format_utc
 from traktsync.not_found import NotFoundMemory
@@ -162,8 +162,7 @@ class SyncEngine(object):
         self._progress = progress or (lambda stage, done, total: None)
         self._is_cancelled = is_cancelled or (lambda: False)
         self._aborted = False
-        self._doubt = None
-        self._held = set()
+        self._held = set()    # keys whose history write had an unknown outcome in this sync
 
     # -- entry points ------------------------------------------------------------------------------------------
     def sync(self, dry_run=False, clean=None, kodi_unchanged=False):
@@ -186,6 +185,10 @@ class SyncEngine(object):
             result.status = 'error'
             result.error = _error_message(exc)
             logger.error('sync stopped: {}', result.error)
+        except Exception as exc:   # a full disk, a bug: the sync ends as an error and the service goes on
+            result.status = 'error'
+            result.error = 'the sync stopped on an unexpected error: {}'.format(exc)
+            logger.exception('sync stopped: {}', result.error)
         finally:
             result.duration = time.time() - result.started
             result.trakt_requests = self.trakt.requests_made - requests_before
@@ -258,9 +261,8 @@ class SyncEngine(object):
         self.store.save(BASELINE, baseline.to_json())
 
     def _sync_rounds(self, result, dry_run, clean, kodi_unchanged):
-        store = self._account_store()
-        self._doubt = InDoubt(store, self._clock)
-        self._held = set(self._doubt.held())
+        self._account_store()
+        self._held = set()
         pauses = list(ROUND_PAUSES)
         replans = MAX_REPLANS
         while True:
@@ -284,10 +286,10 @@ class SyncEngine(object):
                             'again')
 
     def _pause(self, seconds):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
+        deadline = self._clock() + seconds
+        while self._clock() < deadline:
             self._check_cancel()
-            self._sleep(min(0.5, max(0.0, deadline - time.time())))
+            self._sleep(min(0.5, max(0.0, deadline - self._clock())))
 
     def _fetch(self, name):
         metadata = self.settings.collection_metadata
@@ -337,9 +339,7 @@ class SyncEngine(object):
         self._posted = False
         try:
             self._apply_kodi(plan, baseline, result)
-            if plan.to_trakt_history_add and history_moved(activities, self.trakt.last_activities()):
-                raise TraktChangedMeanwhile()
-            self._apply_history_add(plan, baseline, result)
+            self._apply_history_add(plan, baseline, result, activities)
             self._apply_history_remove(plan, baseline, result)
             self._apply_collection_add(plan, baseline, result)
             if clean is not None:
@@ -379,13 +379,17 @@ class SyncEngine(object):
                     result.count('kodi_' + action.kind + 's')
             self._save_baseline(baseline)
 
-    def _post(self, stage, actions, items_of, post, baseline, result, counter, count_plays=False):
+    def _post(self, stage, actions, items_of, post, baseline, result, counter, count_plays=False,
+              before_sending=None):
         """Send the items of ``actions`` through ``post`` (a client generator); record each action once trakt
-        confirmed all of its items (or, with ``count_plays``, as many plays as trakt says it added)."""
+        confirmed all of its items (or, with ``count_plays``, as many plays as trakt says it added).
+        ``before_sending`` runs once, only when something is left to send after the not-found memory."""
         memory = NotFoundMemory(self.store, self._clock)
         actions = self._skip_known_not_found(stage, actions, memory, result)
         if not actions:
             return
+        if before_sending is not None:
+            before_sending()
         owner = {}
         items = []
         sent = []          # per action: its items
@@ -438,9 +442,8 @@ class SyncEngine(object):
             if count_plays:
                 doubtful = set(actions[owner[id(item)]].key for item in exc.items if id(item) in owner)
                 self._held.update(doubtful)
-                self._doubt.add(doubtful)
-            logger.warning('{}: trakt may or may not have taken {} items ({}); they are not sent again before a '
-                           'later sync has seen what trakt holds', stage, len(exc.items), exc.message)
+            logger.warning('{}: trakt may or may not have taken {} items ({}); they are not sent again in this '
+                           'sync: the next one reads what trakt holds', stage, len(exc.items), exc.message)
             raise
 
     @staticmethod
@@ -480,11 +483,17 @@ class SyncEngine(object):
                         len(actions) - len(kept))
         return kept
 
-    def _apply_history_add(self, plan, baseline, result):
+    def _apply_history_add(self, plan, baseline, result, activities):
         def items_of(action):
             return [_item(action, watched_at=format_utc(when) or 'unknown') for when in action.watched_at]
+
+        def check_trakt_unchanged():
+            # Another writer (a second Kodi box, a scrobbler) may have sent these very viewings since the read.
+            if history_moved(activities, self.trakt.last_activities()):
+                raise TraktChangedMeanwhile()
         self._post('trakt-history', plan.to_trakt_history_add, items_of, self.trakt.add_history, baseline,
-                   result, lambda action: 'history_add_' + action.kind + 's', count_plays=True)
+                   result, lambda action: 'history_add_' + action.kind + 's', count_plays=True,
+                   before_sending=check_trakt_unchanged)
 
     def _apply_history_remove(self, plan, baseline, result):
         self._post('trakt-unwatch', plan.to_trakt_history_remove, lambda action: [_item(action)],

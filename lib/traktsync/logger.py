@@ -88,3 +88,9 @@ def warning(message, *args, **kwargs):
 
 def error(message, *args, **kwargs):
     log(ERROR, message, *args, **kwargs)
+
+
+def exception(message, *args, **kwargs):
+    """``error`` followed by the traceback of the exception being handled (redacted like every message)."""
+    import traceback
+    error(message + '\n{}', *(args + (traceback.format_exc(),)), **kwargs)

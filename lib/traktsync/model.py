@@ -514,8 +514,8 @@ class Baseline:
     ``watched[key] = [kodi_plays, trakt_plays, lastplayed, rows]``: the item's plays on each side (Kodi's is the
     item's, over all its copies), Kodi's lastplayed (a trakt timestamp string or ``None``), and ``rows``: the
     Kodi library rows the entry was made from, ``{row_token: playcount}`` (``None`` in an entry migrated from
-    schema 1, which did not record rows). An item with 0 plays on both sides has no entry (the first-sync rules
-    give the same result and this keeps the file small). ``collected`` holds the keys that were in the trakt
+    schema 1, which did not record rows). An unwatched item has an entry too (its rows): once the add-on has seen
+    a row, later viewings of it are changes, never a first sync. ``collected`` holds the keys that were in the trakt
     collection. ``account`` is the trakt account (uuid or slug) the baseline belongs to.
 
     The engine records every confirmed action with ``record(action)`` right after trakt or Kodi confirmed it, and
@@ -546,7 +546,7 @@ class Baseline:
         ``{row_token: playcount}``); ``replaces`` is an older key of the same item to drop."""
         if replaces and replaces != key:
             self.watched.pop(replaces, None)
-        if not kodi_plays and not trakt_plays:
+        if not kodi_plays and not trakt_plays and not rows:
             self.watched.pop(key, None)
         else:
             self.watched[key] = [int(kodi_plays), int(trakt_plays), format_utc(lastplayed),

@@ -247,6 +247,7 @@ class Plan:
     collected_on_trakt: Set[str] = field(default_factory=set)
     pending: List[Pending] = field(default_factory=list)
     unmatched: List[Unmatched] = field(default_factory=list)
+    library_rebuilt: bool = False   # every watched row read unwatched: all rows planned as new
 
     def is_empty(self):
         """True when nothing is to be written to either side (clean candidates need approval: not counted)."""
@@ -306,7 +307,7 @@ def decide(kodi_plays, trakt_plays, base, before_reset, options):
             return _KODI, t, t, 'watched on trakt ({} plays), not in Kodi'.format(t)
         if t > k:
             return _KODI, t, t, 'trakt has {} plays, Kodi {}: Kodi takes the larger'.format(t, k)
-        return None, k, t, 'watched on both sides'
+        return None, k, t, 'watched on both sides' if k else 'not watched yet'
     bk, bt = base
     gained_kodi, gained_trakt = max(0, k - bk), max(0, t - bt)
     if gained_kodi or gained_trakt:
@@ -423,13 +424,17 @@ def make_plan(kodi, trakt, baseline=None, options=None, hold_history=frozenset()
         plan.clean_blocked_reason = 'the Kodi library read looks incomplete: {}'.format(
             kodi.incomplete_reason or 'unknown reason')
     claimed = set()
+    stored = baseline
+    if _library_rebuilt(kodi, baseline):
+        baseline = Baseline(collected=baseline.collected, account=baseline.account)   # every row is new
+        plan.library_rebuilt = True
 
     for key in sorted(entries):
         entry = entries[key]
         _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history)
 
     if kodi.complete:
-        plan.forget = sorted(k for k in baseline.watched if k not in claimed)
+        plan.forget = sorted(k for k in stored.watched if k not in claimed)
     return plan
 
 
@@ -443,6 +448,28 @@ def _trakt_state(items):
         last_watched = later(last_watched, item.last_watched_at)
     collected = [i for i in items if i.collected]
     return first, plays, last_watched, (collected[0] if collected else None)
+
+
+def _library_rebuilt(kodi, baseline):
+    """Whether the Kodi library looks rebuilt (a fresh database scanned anew): at least two rows the baseline knew
+    as watched are in the library, and every one of them reads unwatched. Kodi dates a new row by its file's
+    modification time, so such a row can get the old id AND the old date; a user un-watching everything at once is
+    far less likely. docs/design.md, "Identity: library rows"."""
+    watched_rows = {}
+    for entry in baseline.watched.values():
+        for token, count in (entry[3] or {}).items():
+            if count:
+                watched_rows[token] = count
+    if len(watched_rows) < 2:
+        return False
+    seen = 0
+    for item in list(kodi.movies) + list(kodi.episodes):
+        token = row_token(item.kodi_id, item.dateadded)
+        if token in watched_rows:
+            if item.playcount:
+                return False
+            seen += 1
+    return seen >= 2
 
 
 def _kodi_plays(rows_now, found):
@@ -554,8 +581,7 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
                 lastplayed=later(lastplayed, last_watched), trakt_plays=new_trakt,
                 reason=reason + '; copies brought up to the same play count', replaces=replaces, rows=rows,
                 copies_only=True, **naming))
-        elif ((base or (0, 0)) != (new_kodi, new_trakt) or replaces or new_rows
-              or (new_kodi or new_trakt) and base_rows != rows_now):
+        elif base != (new_kodi, new_trakt) or replaces or new_rows or base_rows != rows_now:
             plan.settled.append(Settled(key, new_kodi, new_trakt, lastplayed, reason, replaces, rows_now))
     elif write in (_TRAKT_ADD, _TRAKT_REMOVE) and not options.to_trakt(kind):
         plan.pending.append(Pending(kind, key, title, reason + '; waiting: sending {}s to trakt is off'.format(kind)))

@@ -53,3 +53,43 @@ def anonymous(emulator):
     client = Api(emulator, None)
     yield client
     client.close()
+
+
+class FakeSleep(object):
+    """The client's ``sleep``: records the waits and returns at once (nothing in-process needs real time)."""
+
+    def __init__(self):
+        self.waits = []
+
+    def __call__(self, seconds):
+        self.waits.append(seconds)
+
+
+@pytest.fixture
+def inprocess(catalog):
+    from tools.trakt_emulator.inprocess import InProcessEmulator
+    with InProcessEmulator(catalog=catalog, post_interval=0, device_interval=0) as emu:
+        yield emu
+
+
+@pytest.fixture
+def make_trakt_client():
+    """``make_trakt_client(emu, token=None, **options)``: the add-on's real TraktClient over ``emu.session()``."""
+    from tests.trakt.helpers import MemoryTokenStore
+    from traktsync.trakt import TraktClient
+    clients = []
+
+    def make(emu, token=None, **options):
+        store = MemoryTokenStore(token if token is not None else emu.issue_token())
+        sleep = FakeSleep()
+        settings = dict(api_url=emu.url, oauth_url=emu.url, post_interval=0, backoff_base=0.05, sleep=sleep,
+                        session=emu.session())
+        settings.update(options)
+        client = TraktClient('9.8.7', store, emu.client_id, emu.client_secret, **settings)
+        client.store, client.sleeps = store, sleep
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()

@@ -71,3 +71,19 @@ def test_timeout_holds_the_connection_and_may_or_may_not_apply_the_post(emulator
 def test_an_unknown_fault_kind_is_refused(emulator):
     with pytest.raises(ValueError):
         emulator.inject('explode')
+
+
+def test_over_http_a_write_committed_after_the_timeout_shows_later(catalog):
+    from tests.emulator.conftest import Api
+    from tools.trakt_emulator import Emulator
+    from tools.trakt_emulator.timeutil import ManualClock
+    clock = ManualClock('2030-01-01T00:00:00Z')
+    with Emulator(catalog=catalog, post_interval=0, clock=clock) as emu:
+        api = Api(emu, emu.issue_token())
+        emu.inject('timeout', method='POST', hold=0.5, commit='after', visible_after=10)
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            api.post('/sync/history', _one_movie(catalog), timeout=0.2)
+        assert emu.plays() == [] and api.get('/sync/watched/movies').json() == []
+        clock.advance(10)
+        assert len(api.get('/sync/watched/movies').json()) == 1 and len(emu.plays()) == 1
+        api.close()

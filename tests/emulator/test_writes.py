@@ -171,3 +171,25 @@ def test_requests_built_like_the_doc_examples_match_the_openapi_file(catalog):
         'movies': [{'ids': {'imdb': 'tt0372784'}, 'watched_at': '2014-09-01T09:10:11.000Z'}],
         'shows': [{'ids': {'tvdb': show['ids']['tvdb']}, 'seasons': [{'number': 1, 'episodes': [{'number': 1}]}]}],
         'episodes': [{'ids': {'tvdb': 1555111}, 'watched_at': '2014-09-01T09:10:11.000Z'}]})
+
+
+@pytest.mark.parametrize('path', ['/sync/history', '/sync/collection'])
+def test_not_found_lists_exactly_the_missing_seasons_and_episodes_of_a_known_show(emulator, api, catalog, path):
+    show = catalog['shows'][0]
+    body = {'shows': [{'ids': {'trakt': show['ids']['trakt']}, 'title': show['title'], 'seasons': [
+        {'number': 1, 'episodes': [{'number': 1}, {'number': 42, 'watched_at': '2024-01-01T00:00:00Z'},
+                                   {'number': 3}]},
+        {'number': 2},
+        {'number': 7, 'episodes': [{'number': 1}]},
+        {'number': 2, 'episodes': [{'number': 2}, {'number': 99}]}]}]}
+    result = _post(api, path, body, 201)
+    answered = sum(result.get(section, {}).get('episodes', 0) for section in ('added', 'updated', 'existing'))
+    assert answered == 2 + 3 + 1  # a collection counts the repeated S2E2 as existing
+    assert result['not_found']['shows'] == [{'ids': {'trakt': show['ids']['trakt']}, 'title': show['title'],
+                                             'seasons': [
+        {'number': 1, 'episodes': [{'number': 42, 'watched_at': '2024-01-01T00:00:00Z'}]},
+        {'number': 7, 'episodes': [{'number': 1}]},
+        {'number': 2, 'episodes': [{'number': 99}]}]}]
+    assert result['not_found']['episodes'] == [] and result['not_found']['seasons'] == []
+    everything = {'shows': [{'ids': {'trakt': show['ids']['trakt']}, 'seasons': [{'number': 1}, {'number': 2}]}]}
+    assert _post(api, path, everything, 201)['not_found']['shows'] == []

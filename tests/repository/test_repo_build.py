@@ -160,3 +160,75 @@ def test_command_line_reports_a_bad_url_without_a_traceback(tmp_path):
     assert result.returncode == 2
     assert b'REPO_URL' in result.stderr and b'Traceback' not in result.stderr
     assert not os.path.exists(str(tmp_path / 'repo'))
+
+
+def _zip_with_asset(tmp_path, asset):
+    """A zip whose addon.xml names ``asset`` and which holds an entry at exactly that place."""
+    path = str(tmp_path / 'script.module.demo-1.0.0.zip')
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<addon id="script.module.demo" version="1.0.0" name="x" '
+           'provider-name="y"><extension point="xbmc.addon.metadata"><assets><icon>{}</icon></assets>'
+           '</extension></addon>\n').format(asset)
+    with zipfile.ZipFile(path, 'w') as archive:
+        archive.writestr('script.module.demo/addon.xml', xml)
+        archive.writestr('script.module.demo/' + asset, b'not an icon')
+    return path
+
+
+@pytest.mark.parametrize('asset', ['../../escaped.png', 'resources/../../../escaped.png', '/tmp/escaped.png',
+                                   'C:/escaped.png', '..\\escaped.png'])
+def test_asset_paths_that_leave_the_addon_folder_are_refused(tmp_path, asset):
+    source = _zip_with_asset(tmp_path, asset)
+    dest = tmp_path / 'out' / 'repo'
+    with pytest.raises(repo.RepoError, match='must stay inside the add-on folder'):
+        repo.add_zip(str(dest), source)
+    assert not os.path.exists(str(dest / 'script.module.demo'))
+    written = [os.path.join(here, name) for here, _, names in os.walk(str(tmp_path)) for name in names]
+    assert not [path for path in written if 'escaped' in path]
+
+
+def test_a_folder_make_repo_did_not_build_is_never_deleted(tmp_path, addon_zip):
+    dest = tmp_path / 'photos'
+    dest.mkdir()
+    (dest / 'precious.jpg').write_bytes(b'only copy')
+    with pytest.raises(repo.RepoError, match='not built by make repo'):
+        repo.build_repository(str(dest), URL, addon_zip=addon_zip)
+    assert os.listdir(str(dest)) == ['precious.jpg']
+
+
+def test_a_file_as_destination_is_refused(tmp_path, addon_zip):
+    dest = tmp_path / 'notes.txt'
+    dest.write_text('keep me')
+    with pytest.raises(repo.RepoError, match='not a folder'):
+        repo.build_repository(str(dest), URL, addon_zip=addon_zip)
+    assert dest.read_text() == 'keep me'
+
+
+def test_an_earlier_build_is_replaced_and_an_empty_folder_used(tmp_path, addon_zip):
+    dest = tmp_path / 'repo'
+    dest.mkdir()
+    repo.build_repository(str(dest), URL, addon_zip=addon_zip)
+    assert (dest / repo.MARKER).is_file()
+    (dest / 'stale-from-an-old-build.zip').write_bytes(b'old')
+    repo.build_repository(str(dest), URL, addon_zip=addon_zip)
+    assert (dest / repo.MARKER).is_file() and not (dest / 'stale-from-an-old-build.zip').exists()
+    assert set(_index(str(dest))) == {build.ADDON_ID, repo.REPOSITORY_ID}
+
+
+def test_command_line_leaves_a_foreign_folder_alone_without_a_traceback(tmp_path):
+    dest = tmp_path / 'home'
+    dest.mkdir()
+    (dest / 'thesis.odt').write_bytes(b'x')
+    result = subprocess.run([sys.executable, '-m', 'tools.repo', str(dest)], cwd=build.ROOT,
+                            env=dict(os.environ, REPO_URL=URL), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert result.returncode == 2
+    assert b'not built by make repo' in result.stderr and b'Traceback' not in result.stderr
+    assert os.listdir(str(dest)) == ['thesis.odt']
+
+
+def test_repo_url_is_escaped_in_the_repository_addon(tmp_path):
+    url = 'https://example.org/kodi?a=1&b=<2>&c="3"&d=\'4\''
+    folder = repo.repository_addon(str(tmp_path), url)
+    root = ET.parse(os.path.join(folder, 'addon.xml')).getroot()
+    directory = root.find("extension[@point='xbmc.addon.repository']/dir")
+    assert directory.findtext('datadir') == repo.normalize_url(url)
+    assert directory.findtext('info') == repo.normalize_url(url) + 'addons.xml'

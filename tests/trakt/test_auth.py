@@ -5,7 +5,7 @@ import pytest
 
 from tests.trakt.helpers import MemoryTokenStore
 from traktsync.trakt import errors
-from traktsync.trakt.auth import DeviceCode
+from traktsync.trakt.auth import DeviceCode, OAuth
 
 
 def _approve_after(emu, code_holder, polls):
@@ -133,6 +133,32 @@ def test_refresh_before_expiry_stores_both_new_tokens(make_emulator, make_client
     new = client.store.token
     assert new['access_token'] != old['access_token'] and new['refresh_token'] != old['refresh_token']
     assert len(client.store.saves) == 1
+
+
+@pytest.mark.parametrize('lifetime', [86400, 3600])
+def test_short_lived_tokens_are_not_refreshed_before_every_request(make_emulator, make_client, vtime, lifetime):
+    emu = make_emulator()
+    token = emu.issue_token(expires_in=lifetime, created_at=int(time.time()))
+    client = make_client(emu, token=token)
+    client.last_activities()
+    client.last_activities()
+    assert [r['path'] for r in emu.requests] == ['/sync/last_activities'] * 2   # right after sign-in
+    vtime.offset += lifetime / 2.0 - 120                                      # still before half the lifetime
+    client.last_activities()
+    assert not [r for r in emu.requests if r['path'] == '/oauth/token']
+    vtime.offset += 240                                                       # past half the lifetime
+    client.last_activities()
+    assert [r['path'] for r in emu.requests][3:] == ['/oauth/token', '/sync/last_activities']
+    assert client.store.token['access_token'] != token['access_token'] and len(client.store.saves) == 1
+
+
+def test_refresh_margin_is_a_day_or_half_the_lifetime():
+    oauth = OAuth(None, 'id', 'secret', MemoryTokenStore())
+    assert oauth.margin_for({'expires_in': 7776000}) == 86400     # trakt's 3-month tokens: a day early
+    assert oauth.margin_for({'expires_in': 86400}) == 43200
+    assert oauth.margin_for({'expires_in': 3600}) == 1800
+    assert oauth.margin_for({}) == 86400                          # unknown lifetime: a day
+    assert oauth.margin_for({'expires_in': 'soon'}) == 86400
 
 
 def test_unknown_access_token_gets_one_refresh_on_401(make_emulator, make_client):

@@ -115,6 +115,34 @@ def test_get_429_waits_retry_after_then_succeeds(make_emulator, make_client, vti
     assert 3.0 in vtime.sleeps and [s for _, _, s in _paths(emu)] == [429, 200]
 
 
+def test_retry_after_zero_still_waits_a_second(make_emulator, make_client, vtime):
+    emu = make_emulator(CATALOG)
+    client = make_client(emu)
+    emu.inject('429', count=1, path_prefix='/sync/last_activities', retry_after=0)
+    assert client.last_activities()
+    assert vtime.sleeps == [1.0] and [s for _, _, s in _paths(emu)] == [429, 200]
+
+
+@pytest.mark.parametrize('retry_after', [0, None])
+@pytest.mark.parametrize('call', ['read', 'write'])
+def test_endless_429_spends_a_budget_of_retries_then_says_so(make_emulator, make_client, vtime, retry_after,
+                                                             call):
+    emu = make_emulator(CATALOG)
+    client = make_client(emu, max_rate_limit_retries=4)
+    emu.inject('429', count=200, path_prefix='/sync/', retry_after=retry_after)
+    with pytest.raises(errors.RateLimited) as info:
+        if call == 'read':
+            client.watched_movies()
+        else:
+            list(client.add_history(movie_items(CATALOG, count=2)))
+    assert info.value.message == 'trakt is rate-limiting this account; the sync will go on later'
+    assert info.value.not_processed
+    assert client.requests_made == len(emu.requests) == 5        # the request and its 4 retries
+    waits = [s for s in vtime.sleeps if s >= 0.5]                # not the 0.06 s POST pacing
+    assert len(waits) == 4 and all(s >= 1.0 for s in waits)
+    assert emu.plays('movie') == []
+
+
 @pytest.mark.parametrize('call', ['read', 'write'])
 def test_offline_is_cannot_reach_trakt(make_client, call):
     client = make_client(url='http://127.0.0.1:{}'.format(free_port()), max_retries=1,

@@ -1,7 +1,9 @@
 """Reading every page of the sync lists from the emulator."""
 import math
 
-from tests.trakt.plain_server import PlainJsonServer
+import pytest
+
+from tests.trakt.plain_server import PagedJsonServer, PlainJsonServer
 from tools import catalog as catalog_module
 from traktsync.trakt.client import DEFAULT_OAUTH_URL
 
@@ -88,3 +90,62 @@ def test_headers_the_client_sends(make_client):
     assert headers['user-agent'] == 'TraktLibrarySync/9.8.7 (Kodi)'
     assert headers['authorization'] == 'Bearer ' + 'b' * 40
     assert DEFAULT_OAUTH_URL == 'https://auth.trakt.tv'
+
+
+def test_the_client_counts_its_requests(make_client):
+    with PlainJsonServer({}) as server:
+        client = make_client(url=server.url, token={'access_token': 'b' * 40, 'refresh_token': 'r' * 40})
+        assert client.requests_made == 0
+        client.last_activities()
+        client.user_settings()
+        assert client.requests_made == 2 == len(server.requests)
+
+
+_TOKEN = {'access_token': 'c' * 40, 'refresh_token': 'r' * 40, 'created_at': 2000000000, 'expires_in': 7 * 86400}
+
+
+def _movies(count):
+    return [{'plays': 1, 'movie': {'title': 'M{}'.format(i), 'year': 2000, 'ids': {'trakt': i + 1}}}
+            for i in range(count)]
+
+
+def _read(server, make_client, limit=100):
+    client = make_client(url=server.url, token=_TOKEN, watched_page_limit=limit)
+    return client.watched_movies()
+
+
+@pytest.mark.parametrize('headers', ['none', 'no-page-count'])
+@pytest.mark.parametrize('count, pages', [(250, [1, 2, 3]), (200, [1, 2, 3]), (99, [1]), (0, [1])])
+def test_a_stripped_page_count_reads_on_while_pages_are_full(make_client, headers, count, pages):
+    # Behind a proxy that strips X-Pagination-Page-Count, reading one page only would re-send every play after it.
+    with PagedJsonServer(_movies(count), headers=headers) as server:
+        assert _read(server, make_client) == _movies(count)
+    assert server.pages == pages
+
+
+def test_a_stripped_page_count_uses_the_page_size_trakt_applied(make_client):
+    with PagedJsonServer(_movies(25), headers='no-page-count', clamp=10) as server:
+        assert _read(server, make_client) == _movies(25)
+    assert server.pages == [1, 2, 3]
+
+
+def test_an_absurd_page_count_stops_at_an_empty_page(make_client):
+    with PagedJsonServer(_movies(250), headers='absurd-only') as server:
+        assert _read(server, make_client) == _movies(250)
+    assert server.pages == [1, 2, 3, 4]
+
+
+def test_an_absurd_page_count_stops_where_the_item_count_says_the_list_ends(make_client):
+    # A broken server that repeats its last page for ever: the item count bounds the read at ⌈250/100⌉ + 1 pages.
+    with PagedJsonServer(_movies(250), headers='absurd', past_end='repeat') as server:
+        movies = _read(server, make_client)
+    assert server.pages == [1, 2, 3, 4]
+    assert movies[:250] == _movies(250)
+
+
+def test_an_endpoint_that_ignores_the_page_is_read_once(make_client):
+    items = _movies(100)
+    with PlainJsonServer(items) as server:
+        client = make_client(url=server.url, token=_TOKEN, watched_page_limit=100)
+        assert client.watched_movies() == items
+    assert len(server.requests) == 2                      # page 2 repeated page 1: the list ended there

@@ -226,9 +226,33 @@ def test_first_sync_with_both_sides_watched_sends_nothing_to_trakt():
     assert again.is_empty() and again.settled == []
 
 
-def test_first_sync_of_unwatched_items_writes_nothing_and_stores_nothing():
-    plan = make_plan(kodi([kodi_movie(0)]), trakt(), None, NO_COLLECTION)
-    assert plan.is_empty() and plan.settled == []
+def test_first_sync_of_unwatched_items_writes_nothing_but_remembers_their_rows():
+    kodi_side, trakt_side, baseline = kodi([kodi_movie(0)]), trakt(), Baseline()
+    plan = make_plan(kodi_side, trakt_side, baseline, NO_COLLECTION)
+    assert plan.is_empty() and [s.rows for s in plan.settled] == [{'1@2023-12-24T09:00:00.000Z': 0}]
+    apply_plan(plan, kodi_side, trakt_side, baseline)
+    # Later, one viewing recorded by a scrobbler on both sides and one more in Kodi: two viewings, one more play.
+    kodi_side.movies[0].playcount, kodi_side.movies[0].lastplayed = 2, DAY2
+    trakt_side = trakt(movies=[(0, 1, DAY1)])
+    [add] = make_plan(kodi_side, trakt_side, baseline, NO_COLLECTION).to_trakt_history_add
+    assert len(add.watched_at) == 1
+
+
+def test_a_library_rebuilt_over_the_same_files_is_not_an_unwatch():
+    # A fresh database scanned anew: the rows get their old ids and (Kodi dates rows by file time) their old dates.
+    movies = [kodi_movie(i, playcount=1, lastplayed=DAY1) for i in range(3)]
+    kodi_side, trakt_side, baseline = synced(movies, {'movies': [(i, 1, DAY1) for i in range(3)]})
+    for movie in kodi_side.movies:
+        movie.playcount, movie.lastplayed = 0, None
+    plan = make_plan(kodi_side, trakt_side, baseline, PlanOptions(collection_add=False, send_unwatched=True))
+    assert plan.library_rebuilt and plan.to_trakt_history_remove == []
+    assert sorted(u.playcount for u in plan.to_kodi) == [1, 1, 1]
+    # one film un-watched by the user, the others still watched: an un-watch
+    kodi_side, trakt_side, baseline = synced([kodi_movie(i, playcount=1, lastplayed=DAY1) for i in range(3)],
+                                             {'movies': [(i, 1, DAY1) for i in range(3)]})
+    kodi_side.movies[0].playcount = 0
+    plan = make_plan(kodi_side, trakt_side, baseline, PlanOptions(collection_add=False, send_unwatched=True))
+    assert not plan.library_rebuilt and len(plan.to_trakt_history_remove) == 1
 
 
 # --- changed in Kodi only --------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ The whole account is one JSON-serialisable dict (``Account.data``) so the CLI ca
 its state file. Callers hold the emulator's lock; nothing here is thread-safe by itself.
 """
 import copy
+import time
 
 from tools.trakt_emulator import timeutil
 from tools.trakt_emulator.catalog_index import episode_summary, movie_summary, show_summary
@@ -29,8 +30,8 @@ _ACTIVITY_FIELDS = {
 }
 
 
-def empty_account(username='emulator-user', created=None):
-    created = created or timeutil.now_second()
+def empty_account(username='emulator-user', created=None, clock=time.time):
+    created = created or timeutil.now_second(clock)
     activities = {'all': created}
     for section, fields in _ACTIVITY_FIELDS.items():
         activities[section] = {field: created for field in fields}
@@ -45,9 +46,10 @@ def _check_kind(kind):
 
 
 class Account(object):
-    def __init__(self, data, index):
+    def __init__(self, data, index, clock=time.time):
         self.data = data
         self.index = index
+        self.clock = clock  # epoch seconds: the emulator's idea of now
 
     # -- bookkeeping -------------------------------------------------------------------------
     def touch(self, *fields):
@@ -60,7 +62,7 @@ class Account(object):
         if not fields:
             return None
         activities = self.data['activities']
-        stamp = timeutil.now_second()
+        stamp = timeutil.now_second(self.clock)
         if timeutil.to_epoch(stamp) <= timeutil.to_epoch(activities['all']):
             stamp = timeutil.from_epoch(timeutil.to_epoch(activities['all']) + 1)
         for section, field in fields:
@@ -84,7 +86,7 @@ class Account(object):
         self._item_exists(kind, trakt_id)
         play_id = self.data['next_history_id']
         self.data['next_history_id'] += 1
-        now = timeutil.now_second()
+        now = timeutil.now_second(self.clock)
         self.data['plays'].append({'id': play_id, 'type': kind, 'trakt_id': trakt_id,
                                    'watched_at': timeutil.to_minute(watched_at), 'added_at': now})
         self.data['watched_updated'][self._watched_key(kind, trakt_id)] = now
@@ -97,7 +99,7 @@ class Account(object):
         for play in self.data['plays']:
             (removed if predicate(play) else kept).append(play)
         self.data['plays'] = kept
-        now = timeutil.now_second()
+        now = timeutil.now_second(self.clock)
         for play in removed:
             self.data['watched_updated'][self._watched_key(play['type'], play['trakt_id'])] = now
         return removed
@@ -113,7 +115,7 @@ class Account(object):
         if show_trakt_id not in self.index.show_by_trakt:
             raise KeyError('no show with trakt id {} in the catalog'.format(show_trakt_id))
         self.data['reset_at'][str(show_trakt_id)] = timeutil.to_minute(when) if when else None
-        self.data['watched_updated']['show:{}'.format(show_trakt_id)] = timeutil.now_second()
+        self.data['watched_updated']['show:{}'.format(show_trakt_id)] = timeutil.now_second(self.clock)
         self.touch(('episodes', 'watched_at'))
 
     # -- collection --------------------------------------------------------------------------
@@ -128,7 +130,7 @@ class Account(object):
         old = table.get(key)
         if old is not None and old['collected_at'] == stamp and old['metadata'] == clean:
             return 'existing'
-        table[key] = {'collected_at': stamp, 'updated_at': timeutil.now_second(), 'metadata': clean}
+        table[key] = {'collected_at': stamp, 'updated_at': timeutil.now_second(self.clock), 'metadata': clean}
         if touch:
             self.touch((kind + 's', 'collected_at'))
         return 'added' if old is None else 'updated'

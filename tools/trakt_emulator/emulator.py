@@ -62,24 +62,61 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _Call(object):
+    """An authorised request that passed every check, waiting for its endpoint to run."""
+
+    def __init__(self, name, account, query, body, params):
+        self.name = name
+        self.account = account
+        self.query = query
+        self.body = body
+        self.params = params
+
+
+class RequestHeaders(object):
+    """A request's headers: the names as sent (for the request log), looked up without regard to case."""
+
+    def __init__(self, headers=None):
+        if headers is None:
+            headers = ()
+        items = headers.items() if hasattr(headers, 'items') else headers
+        self._items = [(str(name), str(value)) for name, value in items]
+        self._by_name = {}
+        for name, value in self._items:
+            self._by_name.setdefault(name.lower(), value)
+
+    def get(self, name, default=None):
+        return self._by_name.get(name.lower(), default)
+
+    def items(self):
+        return list(self._items)
+
+
 class Emulator(object):
     def __init__(self, catalog=None, account=None, state_path=None, port=0, latency=0.0, post_interval=1.0,
                  client_id='test-client-id', client_secret='test-client-secret', page_limit_cap=None,
-                 device_interval=5, device_expires_in=600, progress_limit_cap=None, limits=None):
+                 device_interval=5, device_expires_in=600, progress_limit_cap=None, limits=None, clock=time.time):
+        self.clock = clock  # epoch seconds; every "now" of the emulator comes from here
         self.state_path = state_path
+        other_accounts = []
         if state_path is not None and catalog is None and account is None:
             try:
                 state = state_file.load(state_path)
                 catalog, account = state['catalog'], state.get('account')
+                other_accounts = state.get('other_accounts') or []
             except FileNotFoundError:
                 pass
         self.catalog = catalog if catalog is not None else catalog_module.make_catalog()
         self._index = CatalogIndex(self.catalog)
-        account_data = empty_account()
+        account_data = empty_account(clock=clock)
         account_data.update(account or {})
-        self._account = Account(account_data, self._index)
-        self.limits = limits if limits is not None else account_data.get('limits') or default_limits()
-        self._auth = Auth(account_data, client_id, client_secret, device_interval, device_expires_in)
+        account_data['limits'] = limits if limits is not None else account_data.get('limits') or default_limits()
+        self._account = Account(account_data, self._index, clock)
+        self._accounts = {account_data['username']: self._account}  # username -> Account; the default one first
+        for data in other_accounts:
+            self._accounts[data['username']] = Account(data, self._index, clock)
+        self._auth = Auth({name: each.data for name, each in self._accounts.items()}, account_data['username'],
+                          client_id, client_secret, device_interval, device_expires_in, clock)
         self.client_id = client_id
         self.client_secret = client_secret
         self.port = port
@@ -91,7 +128,8 @@ class Emulator(object):
         self._faults = Faults()
         self._lock = threading.RLock()
         self._stopping = threading.Event()
-        self._last_post = None
+        self._last_post = {}  # username -> when its last authed POST was let through
+        self._deferred = []  # [(visible_at, call)]: writes committed after their timeout, not visible yet
         self._server = None
         self._thread = None
         self.url = None
@@ -145,15 +183,28 @@ class Emulator(object):
     def auto_approve(self, value):
         self._auth.auto_approve = bool(value)
 
-    def issue_token(self, expires_in=TOKEN_LIFETIME, created_at=None):
+    @property
+    def device_user(self):
+        """The account an auto-approved device code signs in as (default: the default account)."""
+        return self._auth.device_user
+
+    @device_user.setter
+    def device_user(self, username):
         with self._lock:
-            token = self._auth.issue_token(expires_in, created_at)
+            self._account_for(username)
+            self._auth.device_user = username
+
+    def issue_token(self, expires_in=TOKEN_LIFETIME, created_at=None, username=None):
+        """A token pair of ``username``'s account (None: the default account)."""
+        with self._lock:
+            token = self._auth.issue_token(expires_in, created_at, self._account_for(username).data['username'])
             self._save()
             return token
 
-    def approve(self, user_code):
+    def approve(self, user_code, username=None):
+        """The user signs in to ``username``'s account (None: the default account) and approves the code."""
         with self._lock:
-            self._auth.by_user_code(user_code).state = 'approved'
+            self._auth.by_user_code(user_code).approve(self._account_for(username).data['username'])
 
     def deny(self, user_code):
         with self._lock:
@@ -161,7 +212,7 @@ class Emulator(object):
 
     def expire_device_code(self, user_code):
         with self._lock:
-            self._auth.by_user_code(user_code).expires_at = time.time() - 1
+            self._auth.by_user_code(user_code).expires_at = self.clock() - 1
 
     def revoke_all_tokens(self):
         with self._lock:
@@ -174,87 +225,191 @@ class Emulator(object):
             return [(code.device_code, code.user_code, code.state) for code in self._auth.codes.values()]
 
     # -- faults and the request log ------------------------------------------------------------
-    def inject(self, kind, count=1, method=None, path_prefix=None, retry_after=1, hold=5.0, apply=False):
+    def inject(self, kind, count=1, method=None, path_prefix=None, retry_after=1, hold=5.0, apply=False, **options):
+        """The next ``count`` requests matching ``method``/``path_prefix`` meet fault ``kind``.
+
+        Options: ``retry_after`` (429), ``hold`` (timeout, over HTTP), ``commit`` (timeout: 'never', 'before' or
+        'after'; ``apply=True`` is 'before'), ``visible_after`` (commit='after', seconds, default 5), ``drop``
+        (partial, default 1), ``value`` (page_count). See the package docstring for every kind.
+        """
         with self._lock:
-            self._faults.add(kind, count, method, path_prefix, retry_after=retry_after, hold=hold, apply=apply)
+            self._faults.add(kind, count, method, path_prefix, retry_after=retry_after, hold=hold, apply=apply,
+                             **options)
 
     def clear_faults(self):
         with self._lock:
             self._faults.clear()
 
+    def pending_commits(self):
+        """How many writes answered by a ``timeout`` fault with ``commit='after'`` are not visible yet."""
+        with self._lock:
+            self._settle()
+            return len(self._deferred)
+
     def clear_requests(self):
         with self._lock:
             del self.requests[:]
 
-    # -- the account, for seeding and checking ----------------------------------------------
-    def add_play(self, kind, trakt_id, watched_at):
+    # -- accounts, for seeding and checking ---------------------------------------------------
+    # ``username=None`` always means the default account (the one a state file or ``account=`` gives).
+    @property
+    def username(self):
+        """The default account's username."""
+        return self._account.data['username']
+
+    def usernames(self):
         with self._lock:
-            play_id = self._account.add_play(kind, trakt_id, watched_at)
+            return list(self._accounts)
+
+    def add_account(self, username, limits=None):
+        """Another empty account, signed in to through ``issue_token(username=...)`` or the device flow."""
+        with self._lock:
+            if username in self._accounts:
+                raise ValueError('there is already an account {!r}'.format(username))
+            data = empty_account(username, clock=self.clock)
+            data['limits'] = limits if limits is not None else default_limits()
+            data['user_id'] = max(each.data.get('user_id', 1) for each in self._accounts.values()) + 1
+            self._accounts[username] = Account(data, self._index, self.clock)
+            self._auth.accounts[username] = data
+            self._save()
+            return username
+
+    @property
+    def limits(self):
+        """The default account's limits (what ``/users/settings`` answers and the writes enforce)."""
+        return self._account.data['limits']
+
+    @limits.setter
+    def limits(self, value):
+        self.set_limits(value)
+
+    def account_limits(self, username=None):
+        with self._lock:
+            return self._account_for(username).data['limits']
+
+    def set_limits(self, limits, username=None):
+        with self._lock:
+            self._account_for(username).data['limits'] = limits
+            self._save()
+
+    def add_play(self, kind, trakt_id, watched_at, username=None):
+        with self._lock:
+            play_id = self._account_for(username).add_play(kind, trakt_id, watched_at)
             self._save()
             return play_id
 
-    def plays(self, kind=None):
+    def plays(self, kind=None, username=None):
         with self._lock:
-            return self._account.plays(kind)
+            return self._account_for(username).plays(kind)
 
-    def play_count(self, kind, trakt_id):
+    def play_count(self, kind, trakt_id, username=None):
         with self._lock:
-            return self._account.play_count(kind, trakt_id)
+            return self._account_for(username).play_count(kind, trakt_id)
 
-    def collect(self, kind, trakt_id, collected_at, metadata=None):
+    def collect(self, kind, trakt_id, collected_at, metadata=None, username=None):
         with self._lock:
-            outcome = self._account.collect(kind, trakt_id, collected_at, metadata)
+            outcome = self._account_for(username).collect(kind, trakt_id, collected_at, metadata)
             self._save()
             return outcome
 
-    def collection(self, kind=None):
+    def collection(self, kind=None, username=None):
         with self._lock:
-            return self._account.collection(kind)
+            return self._account_for(username).collection(kind)
 
-    def set_reset_at(self, show_trakt_id, when):
+    def set_reset_at(self, show_trakt_id, when, username=None):
         with self._lock:
-            self._account.set_reset_at(show_trakt_id, when)
+            self._account_for(username).set_reset_at(show_trakt_id, when)
             self._save()
 
-    def last_activities(self):
+    def last_activities(self, username=None):
         with self._lock:
-            return self._account.last_activities()
+            return self._account_for(username).last_activities()
 
     @property
     def account(self):
-        """A deep copy of the account dict (what the state file holds)."""
+        """A deep copy of the default account's dict (what the state file holds)."""
+        return self.account_data()
+
+    def account_data(self, username=None):
+        """A deep copy of one account's dict."""
         with self._lock:
-            return copy.deepcopy(self._account.data)
+            return copy.deepcopy(self._account_for(username).data)
+
+    def _account_for(self, username):
+        self._settle()
+        if username is None:
+            return self._account
+        try:
+            return self._accounts[username]
+        except KeyError:
+            raise KeyError('no account {!r} (add_account makes one)'.format(username)) from None
 
     def _save(self):
         if self.state_path is not None:
-            self._account.data['limits'] = self.limits
-            state_file.save(self.state_path, self.catalog, self._account.data)
+            others = [each.data for each in self._accounts.values() if each is not self._account]
+            state_file.save(self.state_path, self.catalog, self._account.data, others)
 
-    # -- HTTP ----------------------------------------------------------------------------------
-    def _serve(self, handler):
-        started = time.time()
-        parts = urlsplit(handler.path)
+    # -- the request pipeline, shared by HTTP and in-process use ----------------------------------
+    def handle(self, method, path_and_query, headers=None, body_bytes=b''):
+        """One request through the whole pipeline; the :class:`responses.Response` trakt would give.
+
+        ``headers`` is a mapping (or ``(name, value)`` pairs) looked up without regard to case; ``body_bytes``
+        the raw body. An injected timeout answers ``Response.no_answer`` true (its ``hold`` says how long the HTTP
+        server keeps the connection silent); nothing is sent back for it.
+        """
+        started = self.clock()
+        method = method.upper()
+        parts = urlsplit(path_and_query)
         path = parts.path.rstrip('/') or '/'
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        length = int(handler.headers.get('Content-Length') or 0)
-        raw_body = handler.rfile.read(length) if length else b''
+        headers = RequestHeaders(headers)
+        raw_body = body_bytes.encode('utf-8') if isinstance(body_bytes, str) else bytes(body_bytes or b'')
         if self.latency:
             self._stopping.wait(self.latency)
         with self._lock:
-            fault = self._faults.take(handler.command, path)
-        if fault is not None and fault.kind == 'timeout':
-            if fault.apply and handler.command == 'POST':
-                self._dispatch(handler.command, path, query, handler.headers, raw_body)
-            self._log(handler, path, query, raw_body, None, started)
-            self._stopping.wait(fault.hold)
+            self._settle()
+            fault = self._faults.take(method, path)
+        response = self._answer(fault, method, path, query, headers, raw_body, started)
+        self._log(method, path, query, headers, raw_body, response, started, fault)
+        return response
+
+    def _answer(self, fault, method, path, query, headers, raw_body, started):
+        if fault is None:
+            return self._dispatch(method, path, query, headers, raw_body)
+        if fault.kind == 'timeout':
+            if method == 'POST' and fault.commit != 'never':
+                call = self._prepare(method, path, query, headers, raw_body)
+                if isinstance(call, _Call):
+                    if fault.commit == 'before':
+                        self._run(call)
+                    else:
+                        with self._lock:
+                            self._deferred.append((started + fault.visible_after, call))
+            return responses.no_answer(fault.hold)
+        if fault.kind == 'partial':
+            return self._dispatch(method, path, query, headers, raw_body, drop=fault.drop)
+        if fault.kind in ('strip_pagination', 'page_count'):
+            return fault.alter(self._dispatch(method, path, query, headers, raw_body))
+        return fault.response()
+
+    def _settle(self):
+        """Apply the deferred writes whose time has come (the lock is held)."""
+        if not self._deferred:
+            return
+        now = self.clock()
+        due = [call for visible_at, call in self._deferred if visible_at <= now]
+        self._deferred = [(visible_at, call) for visible_at, call in self._deferred if visible_at > now]
+        for call in due:
+            self._run(call)
+
+    def _serve(self, handler):
+        length = int(handler.headers.get('Content-Length') or 0)
+        raw_body = handler.rfile.read(length) if length else b''
+        response = self.handle(handler.command, handler.path, handler.headers, raw_body)
+        if response.no_answer:
+            self._stopping.wait(response.hold)
             handler.close_connection = True
             return
-        if fault is not None:
-            response = fault.response()
-        else:
-            response = self._dispatch(handler.command, path, query, handler.headers, raw_body)
-        self._log(handler, path, query, raw_body, response, started)
         try:
             handler.send_response(response.status)
             for name, value in response.headers.items():
@@ -265,26 +420,32 @@ class Emulator(object):
         except (BrokenPipeError, ConnectionResetError):
             handler.close_connection = True
 
-    def _log(self, handler, path, query, raw_body, response, started):
-        headers = dict(handler.headers.items())
-        for name in list(headers):
+    def _log(self, method, path, query, headers, raw_body, response, started, fault=None):
+        logged_headers = dict(headers.items())
+        for name in list(logged_headers):
             if name.lower() == 'authorization':
-                headers[name] = True
+                logged_headers[name] = True
         body = None
         if raw_body:
             try:
                 body = json.loads(raw_body.decode('utf-8'))
             except ValueError:
                 body = None
-        record = {'method': handler.command, 'path': path, 'query': query, 'headers': headers, 'body': body,
-                  'status': response.status if response is not None else None,
-                  'response': response.data if response is not None else None,
-                  'response_headers': dict(response.headers) if response is not None else {},
-                  'time': started}
+        answered = not response.no_answer
+        record = {'method': method, 'path': path, 'query': query, 'headers': logged_headers, 'body': body,
+                  'status': response.status if answered else None,
+                  'response': response.data if answered else None,
+                  'response_headers': dict(response.headers) if answered else {},
+                  'time': started, 'fault': fault.kind if fault is not None else None}
         with self._lock:
             self.requests.append(record)
 
-    def _dispatch(self, method, path, query, headers, raw_body):
+    def _dispatch(self, method, path, query, headers, raw_body, **options):
+        call = self._prepare(method, path, query, headers, raw_body)
+        return self._run(call, **options) if isinstance(call, _Call) else call
+
+    def _prepare(self, method, path, query, headers, raw_body):
+        """Everything before the endpoint itself: a :class:`_Call` to run, or the Response that ends the request."""
         agent = (headers.get('User-Agent') or '').strip()
         if not agent or agent.lower().startswith(_GENERIC_AGENTS):
             return responses.html(403, responses.CLOUDFLARE_BLOCKED)
@@ -308,23 +469,30 @@ class Emulator(object):
                 return responses.error(400, 'send the header trakt-api-version: 2')
             authorization = headers.get('Authorization') or ''
             with self._lock:
-                valid = (authorization.startswith('Bearer ')
-                         and self._auth.is_valid_access_token(authorization[len('Bearer '):].strip()))
-            if not valid:
+                username = None
+                if authorization.startswith('Bearer '):
+                    username = self._auth.user_of(authorization[len('Bearer '):].strip())
+                account = self._accounts.get(username)
+            if account is None:
                 return responses.empty(401, {'WWW-Authenticate': 'Bearer realm="trakt", error="invalid_token"'})
             if method == 'POST':
-                limited = self._post_rate_limit()
+                limited = self._post_rate_limit(username)
                 if limited is not None:
                     return limited
+        else:
+            account = None
         body = None
         if raw_body:
             try:
                 body = json.loads(raw_body.decode('utf-8'))
             except ValueError as error:
                 return responses.error(400, 'the body is not JSON: {}'.format(error))
+        return _Call(name, account, query, body, params)
+
+    def _run(self, call, **options):
         with self._lock:
             try:
-                return getattr(self, '_api_' + name)(query, body, params)
+                return getattr(self, '_api_' + call.name)(call.account, call.query, call.body, call.params, **options)
             except sync_writes.BadRequest as error:
                 return responses.error(error.status, error.message)
             except sync_writes.AccountLimit:
@@ -332,22 +500,23 @@ class Emulator(object):
             except responses.BadQuery as error:
                 return responses.error(400, str(error))
 
-    def _post_rate_limit(self):
+    def _post_rate_limit(self, username):
         with self._lock:
-            now = time.time()
-            if self._last_post is not None and now - self._last_post < self.post_interval:
-                wait = self.post_interval - (now - self._last_post)
+            now = self.clock()
+            last = self._last_post.get(username)
+            if last is not None and now - last < self.post_interval:
+                wait = self.post_interval - (now - last)
                 retry_after = max(1, int(wait + 0.999))
                 until = timeutil.from_epoch(now + retry_after)
                 rate = {'name': 'AUTHED_API_POST_LIMIT', 'period': 1, 'limit': 1, 'remaining': 0, 'until': until}
                 return responses.json_response(
                     429, {'error': 'rate limit exceeded, retry after {} s'.format(retry_after)},
                     {'Retry-After': str(retry_after), 'X-Ratelimit': json.dumps(rate)})
-            self._last_post = now
+            self._last_post[username] = now
             return None
 
     # -- endpoints (called with the lock held) ---------------------------------------------------
-    def _api_device_code(self, query, body, params):
+    def _api_device_code(self, account, query, body, params):
         if not isinstance(body, dict) or body.get('client_id') != self.client_id:
             return responses.error(401, 'invalid client_id')
         code = self._auth.new_device_code()
@@ -356,7 +525,7 @@ class Emulator(object):
             'verification_url': 'https://trakt.tv/activate', 'expires_in': int(self._auth.device_expires_in),
             'interval': _advertised_interval(self._auth.device_interval)})
 
-    def _api_device_token(self, query, body, params):
+    def _api_device_token(self, account, query, body, params):
         if not isinstance(body, dict) or not body.get('code'):
             return responses.error(400, 'send code, client_id and client_secret')
         if not self._auth.client_matches(body):
@@ -367,7 +536,7 @@ class Emulator(object):
             self._save()
         return responses.json_response(status, data)
 
-    def _api_token(self, query, body, params):
+    def _api_token(self, account, query, body, params):
         if not isinstance(body, dict):
             return responses.error(400, 'the body must be a JSON object')
         if not self._auth.client_matches(body):
@@ -384,7 +553,7 @@ class Emulator(object):
         self._save()
         return responses.json_response(200, token)
 
-    def _api_revoke(self, query, body, params):
+    def _api_revoke(self, account, query, body, params):
         if not isinstance(body, dict) or not self._auth.client_matches(body):
             return responses.json_response(401, {'error': 'invalid_client',
                                                  'error_description': 'unknown client or wrong secret'})
@@ -392,12 +561,13 @@ class Emulator(object):
             self._save()
         return responses.json_response(200, {})
 
-    def _api_settings(self, query, body, params):
-        return responses.json_response(200, user_settings(self._account.data['username'],
-                                                          self._account.data['created_at'], self.limits))
+    def _api_settings(self, account, query, body, params):
+        data = account.data
+        return responses.json_response(200, user_settings(data['username'], data['created_at'], data['limits'],
+                                                          data.get('user_id', 1)))
 
-    def _api_last_activities(self, query, body, params):
-        return responses.json_response(200, self._account.last_activities())
+    def _api_last_activities(self, account, query, body, params):
+        return responses.json_response(200, account.last_activities())
 
     def _extended(self, query):
         return set(part.strip() for part in query.get('extended', '').split(',') if part.strip())
@@ -405,37 +575,37 @@ class Emulator(object):
     def _cap(self, normal):
         return normal if self.page_limit_cap is None else min(normal, self.page_limit_cap)
 
-    def _api_watched(self, query, body, params):
+    def _api_watched(self, account, query, body, params):
         progress = 'progress' in self._extended(query)
         if params['type'] == 'movies':
-            items = self._account.watched_movies()
+            items = account.watched_movies()
         else:
-            items = self._account.watched_shows(progress)
+            items = account.watched_shows(progress)
         cap = self._cap(250)
         if progress:
             cap = min(cap, 100 if self.progress_limit_cap is None else self.progress_limit_cap)
         page, headers = responses.paginate(items, query, min(100, cap), cap)
         return responses.json_response(200, page, headers)
 
-    def _api_collection(self, query, body, params):
+    def _api_collection(self, account, query, body, params):
         metadata = 'metadata' in self._extended(query)
         if params['type'] == 'movies':
-            items = self._account.collection_movies(metadata)
+            items = account.collection_movies(metadata)
         else:
-            items = self._account.collection_shows(metadata)
+            items = account.collection_shows(metadata)
         cap = self._cap(250)
         page, headers = responses.paginate(items, query, min(100, cap), cap)
         return responses.json_response(200, page, headers)
 
-    def _api_history(self, query, body, params):
+    def _api_history(self, account, query, body, params):
         trakt_id = int(params['id']) if 'id' in params else None
-        items = self._account.history(params.get('type'), trakt_id)
+        items = account.history(params.get('type'), trakt_id)
         cap = self._cap(100)
         page, headers = responses.paginate(items, query, min(10, cap), cap)
         return responses.json_response(200, page, headers)
 
-    def _write(self, operation, status, *args):
-        result = operation(self._account, *args)
+    def _write(self, account, operation, status, *args):
+        result = operation(account, *args)
         self._save()
         return responses.json_response(status, result)
 
@@ -444,14 +614,16 @@ class Emulator(object):
             raise sync_writes.BadRequest(400, 'the body must be a JSON object')
         return body
 
-    def _api_history_add(self, query, body, params):
-        return self._write(sync_writes.history_add, 201, self._require_body(body), self.limits)
+    def _api_history_add(self, account, query, body, params, drop=0):
+        return self._write(account, sync_writes.history_add, 201, self._require_body(body), account.data['limits'],
+                           drop)
 
-    def _api_history_remove(self, query, body, params):
-        return self._write(sync_writes.history_remove, 200, self._require_body(body))
+    def _api_history_remove(self, account, query, body, params):
+        return self._write(account, sync_writes.history_remove, 200, self._require_body(body))
 
-    def _api_collection_add(self, query, body, params):
-        return self._write(sync_writes.collection_add, 201, self._require_body(body), self.limits)
+    def _api_collection_add(self, account, query, body, params, drop=0):
+        return self._write(account, sync_writes.collection_add, 201, self._require_body(body),
+                           account.data['limits'], drop)
 
-    def _api_collection_remove(self, query, body, params):
-        return self._write(sync_writes.collection_remove, 200, self._require_body(body))
+    def _api_collection_remove(self, account, query, body, params):
+        return self._write(account, sync_writes.collection_remove, 200, self._require_body(body))

@@ -21,6 +21,16 @@ class Response(object):
         self.body = body
         self.headers = dict(headers or {})
         self.data = data  # the parsed JSON, for the request log
+        self.no_answer = False  # True: the client gets no answer at all (an injected timeout)
+        self.hold = 0.0  # with no_answer: how long the HTTP server keeps the connection silent
+
+
+def no_answer(hold):
+    """No answer at all: the HTTP server holds the connection ``hold`` seconds and closes it."""
+    response = Response(None)
+    response.no_answer = True
+    response.hold = hold
+    return response
 
 
 def json_response(status, data, headers=None):

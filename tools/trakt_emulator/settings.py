@@ -7,11 +7,15 @@ def default_limits():
             'favorites': {'item_count': 50}, 'collection': {'item_count': 1000}, 'history': {'item_count': 100000}}
 
 
-def user_settings(username, joined_at, limits):
+def user_uuid(user_id):
+    return '00000000-0000-4000-8000-{:012d}'.format(user_id)
+
+
+def user_settings(username, joined_at, limits, user_id=1):
     return {
         'user': {'username': username, 'private': False, 'name': 'Emulated User', 'vip': False, 'vip_ep': False,
                  'director': False,
-                 'ids': {'slug': username, 'trakt': 1, 'uuid': '00000000-0000-4000-8000-000000000001'},
+                 'ids': {'slug': username, 'trakt': user_id, 'uuid': user_uuid(user_id)},
                  'joined_at': joined_at, 'location': None, 'about': None, 'gender': None, 'age': None,
                  'images': {'avatar': {'full': 'https://walter-r2.trakt.tv/images/users/placeholder.png'}},
                  'vip_og': False, 'vip_years': 0},

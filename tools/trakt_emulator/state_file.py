@@ -1,4 +1,8 @@
-"""The CLI's state file: ``{"catalog": …, "account": …}``, replaced atomically on every change."""
+"""The CLI's state file: ``{"catalog": …, "account": …}``, replaced atomically on every change.
+
+``account`` is the default account; accounts added later (``Emulator.add_account``) are kept in a list under
+``other_accounts``, present only when there are any.
+"""
 import json
 import os
 import tempfile
@@ -12,12 +16,15 @@ def load(path):
     return state
 
 
-def save(path, catalog, account):
+def save(path, catalog, account, other_accounts=None):
     directory = os.path.dirname(os.path.abspath(path))
     fd, temporary = tempfile.mkstemp(prefix='.emulator-state-', suffix='.json', dir=directory)
     try:
         with os.fdopen(fd, 'w', encoding='utf-8') as handle:
-            json.dump({'catalog': catalog, 'account': account}, handle, ensure_ascii=False, indent=1, sort_keys=True)
+            state = {'catalog': catalog, 'account': account}
+            if other_accounts:
+                state['other_accounts'] = other_accounts
+            json.dump(state, handle, ensure_ascii=False, indent=1, sort_keys=True)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)

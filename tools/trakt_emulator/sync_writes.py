@@ -119,12 +119,12 @@ def _resolve_show_seasons(item, show, index, targets):
     return missing
 
 
-def _date(fields, key, kind, trakt_id, index):
+def _date(fields, key, kind, trakt_id, account):
     value = fields.get(key)
     if value is None:
-        return timeutil.now_minute()
+        return timeutil.now_minute(account.clock)
     if value == 'released':
-        return _release_date(kind, trakt_id, index)
+        return _release_date(kind, trakt_id, account.index)
     if value == 'unknown':
         # trakt keeps such plays without a date; the emulator files them at the epoch.
         return EPOCH
@@ -147,10 +147,16 @@ def _count_key(kind):
     return 'movies' if kind == 'movie' else 'episodes'
 
 
-def history_add(account, body, limits):
+def _without_last(entries, drop):
+    """``entries`` less the last ``drop`` of them (an injected ``partial`` fault: trakt keeps fewer)."""
+    return entries[:max(0, len(entries) - drop)] if drop else entries
+
+
+def history_add(account, body, limits, drop=0):
     targets, not_found = resolve(body, account.index)
-    plays = [(kind, trakt_id, _date(fields, 'watched_at', kind, trakt_id, account.index))
+    plays = [(kind, trakt_id, _date(fields, 'watched_at', kind, trakt_id, account))
              for kind, trakt_id, fields in targets]
+    plays = _without_last(plays, drop)
     cap = (limits.get('history') or {}).get('item_count')
     if cap is not None and len(account.data['plays']) + len(plays) > cap:
         raise AccountLimit()
@@ -189,12 +195,13 @@ def _counts():
     return {'movies': 0, 'shows': 0, 'seasons': 0, 'episodes': 0}
 
 
-def collection_add(account, body, limits):
+def collection_add(account, body, limits, drop=0):
     targets, not_found = resolve(body, account.index)
     entries = []
     for kind, trakt_id, fields in targets:
         metadata = {key: fields.get(key) for key in METADATA_KEYS}
-        entries.append((kind, trakt_id, _date(fields, 'collected_at', kind, trakt_id, account.index), metadata))
+        entries.append((kind, trakt_id, _date(fields, 'collected_at', kind, trakt_id, account), metadata))
+    entries = _without_last(entries, drop)
     new_keys = set((kind, trakt_id) for kind, trakt_id, _, _ in entries
                    if str(trakt_id) not in account.data['collection'][kind])
     cap = (limits.get('collection') or {}).get('item_count')

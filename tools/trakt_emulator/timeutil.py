@@ -52,9 +52,25 @@ def to_epoch(text):
     return calendar.timegm(parse(text).utctimetuple())
 
 
-def now_minute():
-    return to_minute(from_epoch(time.time()))
+def now_minute(clock=time.time):
+    """Now (from ``clock``, epoch seconds) at minute precision."""
+    return to_minute(from_epoch(clock()))
 
 
-def now_second():
-    return from_epoch(time.time())
+def now_second(clock=time.time):
+    """Now (from ``clock``, epoch seconds) at second precision."""
+    return from_epoch(clock())
+
+
+class ManualClock(object):
+    """A clock for ``Emulator(clock=...)`` that moves only when told: ``clock()`` is epoch seconds."""
+
+    def __init__(self, start=None):
+        self.now = float(time.time() if start is None else (to_epoch(start) if isinstance(start, str) else start))
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+        return self.now

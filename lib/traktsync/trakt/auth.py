@@ -41,6 +41,15 @@ def token_expires_at(token):
         return None
 
 
+def token_lifetime(token):
+    """Seconds the token was issued for (``expires_in``), or None when trakt did not say."""
+    try:
+        lifetime = float(token['expires_in'])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return lifetime if lifetime > 0 else None
+
+
 class OAuth(object):
     """The OAuth half of the client; ``call`` is the client's request function (see TraktClient._call)."""
 
@@ -52,7 +61,8 @@ class OAuth(object):
         self.store = store
         self._now = wall_clock
         self._sleep = sleep
-        # Refresh a day early: a sync that starts on an almost-expired token must not fail half-way.
+        # Refresh a day early (at most half the token's lifetime): a sync that starts on an almost-expired token
+        # must not fail half-way, yet a 24-hour token must not be refreshed before every request.
         self.refresh_margin = refresh_margin
         logger.add_secret(client_secret)
 
@@ -68,11 +78,18 @@ class OAuth(object):
         token = self.store.load()
         return bool(token and token.get('access_token'))
 
+    def margin_for(self, token):
+        """How long before expiry ``token`` is refreshed: ``refresh_margin``, but at most half its lifetime."""
+        lifetime = token_lifetime(token)
+        if lifetime is None:
+            return self.refresh_margin
+        return min(self.refresh_margin, lifetime / 2.0)
+
     def access_token(self):
-        """A usable access token, refreshed first when it expires within ``refresh_margin``."""
+        """A usable access token, refreshed first when it expires within ``margin_for(token)``."""
         token = self.token()
         expires_at = token_expires_at(token)
-        if expires_at is not None and expires_at - self._now() < self.refresh_margin:
+        if expires_at is not None and expires_at - self._now() < self.margin_for(token):
             logger.info('trakt access token expires soon, refreshing it')
             token = self.refresh()
         return token['access_token']

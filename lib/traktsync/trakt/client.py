@@ -7,7 +7,7 @@ from traktsync.trakt import errors
 from traktsync.trakt.auth import OAuth
 from traktsync.trakt.backoff import AdaptiveBatchSize, Pacer, backoff_delay, parse_retry_after
 from traktsync.trakt.batching import BatchResult, build_body, order_items, validate_items
-from traktsync.trakt.transport import Transport, error_for, page_count, parse_json
+from traktsync.trakt.transport import Transport, check_url, error_for, item_count, page_count, page_limit, parse_json
 
 DEFAULT_API_URL = 'https://api.trakt.tv'
 # trakt's contract (2026-07-23 on) sends every OAuth request to auth.trakt.tv and forbids the API host for them;
@@ -22,6 +22,8 @@ COLLECTION_REMOVE = '/sync/collection/remove'
 # collection add/remove and history remove by item end in the same state however often they arrive.
 _NOT_IDEMPOTENT = frozenset([HISTORY_ADD])
 _MAX_PAGES = 100000
+# trakt's Retry-After is whole seconds; "0" (or no header) must still not make a tight loop.
+MIN_RATE_LIMIT_WAIT = 1.0
 
 
 class TraktClient(object):
@@ -35,12 +37,14 @@ class TraktClient(object):
                  oauth_url=DEFAULT_OAUTH_URL, timeout=(10.0, 60.0), post_interval=1.0,
                  batch_start=250, batch_min=25, batch_max=1000, quick_seconds=5.0,
                  max_retries=3, max_write_retries=4, backoff_base=1.0, max_rate_limit_wait=300.0,
+                 max_rate_limit_retries=10,
                  watched_page_limit=100, collection_page_limit=250,
                  sleep=time.sleep, clock=time.monotonic, wall_clock=time.time, rand=random.random, session=None):
         if not client_id:
             raise errors.MissingClientId()
-        self.api_url = api_url.rstrip('/')
-        self.oauth_url = oauth_url.rstrip('/')
+        # The user's token goes to these addresses: https only (plain http to this machine for test servers).
+        self.api_url = check_url(api_url, 'API address').rstrip('/')
+        self.oauth_url = check_url(oauth_url, 'sign-in address').rstrip('/')
         self.transport = Transport(client_id, version, timeout=timeout, session=session, clock=clock)
         self.session = self.transport.session
         self.pacer = Pacer(post_interval, clock=clock, sleep=sleep)
@@ -49,6 +53,7 @@ class TraktClient(object):
         self.max_write_retries = max_write_retries
         self.backoff_base = backoff_base
         self.max_rate_limit_wait = max_rate_limit_wait
+        self.max_rate_limit_retries = max_rate_limit_retries
         self.watched_page_limit = watched_page_limit
         self.collection_page_limit = collection_page_limit
         self._sleep = sleep
@@ -103,19 +108,44 @@ class TraktClient(object):
         return self.get_all_pages('/sync/collection/shows', params, limit=self.collection_page_limit)
 
     def get_all_pages(self, path, params=None, limit=100):
-        """Every item of a list endpoint: follows X-Pagination-Page-Count; no pagination headers = complete list."""
+        """Every item of a list endpoint.
+
+        Follows X-Pagination-Page-Count, but never blindly: an empty page ends the list, and so does the page that
+        X-Pagination-Item-Count puts past the end (⌈items/page size⌉ + 1). Without a page count (a proxy may strip
+        it) a full page is followed by the next one until a short or empty page; a page that repeats the previous
+        one (an endpoint that ignores ``page``) ends the list and is not counted twice.
+        """
         items = []
         page = 1
-        while page <= _MAX_PAGES:
+        previous = None
+        largest = 0
+        while True:
             query = dict(params or {})
             query.update(page=page, limit=limit)
             answer, response, _ = self._call('GET', path, params=query)
             if not isinstance(answer, list):
                 raise errors.MalformedResponse('trakt sent something other than a list for {}'.format(path))
-            items.extend(answer)
             pages = page_count(response)
-            if pages is None or page >= pages:
+            if pages is None and page > 1 and answer == previous:
+                logger.warning('{}: page {} repeats page {}; the list ends there', path, page, page - 1)
                 break
+            items.extend(answer)
+            if not answer or page >= _MAX_PAGES:
+                break
+            largest = max(largest, len(answer))
+            # trakt may clamp the limit asked for; X-Pagination-Limit says to what.
+            applied = page_limit(response)
+            if pages is None:
+                if len(answer) < (applied or limit):
+                    break
+            elif page >= pages:
+                break
+            total = item_count(response)
+            if total is not None and page >= -(-total // (applied or min(limit, largest))) + 1:
+                logger.warning('{}: {} pages announced for {} items, stopping after page {}', path, pages, total,
+                               page)
+                break
+            previous = answer
             page += 1
         logger.debug('{}: {} items in {} page(s)', path, len(items), page)
         return items
@@ -178,8 +208,9 @@ class TraktClient(object):
               passthrough=()):
         """``(decoded_json, response, seconds)`` or a typed error.
 
-        401 → one refresh, then AuthorizationExpired. 429 → wait Retry-After (or backoff) and send again, up to
-        ``max_rate_limit_wait`` seconds in total. Timeouts/5xx/offline → retried with backoff when
+        401 → one refresh, then AuthorizationExpired. 429 → wait Retry-After (or backoff; at least
+        MIN_RATE_LIMIT_WAIT) and send again, at most ``max_rate_limit_retries`` times and
+        ``max_rate_limit_wait`` seconds in total, then RateLimited. Timeouts/5xx/offline → retried with backoff when
         ``retry_transient`` (default: for GETs). Statuses in ``passthrough`` are returned for the caller to judge.
         """
         if retry_transient is None:
@@ -198,6 +229,10 @@ class TraktClient(object):
                 response, seconds = self.transport.send(method, url, params=params, body=body, token=token)
             except errors.CertificateError:
                 raise  # retrying cannot make a certificate trustworthy
+            except errors.Redirected:
+                if paced:
+                    self.pacer.done()
+                raise  # never re-sent: not to the new address, and not again to the old one
             except (errors.RequestTimeout, errors.Unreachable, errors.MalformedResponse):
                 if paced:
                     self.pacer.done()
@@ -226,7 +261,10 @@ class TraktClient(object):
                 delay = parse_retry_after(response.headers.get('Retry-After'))
                 if delay is None:
                     delay = backoff_delay(rate_limited, self.backoff_base * 2, rand=self._rand)
-                if waited + delay > self.max_rate_limit_wait:
+                delay = max(MIN_RATE_LIMIT_WAIT, delay)
+                if rate_limited >= self.max_rate_limit_retries or waited + delay > self.max_rate_limit_wait:
+                    logger.warning('trakt still rate-limits {} {} after {} retries and {:.0f} s', method, path,
+                                   rate_limited, waited)
                     raise errors.RateLimited(status=status)
                 logger.info('trakt rate limit on {} {}, waiting {:.1f} s', method, path, delay)
                 self._sleep(delay)

@@ -35,6 +35,33 @@ class CredentialsFileInvalid(ConfigurationError):
     message = 'the bundled trakt app credentials file is unreadable'
 
 
+class InsecureAddress(ConfigurationError):
+    """An API or OAuth address that is not https:// (only a loopback test server may use plain http)."""
+    message = 'the trakt address must start with https://: check the add-on settings'
+
+    def __init__(self, url=None, setting=None):
+        self.url = url
+        message = None
+        if url is not None:
+            message = 'the trakt {} must start with https:// (it is {}): check the add-on settings'.format(
+                setting or 'address', url)
+        super(InsecureAddress, self).__init__(message)
+
+
+class Redirected(TraktError):
+    """trakt (or something in between) answered with a redirect that is not followed: a write, or a request
+    carrying the user's token to another host or to plain http. Nothing was sent to the new address."""
+    message = 'trakt answered with a redirect that was not followed'
+    not_processed = True
+
+    def __init__(self, location=None, status=None):
+        self.location = location
+        message = None
+        if location:
+            message = 'trakt redirected the request to {}; it was not sent there'.format(location)
+        super(Redirected, self).__init__(message, status)
+
+
 class Unreachable(TraktError):
     message = 'cannot reach trakt: check the network connection'
     not_processed = True
@@ -108,7 +135,7 @@ class VipOnly(TraktError):
 
 
 class RateLimited(TraktError):
-    message = 'trakt rate limit: still refused after waiting, try again later'
+    message = 'trakt is rate-limiting this account; the sync will go on later'
     not_processed = True
 
 

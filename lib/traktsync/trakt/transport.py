@@ -1,6 +1,8 @@
 """One ``requests.Session`` with trakt's headers; turns transport failures and status codes into typed errors."""
+import ipaddress
 import threading
 import time
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -11,6 +13,36 @@ from traktsync.trakt.abortable import AbortableAdapter
 
 # Cloudflare answers these like 5xx: the origin is unreachable or overloaded.
 _CLOUDFLARE_STATUSES = frozenset([520, 521, 522])
+_MAX_REDIRECTS = 5
+
+
+def is_loopback_host(host):
+    host = (host or '').strip('[]').lower()
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_secure_url(url):
+    """https://, or plain http:// to this machine (the emulator and test servers)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return bool(parts.hostname) and (scheme == 'https' or (scheme == 'http' and is_loopback_host(parts.hostname)))
+
+
+def check_url(url, setting):
+    """``url`` if it is safe to send the user's token to; else InsecureAddress naming ``setting``."""
+    if not is_secure_url(url):
+        raise errors.InsecureAddress(url, setting)
+    return url
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or '').lower(), parts.port
 
 
 def user_agent(version):
@@ -48,15 +80,34 @@ class Transport(object):
         path = requests.utils.urlparse(url).path
         started = self._clock()
         self.requests_made += 1
+        response = self._request(method, url, params, data, headers, path, started)
+        hops = 0
+        # Redirects are judged here, never followed by requests: a 301/302 turns a POST into a GET, whose list
+        # answer would pass for a confirmed write, and a redirect may lead the token to another host.
+        while _is_redirect(response):
+            location = response.headers.get('Location')
+            target = urljoin(response.url or url, location) if location else None
+            if (method != 'GET' or target is None or hops >= _MAX_REDIRECTS or not is_secure_url(target)
+                    or (token and _origin(target) != _origin(url))):
+                logger.warning('{} {} answered {} to {}; not followed', method, path, response.status_code,
+                               target)
+                response.close()
+                raise errors.Redirected(target, status=response.status_code)
+            response.close()
+            hops += 1
+            self.requests_made += 1
+            response = self._request(method, target, None, None, headers, urlsplit(target).path, started)
+        seconds = self._log(method, path, response.status_code, started)
+        return response, seconds
+
+    def _request(self, method, url, params, data, headers, path, started):
         try:
             # verify=True explicitly: an environment variable or a session default must never turn TLS checks off.
-            response = self.session.request(method, url, params=params, data=data, headers=headers,
-                                            timeout=self.timeout, verify=True)
+            return self.session.request(method, url, params=params, data=data, headers=headers,
+                                        timeout=self.timeout, verify=True, allow_redirects=False)
         except requests.exceptions.RequestException as exc:
             self._log(method, path, 'aborted' if self._aborted.is_set() else type(exc).__name__, started)
             raise self._failure(exc) from None
-        seconds = self._log(method, path, response.status_code, started)
-        return response, seconds
 
     def abort(self):
         """End the request in flight (from another thread) and refuse further ones: raises Aborted in both."""
@@ -94,6 +145,10 @@ def _never_connected(exc):
     text = repr(exc)
     return any(marker in text for marker in ('NewConnectionError', 'NameResolutionError', 'Failed to resolve',
                                              'Connection refused', 'Errno 111', 'gaierror'))
+
+
+def _is_redirect(response):
+    return 300 <= response.status_code < 400 and response.status_code != 304
 
 
 def is_html(response):
@@ -136,8 +191,24 @@ def parse_json(response):
 
 
 def page_count(response):
-    value = response.headers.get('X-Pagination-Page-Count')
+    return _count_header(response, 'X-Pagination-Page-Count')
+
+
+def page_limit(response):
+    """The page size trakt applied (it may clamp the ``limit`` asked for), or None."""
+    number = _count_header(response, 'X-Pagination-Limit')
+    return number or None
+
+
+def item_count(response):
+    return _count_header(response, 'X-Pagination-Item-Count')
+
+
+def _count_header(response, name):
+    """A non-negative integer header, or None when it is absent or garbled."""
+    value = response.headers.get(name)
     try:
-        return int(value) if value is not None else None
+        number = int(value) if value is not None else None
     except ValueError:
         return None
+    return number if number is not None and number >= 0 else None

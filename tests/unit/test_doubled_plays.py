@@ -69,3 +69,16 @@ def test_a_mysql_video_database_is_a_shared_library(tmp_path):
     assert not read_video_database_is_shared(str(path))                           # no file: Kodi's own SQLite
     path.write_text(mysql)
     assert read_video_database_is_shared(str(path))
+
+
+def test_the_kodi_test_harness_files_read_as_one_box_and_as_a_shared_library(tmp_path):
+    from tools.kodi_harness import ADVANCEDSETTINGS, VIDEODATABASE
+    from traktsync.kodi.library import KodiLibrary
+    alone = ADVANCEDSETTINGS.format(tcp_port=9090, videodatabase='')
+    shared = ADVANCEDSETTINGS.format(tcp_port=9090, videodatabase=VIDEODATABASE.format(
+        host='127.0.0.1', port=3306, user='kodi', password='kodi', name='kodi_1_'))
+    for text, expected in ((alone, False), (shared, True)):
+        path = tmp_path / 'advancedsettings.xml'
+        path.write_text(text)
+        assert KodiLibrary(rpc=None, advancedsettings=str(path)).shared_database is expected
+    assert KodiLibrary(rpc=None).shared_database is False          # outside Kodi, without a path: one box

@@ -17,7 +17,7 @@ What makes it safe to interrupt at any point (docs/design.md, "What a sync promi
   updated for those items), so it sends only what is missing;
 * right before sending plays, trakt's watched stamps are checked again: when another writer (a second Kodi box on
   the same library, a scrobbler) added plays since the lists were read, both sides are read and planned again;
-  so they are after a rate-limit wait before a resend;
+  the same check runs after a rate-limit wait, before a batch is sent again;
 * on a shared library (or after such a re-plan), plays another writer sent at the same moment are found and
   removed after sending (doubled_plays.py);
 * everything the sync remembers belongs to one trakt account (account.py).
@@ -525,7 +525,8 @@ class SyncEngine(object):
 
         def check_before_resend():
             # After a rate-limit wait, as before sending. Once a batch of ours went through, our own write moved
-            # trakt's stamps: from then on the check for doubled plays covers another writer.
+            # trakt's stamps, so the stamps tell nothing more: on a shared library the check for doubled plays
+            # after sending still covers another box.
             if not wrote:
                 check_trakt_unchanged()
 

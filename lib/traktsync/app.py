@@ -9,6 +9,7 @@ from traktsync.kodi.library import KodiLibrary
 from traktsync.store import JsonStore, TokenStore
 from traktsync.trakt import TraktClient, load_app_credentials
 from traktsync.trakt import errors as trakt_errors
+from traktsync.trakt.backoff import shared_pacer
 from traktsync.version import VERSION
 
 
@@ -18,8 +19,9 @@ def make_trakt_client(settings, store, sleep=None):
     credentials = load_app_credentials(settings.client_id, settings.client_secret)
     if credentials is None:
         raise trakt_errors.MissingClientId()
+    api_url = settings.api_url or 'https://api.trakt.tv'
     return TraktClient(VERSION, TokenStore(store), credentials.client_id, credentials.client_secret,
-                       api_url=settings.api_url or 'https://api.trakt.tv',
+                       api_url=api_url, pacer=shared_pacer(api_url),
                        oauth_url=settings.oauth_url or 'https://auth.trakt.tv',
                        batch_start=settings.batch_size_start,
                        batch_min=min(settings.batch_size_min, settings.batch_size_start),

@@ -35,7 +35,9 @@ class CleanBackup(object):
 
     def mark_restored(self, clean):
         backup = self._load()
-        for entry in backup['cleans']:
-            if entry.get('at') == clean.get('at') and not entry.get('restored_at'):
+        # the newest open entry equal to ``clean``: two cleans within one second share their time stamp
+        for entry in reversed(backup['cleans']):
+            if entry == clean and not entry.get('restored_at'):
                 entry['restored_at'] = _now()
+                break
         self.store.save(CLEAN_BACKUP, backup)

@@ -108,6 +108,7 @@ class SyncResult(object):
         self.kodi_calls = 0
         self.duration = 0.0
         self.kept = {}   # a sync that did not read Kodi keeps the unmatched items the one before it found
+        self.waiting_for_trakt = 0   # items whose plays trakt may or may not have taken: the next sync decides
 
     def add_not_found(self, action):
         entry = {'kind': action.kind, 'title': action.title, 'reason': NOT_FOUND_REASON}
@@ -132,6 +133,7 @@ class SyncResult(object):
                           for u in unmatched[:UNMATCHED_KEPT]],
             'unmatched_total': len(unmatched), 'not_found': self.not_found[:UNMATCHED_KEPT],
             'clean': self.clean, 'trakt_requests': self.trakt_requests, 'kodi_calls': self.kodi_calls,
+            'waiting_for_trakt': self.waiting_for_trakt,
             **self.kept
         }
 
@@ -196,6 +198,10 @@ class SyncEngine(object):
             result.error = 'the sync stopped on an unexpected error: {}'.format(exc)
             logger.exception('sync stopped: {}', result.error)
         finally:
+            result.waiting_for_trakt = len(self._held)
+            if self._held:
+                logger.warning('{} items wait for trakt to confirm their plays; the next sync reads trakt and '
+                               'sends what did not arrive', len(self._held))
             result.duration = time.time() - result.started
             result.trakt_requests = self.trakt.requests_made - requests_before
             result.kodi_calls = self.library.calls_made - calls_before

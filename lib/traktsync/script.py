@@ -84,6 +84,8 @@ def _report(result):
         return ui.localize(30024)
     if result.status == 'error':
         return ui.localize(30023, result.error)
+    if result.waiting_for_trakt:
+        return ui.localize(30072, result.waiting_for_trakt)
     to_trakt, to_kodi = changes(result.applied)
     if not to_kodi and not to_trakt:
         return ui.localize(30021)

@@ -31,12 +31,15 @@ PUSH_DEBOUNCE_SECONDS = 2.0     # marking a season watched sends one OnUpdate pe
 BUSY_RETRY_SECONDS = 2.0        # the menu holds the sync lock
 PLAYBACK_RETRY_SECONDS = 2.0    # a sync that gave way to a video runs again once it has stopped
 ERROR_RETRY_SECONDS = 300.0
+# trakt may commit a timed-out write minutes later; the next sync waits for that before it decides what to re-send
+UNCONFIRMED_RETRY_SECONDS = 300.0
 FULL_READ_SECONDS = 24 * 3600.0  # a timer sync reads the library at least daily, even when Kodi reported nothing
 STOP_JOIN_SECONDS = 0.7         # what is left of Kodi's "within a second" after the tick
 
 
 class SyncOutcome(object):
     BUSY, OK, CANCELLED, ERROR, NOT_SIGNED_IN = 'busy', 'ok', 'cancelled', 'error', 'not signed in'
+    UNCONFIRMED = 'ok, trakt did not confirm every play'
 
 
 class Service(object):
@@ -139,8 +142,10 @@ class Service(object):
     def _after_sync(self, outcome):
         if outcome != SyncOutcome.OK:
             self._library_may_have_changed = True   # the retry reads everything again
+        hour = self.settings.interval_unit_seconds / 3600.0   # 1 in normal use; tests shorten the hour
         retry = {SyncOutcome.BUSY: BUSY_RETRY_SECONDS, SyncOutcome.CANCELLED: PLAYBACK_RETRY_SECONDS,
-                 SyncOutcome.ERROR: ERROR_RETRY_SECONDS}.get(outcome)
+                 SyncOutcome.ERROR: ERROR_RETRY_SECONDS * hour,
+                 SyncOutcome.UNCONFIRMED: UNCONFIRMED_RETRY_SECONDS * hour}.get(outcome)
         self.schedule.finished(ok=retry is None, retry_after=retry or 0)
 
     def _shutdown(self):
@@ -195,7 +200,7 @@ class Service(object):
             if result.changed_something and settings.notifications and not self._video_playing:
                 to_trakt, to_kodi = changes(result.applied)
                 ui.notify(ui.localize(30022, trakt=to_trakt, kodi=to_kodi))
-            return SyncOutcome.OK
+            return SyncOutcome.UNCONFIRMED if result.waiting_for_trakt else SyncOutcome.OK
         if result.status == 'cancelled':
             return SyncOutcome.CANCELLED
         self._tell_error(settings, result.error)

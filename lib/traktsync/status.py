@@ -64,6 +64,8 @@ def status_text(store, localize):
         if result.get('status') == 'error' and result.get('error'):
             lines.append(localize(30056, result['error']))
         lines.extend(_applied_lines(result, localize) or [localize(30057)])
+        if result.get('waiting_for_trakt'):
+            lines.append(localize(30071, result['waiting_for_trakt']))
         lines.extend(_earlier_change_lines(result, store.load(LAST_CHANGE), localize))
         lines.extend(_unmatched_lines(result, localize))
     if isinstance(error, dict) and error.get('message'):

@@ -100,3 +100,27 @@ def test_a_timer_sync_reads_the_library_only_after_kodi_reported_a_change(kodi_f
         time.sleep(0.2)
     assert [p['trakt_id'] for p in emulator.plays('movie')] == [movie['ids']['trakt']]
     assert kodi.python_errors() == []
+
+
+@pytest.mark.parametrize('commit', ['never', 'after'])
+def test_plays_trakt_did_not_confirm_are_settled_by_a_sync_soon_after_by_itself(kodi_factory, tmp_path, catalog,
+                                                                                 emulator, commit):
+    """The history POST times out: trakt dropped it, or took it and shows it a moment later. The sync does not
+    send those plays again; the service syncs again a few minutes later by itself (a test "hour" of 36 s makes
+    that 3 s) and the plays are on trakt once each."""
+    library = library_part(catalog, movies=2, shows=0)
+    for movie in library['movies']:
+        movie.update(playcount=1, lastplayed='2026-11-20 21:00:00')
+    emulator.inject('timeout', method='POST', path_prefix='/sync/history', hold=2.0, commit=commit,
+                    visible_after=1.0)
+    world = ServiceWorld(kodi_factory, tmp_path, emulator, library, settings={
+        'sync_at_startup': True, 'startup_delay': 1, 'interval_unit_seconds': 36})   # the timer stays off
+    kodi = world.kodi
+    _wait_sync_for(kodi, 'startup', timeout=20)
+    kodi.wait_log(r'\[service\.traktsync\] 2 items wait for trakt to confirm their plays', timeout=60)
+    _wait_sync_for(kodi, 'retry', timeout=30)
+    world.wait_syncs(2, timeout=60)
+    assert sorted(p['trakt_id'] for p in emulator.plays('movie')) == sorted(
+        movie['ids']['trakt'] for movie in catalog['movies'][:2])
+    assert world.profile_file('last-result.json')['waiting_for_trakt'] == 0
+    assert kodi.python_errors() == []

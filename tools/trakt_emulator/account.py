@@ -81,14 +81,15 @@ class Account(object):
         return 'show:{}'.format(self.index.episode_by_trakt[trakt_id][0]['ids']['trakt'])
 
     # -- history -----------------------------------------------------------------------------
-    def add_play(self, kind, trakt_id, watched_at, touch=True):
+    def add_play(self, kind, trakt_id, watched_at, touch=True, action='watch'):
         _check_kind(kind)
         self._item_exists(kind, trakt_id)
         play_id = self.data['next_history_id']
         self.data['next_history_id'] += 1
         now = timeutil.now_second(self.clock)
         self.data['plays'].append({'id': play_id, 'type': kind, 'trakt_id': trakt_id,
-                                   'watched_at': timeutil.to_minute(watched_at), 'added_at': now})
+                                   'watched_at': timeutil.to_minute(watched_at), 'added_at': now,
+                                   'action': action})
         self.data['watched_updated'][self._watched_key(kind, trakt_id)] = now
         if touch:
             self.touch((kind + 's', 'watched_at'))
@@ -229,7 +230,8 @@ class Account(object):
         """``GET /sync/history/{type}/{id}`` entries, newest first; ``trakt_id`` of a show selects its episodes."""
         items = []
         for play in self.data['plays']:
-            entry = {'id': play['id'], 'watched_at': play['watched_at'], 'action': 'watch', 'type': play['type']}
+            entry = {'id': play['id'], 'watched_at': play['watched_at'], 'action': play.get('action', 'watch'),
+                     'type': play['type']}
             if play['type'] == 'movie':
                 if kind not in (None, 'movies') or trakt_id not in (None, play['trakt_id']):
                     continue

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from tools import catalog as catalog_module
-from tools.trakt_emulator import responses, state_file, sync_writes, timeutil
+from tools.trakt_emulator import playback, responses, state_file, sync_writes, timeutil
 from tools.trakt_emulator.account import Account, empty_account
 from tools.trakt_emulator.auth import TOKEN_LIFETIME, Auth
 from tools.trakt_emulator.catalog_index import CatalogIndex
@@ -40,6 +40,12 @@ _ROUTES = [
     ('POST', r'/sync/history/remove', 'history_remove', True),
     ('POST', r'/sync/collection', 'collection_add', True),
     ('POST', r'/sync/collection/remove', 'collection_remove', True),
+    ('POST', r'/scrobble/(?P<verb>start|pause|stop)', 'scrobble', True),
+    ('GET', r'/sync/playback(?:/(?P<type>movies|episodes))?', 'playback', True),
+    ('DELETE', r'/sync/playback/(?P<id>\d+)', 'playback_delete', True),
+    ('GET', r'/sync/ratings(?:/(?P<type>movies|shows|episodes|all)(?:/(?P<rating>\d+))?)?', 'ratings', True),
+    ('POST', r'/sync/ratings', 'ratings_add', True),
+    ('POST', r'/sync/ratings/remove', 'ratings_remove', True),
 ]
 _COMPILED = [(method, re.compile(pattern + r'/?$'), name, authed) for method, pattern, name, authed in _ROUTES]
 
@@ -142,6 +148,7 @@ class Emulator(object):
         self.post_interval = post_interval
         self.page_limit_cap = page_limit_cap
         self.progress_limit_cap = progress_limit_cap
+        self.scrobble_window = playback.SCROBBLE_WINDOW_SECONDS   # how long trakt answers 409 to a second stop
         self.requests = []
         self._faults = Faults()
         self._lock = threading.RLock()
@@ -651,3 +658,36 @@ class Emulator(object):
 
     def _api_collection_remove(self, account, query, body, params):
         return self._write(account, sync_writes.collection_remove, 200, self._require_body(body))
+
+    # -- scrobbles, resume points, ratings (tools/trakt_emulator/playback.py) --------------------------------------
+    def _api_scrobble(self, account, query, body, params):
+        status, answer = playback.scrobble(account, params['verb'], body, self.scrobble_window)
+        self._save()
+        return responses.json_response(status, answer)
+
+    def _api_playback(self, account, query, body, params):
+        return self._optionally_paged(playback.playback(account, params.get('type')), query)
+
+    def _api_playback_delete(self, account, query, body, params):
+        if not playback.delete_playback(account, int(params['id'])):
+            return responses.error(404, 'no such playback progress')
+        self._save()
+        return responses.empty(204)
+
+    def _api_ratings(self, account, query, body, params):
+        rating = int(params['rating']) if 'rating' in params else None
+        return self._optionally_paged(playback.ratings(account, params.get('type'), rating), query)
+
+    @staticmethod
+    def _optionally_paged(items, query):
+        # "Pagination Optional" in trakt's terms: the whole list unless the client asks for a page
+        if 'page' not in query and 'limit' not in query:
+            return responses.json_response(200, items)
+        page, headers = responses.paginate(items, query, 10, 1000)
+        return responses.json_response(200, page, headers)
+
+    def _api_ratings_add(self, account, query, body, params):
+        return self._write(account, playback.add_ratings, 201, body)
+
+    def _api_ratings_remove(self, account, query, body, params):
+        return self._write(account, playback.remove_ratings, 200, body)

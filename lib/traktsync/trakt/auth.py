@@ -5,12 +5,16 @@ Tokens live in a caller-supplied store: an object with ``load()`` (the token dic
 means signed out. Expiry is ``created_at + expires_in`` as trakt advises, never a hard-coded lifetime.
 """
 import collections
+import threading
 import time
 
 from traktsync import logger
 from traktsync.trakt import errors
 
 DEVICE_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob'
+# Refresh tokens are single-use: the sync and the scrobbler (two threads, two clients, one token file) must never
+# refresh at the same time, or the second refresh spends a used token and signs the user out.
+_REFRESH_LOCK = threading.Lock()
 _DEVICE_POLL_STATUSES = (400, 404, 409, 410, 418, 429)
 _DEVICE_STOP = {404: errors.DeviceCodeInvalid, 409: errors.DeviceCodeUsed, 418: errors.AuthorizationDenied}
 
@@ -88,14 +92,25 @@ class OAuth(object):
     def access_token(self):
         """A usable access token, refreshed first when it expires within ``margin_for(token)``."""
         token = self.token()
-        expires_at = token_expires_at(token)
-        if expires_at is not None and expires_at - self._now() < self.margin_for(token):
-            logger.info('trakt access token expires soon, refreshing it')
-            token = self.refresh()
+        if self._expires_soon(token):
+            token = self.refresh(stale=token['access_token'])
         return token['access_token']
 
-    def refresh(self):
-        token = self.token()
+    def _expires_soon(self, token):
+        expires_at = token_expires_at(token)
+        return expires_at is not None and expires_at - self._now() < self.margin_for(token)
+
+    def refresh(self, stale=None):
+        """A new token for the one whose access token is ``stale`` (trakt refused it, or it expires soon); when
+        another thread refreshed it meanwhile, that token is used instead of spending the refresh token again."""
+        with _REFRESH_LOCK:
+            token = self.token()
+            if stale is not None and token['access_token'] != stale and not self._expires_soon(token):
+                return token
+            return self._refresh(token)
+
+    def _refresh(self, token):
+        logger.info('refreshing the trakt access token')
         if not token.get('refresh_token'):
             raise errors.ReauthorizationRequired()
         body = {'refresh_token': token['refresh_token'], 'client_id': self.client_id,

@@ -4,6 +4,7 @@ Pure apart from the injected ``clock``/``sleep``/``rand``, so they are tested wi
 """
 import email.utils
 import random
+import threading
 import time
 
 
@@ -42,7 +43,8 @@ class Pacer(object):
     """Keeps POSTs at least ``interval`` seconds apart, measured from the end of the previous one.
 
     trakt allows one authed POST per second; measuring from the end (not the start) also covers a slow
-    answer whose request trakt counted late.
+    answer whose request trakt counted late. The sync and the scrobbler share one client from two threads:
+    ``wait()`` takes the one POST slot and ``done()`` gives it back, so their POSTs never overlap.
     """
 
     def __init__(self, interval=1.0, clock=time.monotonic, sleep=time.sleep):
@@ -50,16 +52,38 @@ class Pacer(object):
         self._clock = clock
         self._sleep = sleep
         self._last_end = None
+        self._slot = threading.Lock()
 
-    def wait(self):
-        if self._last_end is None or self.interval <= 0:
-            return
-        remaining = self.interval - (self._clock() - self._last_end)
-        if remaining > 0:
-            self._sleep(remaining)
+    def wait(self, sleep=None):
+        """``sleep``: the caller's own (cancellable) sleep, when the pacer is shared."""
+        self._slot.acquire()
+        try:
+            if self._last_end is None or self.interval <= 0:
+                return
+            remaining = self.interval - (self._clock() - self._last_end)
+            if remaining > 0:
+                (sleep or self._sleep)(remaining)
+        except BaseException:
+            self._slot.release()   # a cancelled wait sends nothing: the slot is free again
+            raise
 
     def done(self):
         self._last_end = self._clock()
+        self._slot.release()
+
+
+_SHARED_PACERS = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_pacer(key, interval=1.0):
+    """The one Pacer of this Python process for ``key`` (the API address): every client of the service that
+    talks to the same trakt (the sync's, the scrobbler's) keeps to one POST per second together."""
+    with _SHARED_LOCK:
+        pacer = _SHARED_PACERS.get(key)
+        if pacer is None:
+            pacer = _SHARED_PACERS[key] = Pacer(interval)
+        return pacer
 
 
 class AdaptiveBatchSize(object):

@@ -39,7 +39,8 @@ class TraktClient(object):
                  max_retries=3, max_write_retries=4, backoff_base=1.0, max_rate_limit_wait=300.0,
                  max_rate_limit_retries=10,
                  watched_page_limit=100, collection_page_limit=250, history_page_limit=100,
-                 sleep=time.sleep, clock=time.monotonic, wall_clock=time.time, rand=random.random, session=None):
+                 sleep=time.sleep, clock=time.monotonic, wall_clock=time.time, rand=random.random, session=None,
+                 pacer=None):
         if not client_id:
             raise errors.MissingClientId()
         # The user's token goes to these addresses: https only (plain http to this machine for test servers).
@@ -47,7 +48,7 @@ class TraktClient(object):
         self.oauth_url = check_url(oauth_url, 'sign-in address').rstrip('/')
         self.transport = Transport(client_id, version, timeout=timeout, session=session, clock=clock)
         self.session = self.transport.session
-        self.pacer = Pacer(post_interval, clock=clock, sleep=sleep)
+        self.pacer = pacer or Pacer(post_interval, clock=clock, sleep=sleep)   # shared_pacer() across threads
         self.batch_size = AdaptiveBatchSize(batch_start, batch_min, batch_max, quick_seconds)
         self.max_retries = max_retries
         self.max_write_retries = max_write_retries
@@ -238,26 +239,27 @@ class TraktClient(object):
         paced = method == 'POST' and not oauth
         while True:
             token = self.oauth.access_token() if auth else None
+            paced_done = False
             if paced:
-                self.pacer.wait()
+                self.pacer.wait(self._sleep)
             try:
                 response, seconds = self.transport.send(method, url, params=params, body=body, token=token)
             except errors.CertificateError:
                 raise  # retrying cannot make a certificate trustworthy
             except errors.Redirected:
-                if paced:
-                    self.pacer.done()
                 raise  # never re-sent: not to the new address, and not again to the old one
             except (errors.RequestTimeout, errors.Unreachable, errors.MalformedResponse):
                 if paced:
-                    self.pacer.done()
+                    self.pacer.done()   # before the backoff, so the other thread's POST is not held up by it
+                    paced_done = True
                 if retry_transient and attempt < self.max_retries:
                     self._sleep(backoff_delay(attempt, self.backoff_base, rand=self._rand))
                     attempt += 1
                     continue
                 raise
-            if paced:
-                self.pacer.done()
+            finally:
+                if paced and not paced_done:
+                    self.pacer.done()
             status = response.status_code
             if status in passthrough:
                 return self._decode_loosely(response), response, seconds
@@ -269,7 +271,7 @@ class TraktClient(object):
                 raise errors.InvalidClient(status=status)
             if status == 401 and auth and not refreshed:
                 logger.info('trakt answered 401, refreshing the token once')
-                self.oauth.refresh()
+                self.oauth.refresh(stale=token)
                 refreshed = True
                 continue
             if status == 429:

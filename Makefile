@@ -4,14 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 VERSION := $(shell sed -n 's/.*<addon\b[^>]*\bversion="\([^"]*\)".*/\1/p' addon.xml | head -n 1)
 ZIP := dist/service.traktsync-$(VERSION).zip
-APT_PACKAGES := kodi xvfb xauth libgl1-mesa-dri
+APT_PACKAGES := kodi xvfb xauth libgl1-mesa-dri mariadb-server
 
 .PHONY: test lint check unit zip demo bench screenshots system-packages venv clean
 
-## Install what is missing: Debian's Kodi and Xvfb (apt) and the Python tools (.venv).
+## Install what is missing: Debian's Kodi, Xvfb and MariaDB (apt) and the Python tools (.venv).
 system-packages:
 	@if [ -x /usr/lib/x86_64-linux-gnu/kodi/kodi.bin ] || ls /usr/lib/*/kodi/kodi.bin >/dev/null 2>&1; then \
 	  command -v Xvfb >/dev/null || missing=1; else missing=1; fi; \
+	PATH="$$PATH:/usr/sbin:/sbin" command -v mariadbd >/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null; then \
 	    echo "Installing $(APT_PACKAGES) with apt-get (no recommends)"; \

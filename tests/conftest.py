@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from tools import build, kodi_harness
+from tools import mariadb as mariadb_server
 from tools.trakt_emulator import Emulator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -48,6 +49,25 @@ def emulator(request, catalog):
     ``EMULATOR_OPTIONS`` (e.g. a shorter ``post_interval``) for the Emulator."""
     with Emulator(catalog=catalog, **getattr(request.module, 'EMULATOR_OPTIONS', {})) as emu:
         yield emu
+
+
+@pytest.fixture(scope='session')
+def mariadb():
+    """A private MariaDB server on 127.0.0.1 for the session (tools.mariadb); ``mariadb.video_database()`` gives
+    each caller its own database name prefix for Kodi's ``video_database``. Skips with a reason only where
+    mariadb-server cannot be installed; with TRAKTSYNC_REQUIRE_KODI=1 (``make test`` after apt) a missing server
+    fails."""
+    missing = mariadb_server.missing_parts()
+    if missing:
+        if os.environ.get('TRAKTSYNC_REQUIRE_KODI') == '1':
+            pytest.fail('MariaDB is required here but missing: ' + missing)
+        pytest.skip('MariaDB cannot run here (missing: {}); on Debian `make test` installs mariadb-server with apt'
+                    .format(missing))
+    server = mariadb_server.MariaDB().start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -53,8 +53,14 @@ GUISETTINGS = """<settings version="2">
 ADVANCEDSETTINGS = """<advancedsettings version="1.0">
     <jsonrpc><tcpport>{tcp_port}</tcpport></jsonrpc>
     <video><ignoresecondsatstart>0</ignoresecondsatstart><playcountminimumpercent>90</playcountminimumpercent></video>
-</advancedsettings>
+{videodatabase}</advancedsettings>
 """
+# Kodi's video library in a MySQL/MariaDB server instead of MyVideos<version>.db: Kodi creates the database
+# <name><version> (e.g. kodi_1_121) itself, and no MyVideos*.db file appears in its home.
+VIDEODATABASE = """    <videodatabase><type>mysql</type><host>{host}</host><port>{port}</port><user>{user}</user>
+        <pass>{password}</pass><name>{name}</name></videodatabase>
+"""
+VIDEO_PATHS = [('movies', 2147483647), ('tvshows', 0)]     # (content, scanRecursive) of the movies and tv roots
 ASOUNDRC = 'pcm.!default { type null }\nctl.!default { type hw card 0 }\n'
 BUILTIN_HELPER_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <addon id="script.harness.builtin" name="Harness builtin runner" version="1.0.0" provider-name="tests">
@@ -162,7 +168,7 @@ class Kodi(object):
     """One real Kodi with a fresh home under ``workdir``."""
 
     def __init__(self, workdir, addons=(), enable=(), module_addon_cache=None, webserver=False, debug=False,
-                 home=None, env=None, with_module_addons=True):
+                 home=None, env=None, with_module_addons=True, video_database=None):
         self.workdir = workdir
         self.home = home or os.path.join(workdir, 'home')
         self.kodi_home = os.path.join(self.home, '.kodi')
@@ -174,6 +180,9 @@ class Kodi(object):
         self.webserver = webserver
         self.debug = debug
         self.extra_env = dict(env or {})
+        # {'host', 'port', 'user', 'pass', 'name'}: the video library in a MariaDB server (tools.mariadb), which
+        # several Kodi instances may share; None keeps Kodi's own SQLite MyVideos*.db.
+        self.video_database = dict(video_database) if video_database else None
         self.tcp_port = None
         self.webserver_port = None
         self.display = None
@@ -210,7 +219,7 @@ class Kodi(object):
         self._write(os.path.join(self.userdata, 'guisettings.xml'), GUISETTINGS.format(
             webserver='true' if self.webserver else 'false', webserver_port=self.webserver_port))
         self._write(os.path.join(self.userdata, 'advancedsettings.xml'),
-                    ADVANCEDSETTINGS.format(tcp_port=self.tcp_port))
+                    ADVANCEDSETTINGS.format(tcp_port=self.tcp_port, videodatabase=self._videodatabase_xml()))
         helper = os.path.join(self.addons_dir, BUILTIN_HELPER_ID)
         self._write(os.path.join(helper, 'addon.xml'), BUILTIN_HELPER_XML)
         self._write(os.path.join(helper, 'run.py'), BUILTIN_HELPER_PY)
@@ -220,6 +229,14 @@ class Kodi(object):
             if not os.path.exists(target):
                 shutil.copytree(folder, target)
         self._seed_addons_db([BUILTIN_HELPER_ID] + [os.path.basename(m) for m in modules] + self.enable)
+
+    def _videodatabase_xml(self):
+        if not self.video_database:
+            return ''
+        from xml.sax.saxutils import escape
+        values = {key: escape(str(value)) for key, value in self.video_database.items()}
+        return VIDEODATABASE.format(host=values['host'], port=values['port'], user=values['user'],
+                                    password=values['pass'], name=values['name'])
 
     def _seed_addons_db(self, enabled_ids):
         path = os.path.join(self.userdata, 'Database', 'Addons33.db')
@@ -296,10 +313,68 @@ class Kodi(object):
 
     # -- the video library --------------------------------------------------------------------------------------
     def video_db(self):
+        """The path of Kodi's SQLite video database (there is none when the library is in MariaDB)."""
+        if self.video_database:
+            raise KodiError('the video library is in MariaDB ({}*), not in a MyVideos*.db file; use video_sql()'
+                            .format(self.video_database['name']))
         paths = sorted(glob.glob(os.path.join(self.userdata, 'Database', 'MyVideos*.db')))
         if not paths:
             raise KodiError('Kodi has not created its video database')
         return paths[-1]
+
+    def video_schema(self):
+        """The MariaDB database that holds the video library (``<name><version>``), None before Kodi made it.
+        The newest version wins, as Kodi uses the newest."""
+        from tools import mariadb
+        prefix = self.video_database['name']
+        names = [n for n in mariadb.databases(self.video_database) if n[len(prefix):].isdigit()]
+        return max(names, key=lambda n: int(n[len(prefix):])) if names else None
+
+    def wait_video_database(self, timeout=60.0):
+        """Wait until Kodi has created its video database with its ``path`` table, in either mode: the
+        MyVideos*.db file (SQLite) or the ``<name><version>`` database (MariaDB). Returns the file's path or
+        the database's name."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self._video_database_ready()
+            if found:
+                return found
+            self._check_alive('its video database')
+            if time.monotonic() > deadline:
+                raise KodiError('Kodi did not create its video database within {} s'.format(timeout))
+            time.sleep(0.1)
+
+    def _video_database_ready(self):
+        if self.video_database:
+            from tools import mariadb
+            schema = self.video_schema()
+            if schema and mariadb.run_sql(self.video_database, "SHOW TABLES LIKE 'path'", schema=schema):
+                return schema
+            return None
+        paths = sorted(glob.glob(os.path.join(self.userdata, 'Database', 'MyVideos*.db')))
+        if not paths:
+            return None
+        try:
+            with sqlite3.connect(paths[-1]) as db:
+                if db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='path'").fetchone():
+                    return paths[-1]
+        except sqlite3.Error:
+            return None
+        return None
+
+    def video_sql(self, sql, params=()):
+        """Run one statement on the video library in either mode (SQLite or MariaDB); ``?`` placeholders take
+        ``params``. Returns the rows (lists; MariaDB gives every value as a string)."""
+        location = self.wait_video_database()
+        if not self.video_database:
+            with sqlite3.connect(location) as db:
+                return [list(row) for row in db.execute(sql, params).fetchall()]
+        from tools import mariadb
+        parts = sql.split('?')
+        if len(parts) != len(params) + 1:
+            raise KodiError('{} placeholders, {} values'.format(len(parts) - 1, len(params)))
+        text = parts[0] + ''.join(mariadb.quote(value) + part for value, part in zip(params, parts[1:]))
+        return mariadb.run_sql(self.video_database, text, schema=location)
 
     @staticmethod
     def media_paths(media_root, movies='movies', tv='tv'):
@@ -321,12 +396,20 @@ class Kodi(object):
         movies_path, tv_path = self.media_paths(media_root, movies, tv)
         if not os.path.exists(os.path.join(self.userdata, 'sources.xml')):
             self.write_sources(media_root, movies, tv)
-        with sqlite3.connect(self.video_db()) as db:
-            db.executemany(
-                "INSERT INTO path (strPath, strContent, strScraper, scanRecursive, useFolderNames, strSettings, "
-                "noUpdate, exclude, allAudio, dateAdded) VALUES (?, ?, 'metadata.local', ?, 0, '', 0, 0, 0, "
-                "datetime('now'))",
-                [(movies_path, 'movies', 2147483647), (tv_path, 'tvshows', 0)])
+        if self.video_database:
+            # The same rows in MariaDB (NOW() for SQLite's datetime('now')); Kodi reads them while running too.
+            for path, (content, recursive) in zip((movies_path, tv_path), VIDEO_PATHS):
+                self.video_sql(
+                    "INSERT INTO path (strPath, strContent, strScraper, scanRecursive, useFolderNames, strSettings, "
+                    "noUpdate, `exclude`, allAudio, dateAdded) VALUES (?, ?, 'metadata.local', ?, 0, '', 0, 0, 0, "
+                    "NOW())", (path, content, recursive))
+        else:
+            with sqlite3.connect(self.video_db()) as db:
+                db.executemany(
+                    "INSERT INTO path (strPath, strContent, strScraper, scanRecursive, useFolderNames, strSettings, "
+                    "noUpdate, exclude, allAudio, dateAdded) VALUES (?, ?, 'metadata.local', ?, 0, '', 0, 0, 0, "
+                    "datetime('now'))",
+                    [(movies_path, 'movies', 2147483647), (tv_path, 'tvshows', 0)])
         self.scan(timeout=timeout)
 
     def scan(self, directory=None, timeout=120.0):
@@ -340,6 +423,13 @@ class Kodi(object):
         # included. Closing it avoids that; the next call reconnects.
         self.rpc.transport.close()
         self.wait_notification('VideoLibrary.OnScanFinished', timeout=timeout, since=mark)
+
+    def clean_library(self, timeout=120.0):
+        """Kodi's "Clean library": drop the items whose files are gone; waits for OnCleanFinished."""
+        mark = self.notifications.mark()
+        self.call('VideoLibrary.Clean', {'showdialogs': False})
+        self.rpc.transport.close()      # as in scan(): one notification per removed item to every client
+        self.wait_notification('VideoLibrary.OnCleanFinished', timeout=timeout, since=mark)
 
     # -- GUI ----------------------------------------------------------------------------------------------------
     def current_window(self):

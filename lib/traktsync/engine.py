@@ -4,7 +4,8 @@ The engine sees Kodi and trakt through two objects, so it runs inside Kodi and o
 
 * ``library``: ``read_snapshot(with_metadata) -> model.KodiSnapshot`` (Kodi's row ids and dates added included),
   ``apply_watched(updates)`` returning the failures (each with its ``change``), and ``calls_made`` (round trips);
-  ``traktsync.kodi.library.KodiLibrary`` in Kodi, an in-memory library in the soak (tools/soak).
+  ``traktsync.kodi.library.KodiLibrary`` in Kodi, an in-memory library in the soak (tools/soak); optionally
+  ``shared_database`` (True: other Kodi boxes use the same library, so they may send the same viewings);
 * ``trakt``: a ``traktsync.trakt.TraktClient`` (``requests_made`` counts its requests).
 
 What makes it safe to interrupt at any point (docs/design.md, "What a sync promises"):
@@ -16,11 +17,14 @@ What makes it safe to interrupt at any point (docs/design.md, "What a sync promi
   updated for those items), so it sends only what is missing;
 * right before sending plays, trakt's watched stamps are checked again: when another writer (a second Kodi box on
   the same library, a scrobbler) added plays since the lists were read, both sides are read and planned again;
+  the same check runs after a rate-limit wait, before a batch is sent again;
+* on a shared library (or after such a re-plan), plays another writer sent at the same moment are found and
+  removed after sending (doubled_plays.py);
 * everything the sync remembers belongs to one trakt account (account.py).
 """
 import time
 
-from traktsync import logger
+from traktsync import doubled_plays, logger
 from traktsync.account import Accounts, account_folder_name
 from traktsync.clean_backup import CleanBackup
 from traktsync.kodi.jsonrpc import JsonRpcError
@@ -191,6 +195,8 @@ class SyncEngine(object):
         self._still_owner = still_owner or (lambda: True)   # the sync lock is still ours (SyncLock.still_held)
         self._aborted = False
         self._held = set()    # keys whose history write had an unknown outcome in this sync
+        self._sent_plays = []     # client items of the plays sent in this sync, not yet checked for doubles
+        self._replanned = False   # another writer changed trakt's history while this sync ran
 
     # -- entry points ------------------------------------------------------------------------------------------
     def sync(self, dry_run=False, clean=None, kodi_unchanged=False):
@@ -301,6 +307,8 @@ class SyncEngine(object):
     def _sync_rounds(self, result, dry_run, clean, kodi_unchanged):
         self._account_store()
         self._held = set()
+        self._sent_plays = []
+        self._replanned = False
         pauses = list(ROUND_PAUSES)
         replans = MAX_REPLANS
         while True:
@@ -390,7 +398,28 @@ class SyncEngine(object):
                 # Quitting Kodi must not wait for re-reads: the next sync reads these lists instead.
                 cache.forget(list(TRAKT_LISTS))
             elif self._posted:
+                self._remove_doubled_plays()
                 self._refresh_after_writes(cache)
+
+    def _remove_doubled_plays(self):
+        """Another box may have sent the viewings this sync sent at the same moment: of the plays of a sent item in
+        a sent minute, keep the lowest history id (docs/design.md, "Several writers"). Only on a shared library or
+        after another writer was seen, so a single box pays nothing."""
+        sent, self._sent_plays = self._sent_plays, []
+        if not sent or not (self._replanned or getattr(self.library, 'shared_database', False)):
+            return
+        try:
+            remove = []
+            for kind, (start_at, end_at) in sorted(doubled_plays.window(sent).items()):
+                history = self.trakt.history(doubled_plays.SECTIONS[kind], start_at, end_at)
+                remove.extend(doubled_plays.doubled([item for item in sent if item['type'] == kind], history))
+            if remove:
+                answer = self.trakt.remove_history_ids(remove)
+                logger.info('another writer sent the same viewings at the same moment: removed the doubled plays '
+                            '{} ({})', remove, answer.get('deleted'))
+        except trakt_errors.TraktError as exc:
+            self._sent_plays = sent + self._sent_plays   # a later round of this sync checks them
+            logger.warning('could not check trakt for plays sent twice ({})', exc.message)
 
     def _refresh_after_writes(self, cache):
         """Read the lists our writes changed, so the cache holds trakt as it is now and the next sync in which
@@ -549,8 +578,28 @@ class SyncEngine(object):
         def check_trakt_unchanged():
             # Another writer (a second Kodi box, a scrobbler) may have sent these very viewings since the read.
             if history_moved(activities, self.trakt.last_activities()):
+                self._replanned = True
                 raise TraktChangedMeanwhile()
-        self._post('trakt-history', plan.to_trakt_history_add, items_of, self.trakt.add_history, baseline,
+        wrote = []
+
+        def check_before_resend():
+            # After a rate-limit wait, as before sending. Once a batch of ours went through, our own write moved
+            # trakt's stamps, so the stamps tell nothing more: on a shared library the check for doubled plays
+            # after sending still covers another box.
+            if not wrote:
+                check_trakt_unchanged()
+
+        def add_history(items):
+            try:
+                for batch, answer in self.trakt.add_history(items, before_resend=check_before_resend):
+                    missing = set(id(item) for item in answer.not_found_items())
+                    self._sent_plays.extend(item for item in batch if id(item) not in missing)
+                    wrote.append(len(batch))
+                    yield batch, answer
+            except trakt_errors.OutcomeUnknown as exc:
+                self._sent_plays.extend(exc.items)   # trakt may have taken them
+                raise
+        self._post('trakt-history', plan.to_trakt_history_add, items_of, add_history, baseline,
                    result, lambda action: 'history_add_' + action.kind + 's', count_plays=True,
                    before_sending=check_trakt_unchanged)
 

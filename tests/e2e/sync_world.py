@@ -4,6 +4,7 @@ The add-on's own engine runs inside Kodi (``RunScript(service.traktsync,action=â
 settings file to talk to the emulator; the tests look at both sides afterwards, the way a user would: the Kodi
 library through JSON-RPC and the account through the emulator.
 """
+import copy
 import json
 import os
 import time
@@ -22,11 +23,19 @@ TEXT_VIEWER = 10147
 class SyncWorld(object):
     """``catalog``: what trakt knows; ``library``: the part of it that is in Kodi (a catalog too)."""
 
-    def __init__(self, kodi_factory, tmp_path, emulator, library, settings=None, kodi_kwargs=None):
+    def __init__(self, kodi_factory, tmp_path, emulator, library, settings=None, kodi_kwargs=None,
+                 video_database=None):
         self.emu = emulator
         self.library = library
         self.media = media_tree.write_tree(str(tmp_path / 'media'), library)
-        self.kodi = kodi_factory(start=False, **(kodi_kwargs or {}))
+        # For second_box(): the same Kodi set-up and add-on settings; video_database (tools.mariadb) puts the
+        # library into a MariaDB server that further boxes share.
+        self._kodi_factory = kodi_factory
+        self._settings = dict(settings or {})
+        self._kodi_kwargs = dict(kodi_kwargs or {})
+        if video_database:
+            self._kodi_kwargs['video_database'] = video_database
+        self.kodi = kodi_factory(start=False, **self._kodi_kwargs)
         values = {'api_url': emulator.url, 'oauth_url': emulator.url, 'client_id': emulator.client_id,
                   'client_secret': emulator.client_secret, 'sync_at_startup': False, 'sync_interval_hours': 0,
                   'sync_after_scan': False, 'instant_push': False, 'debug_logging': True}
@@ -58,6 +67,48 @@ class SyncWorld(object):
 
     def sync(self, timeout=60):
         return self.run('sync', timeout=timeout)
+
+    # -- more boxes over one library -----------------------------------------------------------------------------
+    def second_box(self, settings=None):
+        """Another Kodi over the same (MariaDB) library, with its OWN add-on profile and token for the same trakt
+        account: a SyncWorld whose ``kodi`` is the new box (``sync()``, ``movies()`` â€¦ act there). Not scanned:
+        the library is already there. ``settings`` change the first box's add-on settings for this box."""
+        if not self._kodi_kwargs.get('video_database'):
+            raise ValueError('a second box needs a shared library: make the SyncWorld with video_database=')
+        box = copy.copy(self)
+        box.kodi = self._kodi_factory(start=False, **self._kodi_kwargs)
+        box._settings = dict(self._settings, **(settings or {}))
+        box._write_profile(box.kodi, box._settings)
+        box.kodi.write_sources(self.media)
+        box.kodi.start()
+        box.kodi.wait_video_database()
+        box.syncs = 0
+        return box
+
+    def _write_profile(self, kodi, settings):
+        values = {'api_url': self.emu.url, 'oauth_url': self.emu.url, 'client_id': self.emu.client_id,
+                  'client_secret': self.emu.client_secret, 'sync_at_startup': False, 'sync_interval_hours': 0,
+                  'sync_after_scan': False, 'instant_push': False, 'debug_logging': True}
+        values.update(settings)
+        kodi.write_addon_settings(ADDON_ID, values)
+        with open(os.path.join(kodi.profile_dir(ADDON_ID), 'token.json'), 'w') as handle:
+            json.dump(self.emu.issue_token(), handle)
+
+    def start_sync(self, action='sync'):
+        """The first half of ``run()`` without questions: start the action and return once Kodi runs it, so that
+        several boxes can sync at the same time; ``finish_sync()`` waits for its end."""
+        started = self.kodi.count_log(MENU_ACTION)
+        self.kodi.run_script(ADDON_ID, ['action=' + action])
+        self.kodi.wait_log_count(MENU_ACTION, started + 1, timeout=30)
+
+    def finish_sync(self, timeout=60):
+        """The second half of ``run()``: wait for the sync started by ``start_sync()`` to end, close its report
+        and return the stored result."""
+        self.syncs += 1
+        self.kodi.wait_log_count(SYNC_DONE, self.syncs, timeout=timeout)
+        self.kodi.wait_window(OK_DIALOG, timeout=10)
+        self.kodi.press('Select')
+        return self.last_result()
 
     def last_result(self):
         path = os.path.join(self.kodi.profile_dir(ADDON_ID), 'last-result.json')

@@ -142,3 +142,32 @@ def test_a_seeded_account_dict_is_completed_with_defaults(catalog):
         api = Api(emu, emu.issue_token())
         assert api.get('/users/settings').json()['user']['username'] == 'seeded'
         assert api.get('/sync/watched/movies').json()[0]['plays'] == 1
+
+
+def test_history_start_at_and_end_at_narrow_it_to_days_or_minutes(emulator, api, catalog):
+    movie, other = catalog['movies'][0]['ids']['trakt'], catalog['movies'][1]['ids']['trakt']
+    episode = catalog['shows'][0]['seasons'][0]['episodes'][0]['ids']['trakt']
+    ids = {}
+    for name, kind, trakt_id, when in (('before', 'movie', movie, '2024-03-09T23:59:00Z'),
+                                       ('first', 'movie', movie, '2024-03-10T00:00:00Z'),
+                                       ('other', 'movie', other, '2024-03-10T21:15:00Z'),
+                                       ('again', 'movie', movie, '2024-03-11T23:59:00Z'),
+                                       ('after', 'movie', movie, '2024-03-12T00:00:00Z'),
+                                       ('episode', 'episode', episode, '2024-03-10T12:00:00Z')):
+        ids[name] = emulator.add_play(kind, trakt_id, when)
+
+    def history(path, **query):
+        answer = api.get(path, params=dict(query, limit=100))
+        assert answer.status_code == 200, answer.text
+        return [entry['id'] for entry in answer.json()]
+
+    # A date is a whole UTC day, both bounds included.
+    assert history('/sync/history/movies', start_at='2024-03-10', end_at='2024-03-11') == [
+        ids['again'], ids['other'], ids['first']]
+    assert history('/sync/history/movies/{}'.format(movie), start_at='2024-03-10') == [
+        ids['after'], ids['again'], ids['first']]
+    assert history('/sync/history/episodes', end_at='2024-03-10') == [ids['episode']]
+    # A time is that minute.
+    assert history('/sync/history', start_at='2024-03-10T12:00:30Z', end_at='2024-03-10T21:15:00.000Z') == [
+        ids['other'], ids['episode']]
+    assert api.get('/sync/history', params={'start_at': 'last week'}).status_code == 400

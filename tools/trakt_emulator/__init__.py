@@ -10,6 +10,8 @@ Where trakt's behaviour is not documented, the emulator chooses, and clients mus
 - ``last_activities`` values have second precision and each write moves them at least one
   second past the previous ``all``, so no change is hidden by two writes in the same second.
 - ``POST /sync/history`` and ``POST /sync/collection`` answer 201, the removes 200.
+- ``GET /sync/history[/{type}[/{id}]]`` takes ``start_at``/``end_at``: a date (``YYYY-MM-DD``) is that whole
+  UTC day, a time that minute; both bounds are included.
 - The device-code answer advertises ``interval`` as an integer (rounded up) while the
   configured, possibly sub-second, ``device_interval`` is what the 429 check enforces.
 - The refreshed-away access token stays valid until it expires; only the refresh token is spent.

@@ -10,6 +10,7 @@ import math
 import re
 import threading
 import time
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -47,6 +48,23 @@ _ROUTES = [
     ('POST', r'/sync/ratings/remove', 'ratings_remove', True),
 ]
 _COMPILED = [(method, re.compile(pattern + r'/?$'), name, authed) for method, pattern, name, authed in _ROUTES]
+
+
+def _window_bound(query, name):
+    """``(first moment, first moment after)`` that ``start_at``/``end_at`` name: a date is its whole UTC day, a
+    date with a time that minute (trakt keeps minutes). None when absent; a 400 when unreadable."""
+    value = query.get(name)
+    if value in (None, ''):
+        return None
+    try:
+        moment = timeutil.parse(value)
+    except timeutil.BadTimestamp:
+        raise sync_writes.BadRequest(400, '{} must be a date (YYYY-MM-DD) or an ISO-8601 time'.format(name)) \
+            from None
+    if 'T' in value or ' ' in value.strip():
+        moment = moment.replace(second=0, microsecond=0)
+        return moment, moment + timedelta(minutes=1)
+    return moment, moment + timedelta(days=1)
 
 
 def _advertised_interval(seconds):
@@ -611,6 +629,12 @@ class Emulator(object):
     def _api_history(self, account, query, body, params):
         trakt_id = int(params['id']) if 'id' in params else None
         items = account.history(params.get('type'), trakt_id)
+        window = [_window_bound(query, name) for name in ('start_at', 'end_at')]
+        if window != [None, None]:
+            start, end = window
+            items = [item for item in items
+                     if (start is None or timeutil.parse(item['watched_at']) >= start[0])
+                     and (end is None or timeutil.parse(item['watched_at']) < end[1])]
         cap = self._cap(100)
         page, headers = responses.paginate(items, query, min(10, cap), cap)
         return responses.json_response(200, page, headers)

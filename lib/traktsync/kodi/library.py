@@ -18,6 +18,7 @@ unmatched).
 from collections import namedtuple
 
 from traktsync import logger
+from traktsync.kodi import advancedsettings
 from traktsync.kodi import sources as kodi_sources
 from traktsync.kodi.dates import implausible_play, kodi_to_utc, utc_to_kodi
 from traktsync.kodi.jsonrpc import JsonRpcError
@@ -204,11 +205,21 @@ class _SnapshotBuilder(object):
 class KodiLibrary(object):
     """The library behind a ``JsonRpc`` (either transport) and the user's ``Settings``."""
 
-    def __init__(self, rpc, settings=None, page_size=None, write_batch=None):
+    def __init__(self, rpc, settings=None, page_size=None, write_batch=None, advancedsettings=None):
         self.rpc = rpc
         self.settings = settings
         self.page_size = page_size or PAGE_SIZE
         self.write_batch = write_batch or WRITE_BATCH
+        self._advancedsettings = advancedsettings   # its path; None: Kodi's own (none outside Kodi)
+        self._shared = None
+
+    @property
+    def shared_database(self):
+        """Whether other Kodi boxes share this library (a MySQL/MariaDB video database); read once."""
+        if self._shared is None:
+            path = self._advancedsettings or advancedsettings.in_kodi_path()
+            self._shared = bool(path) and advancedsettings.read_video_database_is_shared(path)
+        return self._shared
 
     # -- reading ----------------------------------------------------------------------------------------------
     def _queries(self, with_metadata):

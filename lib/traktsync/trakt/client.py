@@ -39,7 +39,7 @@ class TraktClient(object):
                  batch_start=250, batch_min=25, batch_max=1000, quick_seconds=5.0,
                  max_retries=3, max_write_retries=4, backoff_base=1.0, max_rate_limit_wait=300.0,
                  max_rate_limit_retries=10,
-                 watched_page_limit=100, collection_page_limit=250,
+                 watched_page_limit=100, collection_page_limit=250, history_page_limit=100,
                  sleep=time.sleep, clock=time.monotonic, wall_clock=time.time, rand=random.random, session=None,
                  pacer=None):
         if not client_id:
@@ -58,6 +58,7 @@ class TraktClient(object):
         self.max_rate_limit_retries = max_rate_limit_retries
         self.watched_page_limit = watched_page_limit
         self.collection_page_limit = collection_page_limit
+        self.history_page_limit = history_page_limit
         self._sleep = sleep
         self._rand = rand
         self.oauth = OAuth(self._call, client_id, client_secret, token_store, wall_clock=wall_clock, sleep=sleep)
@@ -152,6 +153,12 @@ class TraktClient(object):
         logger.debug('{}: {} items in {} page(s)', path, len(items), page)
         return items
 
+    def history(self, kind, start_at=None, end_at=None):
+        """``GET /sync/history/{movies|episodes}``: the plays, newest first, each ``{id, watched_at, action, type,
+        movie | episode + show}``; ``start_at``/``end_at`` (``YYYY-MM-DD``, UTC days) narrow it to those days."""
+        params = {name: value for name, value in (('start_at', start_at), ('end_at', end_at)) if value}
+        return self.get_all_pages('/sync/history/' + kind, params, limit=self.history_page_limit)
+
     def _get_object(self, path):
         answer, _, _ = self._call('GET', path)
         if not isinstance(answer, dict):
@@ -159,11 +166,18 @@ class TraktClient(object):
         return answer
 
     # -- writes --------------------------------------------------------------------------------------------------
-    def add_history(self, items):
-        return self.post_in_batches(HISTORY_ADD, items)
+    def add_history(self, items, before_resend=None):
+        """``before_resend()`` runs after a rate-limit wait, before a batch is sent again (it may raise)."""
+        return self.post_in_batches(HISTORY_ADD, items, before_resend)
 
     def remove_history(self, items):
         return self.post_in_batches(HISTORY_REMOVE, items)
+
+    def remove_history_ids(self, history_ids):
+        """Remove single plays by their history ids; returns trakt's answer (``deleted``, ``not_found.ids``).
+        Sending it again removes nothing more, so it is retried like a read."""
+        answer, _, _ = self._call('POST', HISTORY_REMOVE, body={'ids': list(history_ids)}, retry_transient=True)
+        return answer if isinstance(answer, dict) else {}
 
     def add_collection(self, items):
         return self.post_in_batches(COLLECTION_ADD, items)
@@ -181,7 +195,7 @@ class TraktClient(object):
                                          passthrough=(404, 409, 422))
         return response.status_code, answer
 
-    def post_in_batches(self, endpoint, items):
+    def post_in_batches(self, endpoint, items, before_resend=None):
         """Yield ``(batch_items, BatchResult)`` after each batch trakt confirmed.
 
         Items are checked before anything is sent (InvalidItem). A history add that times out or fails with a
@@ -197,7 +211,7 @@ class TraktClient(object):
             batch = ordered[position:position + self.batch_size.size]
             try:
                 answer, response, seconds = self._call('POST', endpoint, body=build_body(batch),
-                                                       retry_transient=False)
+                                                       retry_transient=False, before_retry=before_resend)
             except errors.RequestRejected as exc:
                 if not is_refusal(exc):
                     raise
@@ -244,13 +258,14 @@ class TraktClient(object):
 
     # -- the one request path ------------------------------------------------------------------------------------
     def _call(self, method, path, params=None, body=None, auth=True, oauth=False, retry_transient=None,
-              passthrough=()):
+              passthrough=(), before_retry=None):
         """``(decoded_json, response, seconds)`` or a typed error.
 
         401 → one refresh, then AuthorizationExpired. 429 → wait Retry-After (or backoff; at least
         MIN_RATE_LIMIT_WAIT) and send again, at most ``max_rate_limit_retries`` times and
         ``max_rate_limit_wait`` seconds in total, then RateLimited. Timeouts/5xx/offline → retried with backoff when
         ``retry_transient`` (default: for GETs). Statuses in ``passthrough`` are returned for the caller to judge.
+        ``before_retry()`` runs after a 429 wait, before the request goes again (the world may have moved).
         """
         if retry_transient is None:
             retry_transient = method == 'GET'
@@ -310,6 +325,8 @@ class TraktClient(object):
                 self._sleep(delay)
                 waited += delay
                 rate_limited += 1
+                if before_retry is not None:
+                    before_retry()
                 continue
             if isinstance(error, errors.ServerError) and retry_transient and attempt < self.max_retries:
                 self._sleep(backoff_delay(attempt, self.backoff_base, rand=self._rand))

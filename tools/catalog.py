@@ -11,6 +11,9 @@ Shape (the emulator's catalog format)::
      "shows":  [{"title", "year", "ids": {"trakt", "slug", "imdb", "tmdb", "tvdb"},
                  "seasons": [{"number", "ids": {"trakt", "tvdb", "tmdb"},
                               "episodes": [{"number", "title", "ids": {"trakt", "tvdb", "imdb", "tmdb"}}]}]}]}
+
+An item may also carry ``search_ids``: ids trakt knows (its id look-up and request bodies find the item by them)
+that its lists show as null (``hide_id``).
 """
 import re
 
@@ -70,6 +73,15 @@ def make_catalog(movies=10, shows=2, seasons=2, episodes_per_season=10):
         'movies': [movie(i) for i in range(movies)],
         'shows': [show(i, seasons, episodes_per_season) for i in range(shows)],
     }
+
+
+def hide_id(item, id_type):
+    """Make trakt's lists show ``id_type`` of a catalog item as null while trakt still finds the item by it
+    (``GET /search/{id_type}/{id}`` and request bodies): the id moves to ``search_ids``. Returns the id."""
+    value = item['ids'][id_type]
+    item.setdefault('search_ids', {})[id_type] = value
+    item['ids'][id_type] = None
+    return value
 
 
 def iter_episodes(catalog):

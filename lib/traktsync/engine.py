@@ -27,10 +27,11 @@ import time
 from traktsync import doubled_plays, logger
 from traktsync.account import Accounts, account_folder_name
 from traktsync.clean_backup import CleanBackup
+from traktsync.id_resolution import plan_with_id_resolution
 from traktsync.kodi.jsonrpc import JsonRpcError
 from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktDataError, TraktSnapshot, format_utc
 from traktsync.not_found import NotFoundMemory
-from traktsync.plan import PlanOptions, make_plan
+from traktsync.plan import PlanOptions
 from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT, StoreWriteError
 from traktsync.trakt import errors as trakt_errors
 from traktsync.trakt_cache import TRAKT_LISTS, TraktListCache, history_moved
@@ -372,7 +373,9 @@ class SyncEngine(object):
         baseline = self._load_baseline(account)
         trakt_snapshot = TraktSnapshot.from_lists(lists['watched_movies'], lists['watched_shows'],
                                                   lists['collection_movies'], lists['collection_shows'])
-        plan = make_plan(snapshot, trakt_snapshot, baseline, plan_options(settings), hold_history=self._held)
+        # Items whose ids share none with the other side are first looked up on trakt (id_resolution.py).
+        plan = plan_with_id_resolution(snapshot, trakt_snapshot, baseline, plan_options(settings), self._held,
+                                       self.trakt, self.store, self._clock)
         result.plan = plan
         result.collected_on_trakt = self._collected_count(trakt_snapshot)
         logger.info('plan: {}', '; '.join(plan.summary()) or 'nothing to do')

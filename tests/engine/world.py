@@ -44,8 +44,8 @@ def kodi_movie(entry, kodi_id, playcount=0, lastplayed=None, ids=None):
 
 
 class EngineWorld(object):
-    def __init__(self, tmp_path, movies=6, library=None, **settings):
-        self.catalog = catalogs.make_catalog(movies=movies, shows=0)
+    def __init__(self, tmp_path, movies=6, library=None, catalog=None, **settings):
+        self.catalog = catalog if catalog is not None else catalogs.make_catalog(movies=movies, shows=0)
         self.emu = InProcessEmulator(catalog=self.catalog, post_interval=0)
         self.store = JsonStore(str(tmp_path / 'profile'))
         TokenStore(self.store).save(self.emu.issue_token())

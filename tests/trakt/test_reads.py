@@ -149,3 +149,22 @@ def test_an_endpoint_that_ignores_the_page_is_read_once(make_client):
         client = make_client(url=server.url, token=_TOKEN, watched_page_limit=100)
         assert client.watched_movies() == items
     assert len(server.requests) == 2                      # page 2 repeated page 1: the list ended there
+
+
+def test_search_id_asks_trakt_once_by_type_and_is_retried_like_every_get(make_emulator, make_client):
+    catalog = catalog_module.make_catalog(movies=3, shows=1, seasons=1, episodes_per_season=1)
+    hidden = catalog_module.hide_id(catalog['movies'][1], 'tmdb')
+    emu = make_emulator(catalog)
+    client = make_client(emu)
+    emu.inject('status:502', count=1, path_prefix='/search/')
+
+    found = client.search_id('tmdb', hidden, 'movie')
+
+    assert [(f['type'], f['movie']['ids']['trakt']) for f in found] == [('movie', catalog['movies'][1]['ids']['trakt'])]
+    searches = [r for r in emu.requests if r['path'].startswith('/search/')]
+    assert [(r['path'], r['query'], r['status']) for r in searches] == [
+        ('/search/tmdb/{}'.format(hidden), {'type': 'movie'}, 502),
+        ('/search/tmdb/{}'.format(hidden), {'type': 'movie'}, 200)]
+    assert client.search_id('imdb', 'tt9999999', 'movie') == []
+    with pytest.raises(ValueError):
+        client.search_id('facebook', 1)

@@ -17,6 +17,10 @@ Where trakt's behaviour is not documented, the emulator chooses, and clients mus
 - The refreshed-away access token stays valid until it expires; only the refresh token is spent.
 - ``limits`` in ``/users/settings`` carries the contract's keys plus ``collection`` (the 2026
   library limit, answered with an empty 420) and ``history``.
+- ``GET /search/{id_type}/{id}`` (id_type trakt, imdb, tmdb or tvdb; ``type`` = movie, show, episode or a
+  comma list) answers every catalog item with that id, movies first, each with ``score`` 1000, one page of
+  at most 10 by default. It also finds an item by a ``search_ids`` id (tools/catalog.py ``hide_id``): one
+  trakt knows but lists as null. It needs the api headers and a token like ``/sync/*``.
 - Requests to ``/oauth/*`` skip the ``trakt-api-key``/``trakt-api-version`` checks (auth.trakt.tv
   takes the client id in the body); the User-Agent and Content-Type checks apply everywhere.
 

@@ -12,13 +12,13 @@ import threading
 import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tools import catalog as catalog_module
 from tools.trakt_emulator import playback, responses, state_file, sync_writes, timeutil
 from tools.trakt_emulator.account import Account, empty_account
 from tools.trakt_emulator.auth import TOKEN_LIFETIME, Auth
-from tools.trakt_emulator.catalog_index import CatalogIndex
+from tools.trakt_emulator.catalog_index import SEARCH_TYPES, CatalogIndex
 from tools.trakt_emulator.faults import Faults
 from tools.trakt_emulator.settings import default_limits, user_settings
 
@@ -46,6 +46,7 @@ _ROUTES = [
     ('GET', r'/sync/ratings(?:/(?P<type>movies|shows|episodes|all)(?:/(?P<rating>\d+))?)?', 'ratings', True),
     ('POST', r'/sync/ratings', 'ratings_add', True),
     ('POST', r'/sync/ratings/remove', 'ratings_remove', True),
+    ('GET', r'/search/(?P<id_type>trakt|imdb|tmdb|tvdb)/(?P<id>[^/?]+)', 'search_id', True),
 ]
 _COMPILED = [(method, re.compile(pattern + r'/?$'), name, authed) for method, pattern, name, authed in _ROUTES]
 
@@ -688,6 +689,15 @@ class Emulator(object):
         if 'page' not in query and 'limit' not in query:
             return responses.json_response(200, items)
         page, headers = responses.paginate(items, query, 10, 1000)
+        return responses.json_response(200, page, headers)
+
+    def _api_search_id(self, account, query, body, params):
+        types = [part.strip() for part in query.get('type', '').split(',') if part.strip()] or list(SEARCH_TYPES)
+        unknown = [name for name in types if name not in SEARCH_TYPES]
+        if unknown:
+            return responses.error(400, 'type must be movie, show or episode, not {}'.format(', '.join(unknown)))
+        found = self._index.search_id(params['id_type'], unquote(params['id']), types)
+        page, headers = responses.paginate(found, query, 10, 100)
         return responses.json_response(200, page, headers)
 
     def _api_ratings_add(self, account, query, body, params):

@@ -1,6 +1,7 @@
 """The trakt API v2 client: reads every page of the sync lists and writes in paced, adaptive batches."""
 import random
 import time
+from urllib.parse import quote
 
 from traktsync import logger
 from traktsync.trakt import errors
@@ -23,6 +24,9 @@ COLLECTION_REMOVE = '/sync/collection/remove'
 # collection add/remove and history remove by item end in the same state however often they arrive.
 _NOT_IDEMPOTENT = frozenset([HISTORY_ADD])
 _MAX_PAGES = 100000
+# GET /search/{id_type}/{id}: the external ids trakt looks items up by, and the item types it can be asked for.
+SEARCH_ID_TYPES = ('imdb', 'tmdb', 'tvdb', 'trakt')
+SEARCH_KINDS = ('movie', 'show', 'episode')
 # trakt's Retry-After is whole seconds; "0" (or no header) must still not make a tight loop.
 MIN_RATE_LIMIT_WAIT = 1.0
 
@@ -158,6 +162,20 @@ class TraktClient(object):
         movie | episode + show}``; ``start_at``/``end_at`` (``YYYY-MM-DD``, UTC days) narrow it to those days."""
         params = {name: value for name, value in (('start_at', start_at), ('end_at', end_at)) if value}
         return self.get_all_pages('/sync/history/' + kind, params, limit=self.history_page_limit)
+
+    def search_id(self, id_type, value, kind=None):
+        """``GET /search/{id_type}/{id}[?type=kind]``: the items trakt knows by this id, best first, as trakt
+        answers them (``[{type, score, movie|show|episode(+show)}]``). One page: an id names a handful of items
+        at most. Retried like every GET."""
+        if id_type not in SEARCH_ID_TYPES:
+            raise ValueError('trakt looks items up by {}, not by {!r}'.format(', '.join(SEARCH_ID_TYPES), id_type))
+        if kind is not None and kind not in SEARCH_KINDS:
+            raise ValueError('not an item type trakt looks up: {!r}'.format(kind))
+        path = '/search/{}/{}'.format(id_type, quote(str(value), safe=''))
+        answer, _, _ = self._call('GET', path, params={'type': kind} if kind else None)
+        if not isinstance(answer, list):
+            raise errors.MalformedResponse('trakt sent something other than a list for {}'.format(path))
+        return [entry for entry in answer if isinstance(entry, dict)]
 
     def _get_object(self, path):
         answer, _, _ = self._call('GET', path)

@@ -234,13 +234,21 @@ class SyncEngine(object):
             result.trakt_requests = self.trakt.requests_made - requests_before
             result.kodi_calls = self.library.calls_made - calls_before
             if not dry_run:
-                self.profile.save(LAST_RESULT, result.to_json())
-                if result.applied:
-                    self.profile.save(LAST_CHANGE, result.to_json())
+                self._save_result(result)
             logger.info('{} {} in {:.1f} s: {} (trakt requests: {}, Kodi calls: {})',
                         'preview' if dry_run else 'sync', result.status, result.duration,
                         result.applied or 'nothing changed', result.trakt_requests, result.kodi_calls)
         return result
+
+    def _save_result(self, result):
+        """The result for the status screen. A full disk must not turn a finished sync into an exception: what was
+        synced is synced (the baseline was saved before), only the status screen misses this sync."""
+        try:
+            self.profile.save(LAST_RESULT, result.to_json())
+            if result.applied:
+                self.profile.save(LAST_CHANGE, result.to_json())
+        except OSError as exc:
+            logger.error('could not save the result of this sync for the status screen: {}', exc)
 
     def abort(self):
         """Stop the sync now, from another thread: a trakt request in flight ends at once instead of with trakt's

@@ -10,6 +10,8 @@
    the add-on menu, inside Kodi.
 4. Prints what moved in each direction, read from both sides, and the add-on's
    own summary; saves screenshots of the library and of the status screen.
+5. Plays a library movie (a short generated clip) and skips to near its end:
+   the add-on scrobbles it, and trakt shows one play for it.
 
 Exits non-zero on any failure. Everything stays in build/demo/ for a look.
 """
@@ -27,6 +29,8 @@ DEMO_DIR = os.path.join(ROOT, 'build', 'demo')
 ADDON_ID = 'service.traktsync'
 OK_DIALOG, TEXT_VIEWER = 12002, 10147
 SYNC_DONE = r'\[service\.traktsync\] sync (ok|error|cancelled) in'
+SCROBBLED_MOVIE = 10      # an unwatched library movie whose file is a playable clip
+SCROBBLE_STOP = r'\[service\.traktsync\] scrobble stop of .*'
 
 
 def say(text=''):
@@ -96,6 +100,22 @@ def close_dialog(kodi, window_id, timeout=60):
     kodi.press('Select') if window_id == OK_DIALOG else kodi.press('Back')
 
 
+def scrobble(kodi, emu, movie):
+    """Play the movie, skip to 85 % and let it end: the add-on scrobbles it; trakt gets one play."""
+    say('\nScrobbling: playing "{}" and skipping to near its end...'.format(movie['title']))
+    movie_id = [m['movieid'] for m in kodi.call('VideoLibrary.GetMovies', {'properties': ['uniqueid']})['movies']
+                if m['uniqueid'].get('imdb') == movie['ids']['imdb']][0]
+    mark = kodi.notifications.mark()
+    kodi.call('Player.Open', {'item': {'movieid': movie_id}})
+    kodi.wait_notification('Player.OnAVStart', timeout=30, since=mark)
+    kodi.call('Player.Seek', {'playerid': 1, 'value': {'percentage': 85}})
+    kodi.wait_notification('Player.OnStop', timeout=60, since=mark)
+    say('  ' + kodi.wait_log(SCROBBLE_STOP, timeout=30).split('] ', 1)[1])
+    plays = emu.play_count('movie', movie['ids']['trakt'])
+    say('  trakt now has {} play(s) of it'.format(plays))
+    return plays == 1
+
+
 def main():
     missing = kodi_harness.missing_parts()
     if missing:
@@ -107,6 +127,9 @@ def main():
     say('Built {}'.format(os.path.relpath(zip_path, ROOT)))
     known, library = demo_catalogs()
     media_root = media_tree.write_tree(os.path.join(DEMO_DIR, 'media'), library)
+    scrobbled = library['movies'][SCROBBLED_MOVIE]
+    folder = media_tree.movie_folder(media_root, scrobbled)
+    media_tree.write_clip(os.path.join(folder, os.path.basename(folder) + '.mkv'), seconds=30)
 
     emu = Emulator(catalog=known, state_path=os.path.join(DEMO_DIR, 'trakt-account.json'), device_interval=1,
                    client_id='demo-client-id', client_secret='demo-client-secret')
@@ -162,6 +185,8 @@ def main():
         say('A second sync right after: {}, {} trakt request(s), applied {}'.format(
             again['status'], again['trakt_requests'], again['applied'] or 'nothing'))
 
+        scrobble_ok = scrobble(kodi, emu, scrobbled)
+
         kodi.builtin('ActivateWindow(Videos,videodb://movies/titles/,return)')
         time.sleep(2)
         shots = [kodi.screenshot(os.path.join(DEMO_DIR, 'library-after-sync.png'))]
@@ -176,7 +201,7 @@ def main():
         if errors:
             say('Python errors in kodi.log:\n' + '\n'.join(errors))
             return 1
-        if result['status'] != 'ok' or again['trakt_requests'] != 1:
+        if result['status'] != 'ok' or again['trakt_requests'] != 1 or not scrobble_ok:
             say('The sync did not end as expected.')
             return 1
         say('\nScreenshots: ' + ', '.join(os.path.relpath(p, ROOT) for p in shots))

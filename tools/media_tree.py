@@ -8,6 +8,7 @@ NFO's lastplayed (the time becomes 00:00:00): a test that needs the time
 sets it through VideoLibrary.Set*Details after the scan.
 """
 import os
+import struct
 from xml.sax.saxutils import escape
 
 from tools.catalog import iter_episodes
@@ -102,3 +103,15 @@ def write_tree(root, catalog):
             written.add(show['ids']['trakt'])
         write_episode(root, show, season_number, episode)
     return root
+
+
+def write_clip(path, seconds=60, width=64, height=48, fps=5):
+    """A tiny real video Kodi can play, without ffmpeg: uncompressed YUV4MPEG2 (ffmpeg inside Kodi reads it)."""
+    frame_size = width * height * 3 // 2
+    with open(path, 'wb') as handle:
+        handle.write('YUV4MPEG2 W{} H{} F{}:1 Ip A1:1 C420jpeg\n'.format(width, height, fps).encode('ascii'))
+        for index in range(seconds * fps):
+            shade = (index * 7) % 200 + 16
+            handle.write(b'FRAME\n')
+            handle.write(struct.pack('B', shade) * (width * height) + b'\x80' * (frame_size - width * height))
+    return path

@@ -6,10 +6,10 @@ notifications) and drive the helper add-on that changes a setting the way the se
 """
 import json
 import os
-import struct
 import time
 
 from tools import media_tree
+from tools.media_tree import write_clip  # noqa: F401 - the service tests play it
 
 ADDON_ID = 'service.traktsync'
 SETTER_ID = 'script.traktsync.setter'
@@ -115,15 +115,3 @@ class ServiceWorld(object):
         deadline = time.monotonic() + 10
         while self.kodi.call('Player.GetActivePlayers') and time.monotonic() < deadline:
             time.sleep(0.1)
-
-
-def write_clip(path, seconds=60, width=64, height=48, fps=5):
-    """A tiny real video Kodi can play, without ffmpeg: uncompressed YUV4MPEG2 (ffmpeg inside Kodi reads it)."""
-    frame_size = width * height * 3 // 2
-    with open(path, 'wb') as handle:
-        handle.write('YUV4MPEG2 W{} H{} F{}:1 Ip A1:1 C420jpeg\n'.format(width, height, fps).encode('ascii'))
-        for index in range(seconds * fps):
-            shade = (index * 7) % 200 + 16
-            handle.write(b'FRAME\n')
-            handle.write(struct.pack('B', shade) * (width * height) + b'\x80' * (frame_size - width * height))
-    return path

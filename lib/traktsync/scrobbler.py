@@ -31,7 +31,7 @@ from traktsync.scrobble import (
 from traktsync.store import TokenStore
 from traktsync.trakt import errors as trakt_errors
 
-PLAYER_EVENTS = ('Player.OnAVStart', 'Player.OnPause', 'Player.OnResume', 'Player.OnStop')
+PLAYER_EVENTS = ('Player.OnAVStart', 'Player.OnPause', 'Player.OnResume', 'Player.OnSeek', 'Player.OnStop')
 POLL_SECONDS = 1.0
 _STOP = object()
 MOVIE_PROPERTIES = ['title', 'year', 'uniqueid', 'playcount']
@@ -120,6 +120,8 @@ class Scrobbler(object):
         elif method == 'Player.OnResume':
             self._poll_progress()
             self._send(self._playback.resume())
+        elif method == 'Player.OnSeek':
+            self._poll_progress()   # a skip to the credits and a stop within the second must not read as 0 %
         elif method == 'Player.OnStop':
             playback, self._playback = self._playback, None
             self._send(playback.stop(ended=bool(data.get('end'))))

@@ -453,9 +453,19 @@ def make_plan(kodi, trakt, baseline=None, options=None, hold_history=frozenset()
         entry = entries[key]
         _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history)
 
+    if plan.library_rebuilt:
+        # Every row reads as new in a library taken as rebuilt; an entry the baseline already holds as it is needs
+        # no recording, or a library that stays in that state (a direction turned off) would never settle.
+        plan.settled = [s for s in plan.settled if not _recorded_as_is(stored, s)]
     if kodi.complete:
         plan.forget = sorted(k for k in stored.watched if k not in claimed)
     return plan
+
+
+def _recorded_as_is(baseline, settled):
+    entry = baseline.watched.get(settled.key)
+    return (entry is not None and settled.replaces is None
+            and (entry[0], entry[1], entry[3]) == (settled.kodi_plays, settled.trakt_plays, settled.rows))
 
 
 def _trakt_state(items):

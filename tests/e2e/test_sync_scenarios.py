@@ -15,6 +15,7 @@ def imdb(movie):
     return movie['ids']['imdb']
 
 
+@pytest.mark.every_major
 def test_first_sync_makes_the_union_without_inventing_plays(kodi_factory, tmp_path, catalog, emulator):
     library = library_part(catalog, movies=6, shows=2)
     library['movies'][0].update(playcount=2, lastplayed='2026-10-01 00:00:00')   # watched in Kodi only
@@ -53,6 +54,7 @@ def test_watched_on_trakt_becomes_watched_in_kodi_with_its_date(kodi_factory, tm
     assert sum(m['playcount'] for m in world.movies().values()) == 1
 
 
+@pytest.mark.every_major
 def test_newly_watched_in_kodi_is_exactly_one_play_on_trakt(kodi_factory, tmp_path, catalog, emulator):
     world = SyncWorld(kodi_factory, tmp_path, emulator, library_part(catalog, movies=4, shows=1))
     world.sync()

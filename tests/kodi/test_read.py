@@ -117,6 +117,7 @@ def expected_episodes(library):
     return rows
 
 
+@pytest.mark.every_major
 def test_snapshot_has_exactly_the_movies_and_episodes_of_the_media_tree(library):
     snapshot = tcp_library(library['kodi']).read_snapshot()
     odd_titles = {m['title'] for m in library['odd'].values()}
@@ -242,6 +243,7 @@ def test_excluded_paths_are_left_out_with_the_rule_that_matched(library):
     assert snapshot.unmatched == everything.unmatched
 
 
+@pytest.mark.every_major
 def test_in_kodi_transport_reads_the_same_snapshot_as_tcp(library):
     kodi = library['kodi']
     target = os.path.join(kodi.profile_dir('script.traktsync.snapshot'), 'snapshot.json')

@@ -59,8 +59,8 @@ GUISETTINGS = """<settings version="2">
     <setting id="myvideos.extractchapterthumbs">false</setting>
 </settings>
 """
-# The media trees' NFO files carry watched states (playcount, lastplayed). Kodi 20 and 21 import them on a scan
-# anyway; Kodi 19 only with importwatchedstate (an advanced setting all three read, default false).
+# The media trees' NFO files carry watched states (playcount, lastplayed, resume). Kodi imports them on a scan only
+# with importwatchedstate / importresumepoint: true by default since Kodi 20, false in Kodi 19, so set here.
 ADVANCEDSETTINGS = """<advancedsettings version="1.0">
     <jsonrpc><tcpport>{tcp_port}</tcpport></jsonrpc>
     <video><ignoresecondsatstart>0</ignoresecondsatstart><playcountminimumpercent>90</playcountminimumpercent></video>

@@ -3,7 +3,8 @@
 Debian ships one Kodi per release: bullseye has 19.1 (Matrix), bookworm 20.1 (Nexus), trixie 21.2 (Omega). For
 each major this builds a Debian chroot once (``debootstrap --variant=minbase`` plus Kodi from the same Debian
 archive apt uses) under build/kodi-chroots/<suite>/ and reuses it afterwards; a chroot is marked ready only
-when its build finished. The system's Kodi is used where it is the wanted major.
+when its build finished (TRAKTSYNC_KODI_CHROOTS names another folder for them). The system's Kodi is used where
+it is the wanted major.
 
 The tests run on the host's Python, as ``make test`` runs them; tools/kodi_harness.py starts Kodi inside the
 chroot (TRAKTSYNC_KODI_ROOT) on the host's Xvfb. The chroot gets /proc, /dev and /dev/pts and the test run's
@@ -33,7 +34,7 @@ from tools import kodi_harness  # noqa: E402
 
 SUITES = {19: 'bullseye', 20: 'bookworm', 21: 'trixie'}
 PACKAGES = ['kodi', 'libgl1-mesa-dri', 'python3']     # Xvfb is the host's
-CHROOTS = os.path.join(ROOT, 'build', 'kodi-chroots')
+CHROOTS = os.environ.get('TRAKTSYNC_KODI_CHROOTS') or os.path.join(ROOT, 'build', 'kodi-chroots')
 READY = '.traktsync-ready'
 NAMESPACE_ENV = 'TRAKTSYNC_KODI_VERSIONS_NS'
 DEFAULT_MIRROR = 'http://deb.debian.org/debian'
@@ -179,8 +180,8 @@ def run_major(major, args, results):
                 env[kodi_harness.KODI_ROOT_ENV] = root
             for round_ in range(1, args.repeat + 1):
                 basetemp = os.path.join(basetemp_parent, 'run{}'.format(round_))
-                command = [sys.executable, '-m', 'pytest', '-m', args.marker, '--basetemp', basetemp,
-                           '-p', 'no:cacheprovider'] + args.pytest_args
+                command = ([sys.executable, '-m', 'pytest'] + (['-m', args.marker] if args.marker else [])
+                           + ['--basetemp', basetemp, '-p', 'no:cacheprovider'] + args.pytest_args)
                 log('{} round {}/{}: {}'.format(label, round_, args.repeat, ' '.join(command)))
                 started = time.monotonic()
                 code = subprocess.run(command, cwd=ROOT, env=env).returncode
@@ -200,7 +201,8 @@ def main(argv=None):
     parser.add_argument('--kodi', type=int, nargs='+', choices=sorted(SUITES), default=[19, 20, 21],
                         help='Kodi majors to test (default: 19 20 21)')
     parser.add_argument('--repeat', type=int, default=1, help='run the tests this many times on each major')
-    parser.add_argument('--marker', default='every_major', help='pytest marker expression (default: every_major)')
+    parser.add_argument('--marker', default='every_major',
+                        help='pytest marker expression (default: every_major; empty: all tests)')
     parser.add_argument('--keep-going', action='store_true', help='go on after a failing round')
     parser.add_argument('--build-only', action='store_true', help='only build (or reuse) the chroots')
     parser.add_argument('pytest_args', nargs='*', help='passed to pytest (after --)')

@@ -4,6 +4,7 @@ Real-Kodi tests skip with a reason only where Kodi or Xvfb cannot be
 installed; ``make test`` sets TRAKTSYNC_REQUIRE_KODI=1 after installing them,
 so there a missing Kodi fails instead of silently skipping.
 """
+import glob
 import os
 import shutil
 
@@ -115,6 +116,11 @@ def kodi_factory(request, tmp_path, addon_zip, module_addon_cache):
             if os.path.exists(kodi.log_path):
                 shutil.copy(kodi.log_path, os.path.join(folder, 'kodi.log'))
                 _print_log_tail(kodi.log_path, 'kodi{}'.format(index))
+            # What Kodi printed (an abort or a crash shows there) and any crash log or older log it left.
+            for path in [os.path.join(kodi.workdir, 'kodi-stdout.log')] + glob.glob(
+                    os.path.join(kodi.home, '*crashlog*')) + glob.glob(os.path.join(kodi.kodi_home, 'temp', '*.log')):
+                if os.path.exists(path) and path != kodi.log_path:
+                    shutil.copy(path, os.path.join(folder, os.path.basename(path)))
             _print_exit(kodi, 'kodi{}'.format(index))
         kodi.close()
 

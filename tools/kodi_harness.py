@@ -579,18 +579,39 @@ class Kodi(object):
         return control.get('label', '')
 
     def answer_yesno(self, yes, timeout=15.0):
-        """Answer Kodi's yes/no dialog: focus "Yes" (checked, since focus lags behind input) or back out."""
+        """Answer Kodi's yes/no dialog: focus "Yes" (checked, since focus lags behind input) or back out. Returns
+        once the dialog is gone, so that a next call answers the next question, not this one while it closes."""
         self.wait_window(YESNO_DIALOG, timeout)
         time.sleep(0.3)
+        text = self._dialog_text()
         if not yes:
             self.press('Back')
-            return
+        else:
+            deadline = time.monotonic() + timeout
+            while self.focused_label() != 'Yes':
+                if time.monotonic() > deadline:
+                    raise KodiError('could not focus "Yes" (focus on {!r})'.format(self.focused_label()))
+                self.press('Left')
+            self.press('Select')
+        self._wait_dialog_gone(text, timeout)
+
+    def _dialog_text(self):
+        labels = ['Control.GetLabel(1)', 'Control.GetLabel(9)']     # the dialog's heading and text
+        answer = self.call('XBMC.GetInfoLabels', {'labels': labels})
+        return tuple(answer.get(label, '') for label in labels)
+
+    def _wait_dialog_gone(self, text, timeout):
+        """Wait until the answered yes/no dialog has closed, or another one (other text) has taken its place: a
+        closing dialog still reports its window id for a moment (long enough, on Kodi 19, to swallow the next
+        answer when a second question follows at once)."""
         deadline = time.monotonic() + timeout
-        while self.focused_label() != 'Yes':
+        while self.current_window()['id'] == YESNO_DIALOG:
+            now = self._dialog_text()
+            if now != text and any(now):
+                return
             if time.monotonic() > deadline:
-                raise KodiError('could not focus "Yes" (focus on {!r})'.format(self.focused_label()))
-            self.press('Left')
-        self.press('Select')
+                raise KodiError('the yes/no dialog {!r} was still open {} s after the answer'.format(text, timeout))
+            time.sleep(0.05)
 
     def press(self, *actions):
         """Send ``Input.<action>`` calls (``'Down'``, ``'Select'``, ``'Back'`` …), with the small pause the

@@ -8,9 +8,10 @@ it is the wanted major.
 
 The tests run on the host's Python, as ``make test`` runs them; tools/kodi_harness.py starts Kodi inside the
 chroot (TRAKTSYNC_KODI_ROOT) on the host's Xvfb. The chroot gets /proc, /dev and /dev/pts and the test run's
-temporary folder bind-mounted. All of it happens in a mount namespace of its own (``unshare --mount``): the
-mounts are undone explicitly at the end, and the kernel drops them anyway when the run ends, however it ends
-(a failing test, Ctrl-C, a kill), so no mount is ever left behind under build/.
+temporary folder bind-mounted. All of it happens in a mount and PID namespace of its own (``unshare --mount
+--pid``): the mounts are undone explicitly at the end, and the kernel drops them, and ends every Kodi and Xvfb
+the run started, when the run ends, however it ends (a failing test, Ctrl-C, a kill), so neither a mount nor
+a process is ever left behind.
 
     python -m tools.kodi_versions                       # 19, 20 and 21, the every_major tests once each
     python -m tools.kodi_versions --kodi 19 --repeat 5  # loop one major (flaky tests are failing tests)
@@ -22,6 +23,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -99,6 +101,25 @@ class Mounts(object):
 
     def __exit__(self, *exc):
         self.undo()
+
+
+def end_leftovers():
+    """End what a test run left running (a Kodi and its Xvfb when pytest itself was killed). This process is the
+    first of its own PID namespace, so every other process in it is one the run started."""
+    if os.getpid() != 1:
+        return
+    for name in os.listdir('/proc'):
+        if name.isdigit() and int(name) != 1:
+            try:
+                os.kill(int(name), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG) == (0, 0):
+                time.sleep(0.1)
+        except ChildProcessError:
+            return
 
 
 def chroot_dir(major):
@@ -185,6 +206,7 @@ def run_major(major, args, results):
                 log('{} round {}/{}: {}'.format(label, round_, args.repeat, ' '.join(command)))
                 started = time.monotonic()
                 code = subprocess.run(command, cwd=ROOT, env=env).returncode
+                end_leftovers()
                 seconds = time.monotonic() - started
                 outcome = 'passed' if code == 0 else 'FAILED (pytest exit {})'.format(code)
                 results.append(('{} round {}'.format(label, round_), outcome, seconds))
@@ -211,9 +233,10 @@ def main(argv=None):
     if os.geteuid() != 0:
         raise SystemExit('kodi-versions needs root (debootstrap, mount, chroot); CI runs as root')
     if os.environ.get(NAMESPACE_ENV) != '1':
-        # Everything below in a mount namespace of its own: its mounts vanish with it, whatever happens.
+        # Everything below in a mount and PID namespace of its own: its mounts and processes end with it.
         os.environ[NAMESPACE_ENV] = '1'
-        command = ['unshare', '--mount', '--propagation', 'private', sys.executable, '-m', 'tools.kodi_versions']
+        command = ['unshare', '--mount', '--propagation', 'private', '--pid', '--fork', '--mount-proc',
+                   '--kill-child', sys.executable, '-m', 'tools.kodi_versions']
         os.chdir(ROOT)
         os.execvp('unshare', command + (argv if argv is not None else sys.argv[1:]))
 

@@ -69,6 +69,11 @@ def debian_mirror():
             if re.search(pattern, name):
                 with open(os.path.join(folder, name), errors='replace') as handle:
                     texts.append(handle.read())
+    return mirror_in(texts)
+
+
+def mirror_in(texts):
+    """The first Debian archive (not debian-security) named in apt source texts, one-line or deb822 format."""
     for text in texts:
         for match in re.finditer(r'^(?:deb\s+(?:\[[^\]]*\]\s+)?|URIs:\s*)(\S+/debian/?)\s', text + '\n', re.M):
             return match.group(1).rstrip('/')

@@ -39,6 +39,7 @@ PACKAGES = ['kodi', 'libgl1-mesa-dri', 'python3']     # Xvfb is the host's
 CHROOTS = os.environ.get('TRAKTSYNC_KODI_CHROOTS') or os.path.join(ROOT, 'build', 'kodi-chroots')
 READY = '.traktsync-ready'
 NAMESPACE_ENV = 'TRAKTSYNC_KODI_VERSIONS_NS'
+SCRATCH_ENV = 'TRAKTSYNC_KODI_VERSIONS_TMP'
 DEFAULT_MIRROR = 'http://deb.debian.org/debian'
 # A minbase bullseye has no /etc/hosts (trixie's has one). Kodi binds its JSON-RPC TCP server to what
 # getaddrinfo("localhost") answers; without /etc/hosts that is nothing, and Kodi 19 only shows a toast ("Unable
@@ -87,9 +88,14 @@ class Mounts(object):
         self.targets = []
 
     def bind(self, source, target):
+        made = []       # the mount point's folders this made, removed again after the unmount
+        folder = target
+        while not os.path.exists(folder):
+            made.append(folder)
+            folder = os.path.dirname(folder)
         os.makedirs(target, exist_ok=True)
         run(['mount', '--bind', source, target])
-        self.targets.append(target)
+        self.targets.append((target, made))
 
     def chroot_basics(self, chroot):
         for path in ('/proc', '/dev', '/dev/pts'):
@@ -97,9 +103,14 @@ class Mounts(object):
 
     def undo(self):
         while self.targets:
-            target = self.targets.pop()
+            target, made = self.targets.pop()
             if subprocess.run(['umount', target]).returncode != 0:
                 subprocess.run(['umount', '--lazy', target])
+            for folder in made:
+                try:
+                    os.rmdir(folder)
+                except OSError:
+                    break
 
     def __enter__(self):
         return self
@@ -183,7 +194,7 @@ def system_kodi_major(workdir):
 
 def run_major(major, args, results):
     """Build or reuse the chroot, then run the tests ``args.repeat`` times; append (label, outcome, seconds)."""
-    basetemp_parent = tempfile.mkdtemp(prefix='traktsync-kodi{}-'.format(major))
+    basetemp_parent = tempfile.mkdtemp(prefix='kodi{}-'.format(major), dir=os.environ.get(SCRATCH_ENV))
     try:
         with Mounts() as mounts:
             root = None
@@ -242,8 +253,20 @@ def main(argv=None):
         os.environ[NAMESPACE_ENV] = '1'
         command = ['unshare', '--mount', '--propagation', 'private', '--pid', '--fork', '--mount-proc',
                    '--kill-child', sys.executable, '-m', 'tools.kodi_versions']
-        os.chdir(ROOT)
-        os.execvp('unshare', command + (argv if argv is not None else sys.argv[1:]))
+        scratch = tempfile.mkdtemp(prefix='traktsync-kodi-versions-')     # removed here, however the run ends
+        os.environ[SCRATCH_ENV] = scratch
+        inner = subprocess.Popen(command + (argv if argv is not None else sys.argv[1:]), cwd=ROOT)
+        # unshare ignores SIGTERM while it waits; ending it ends the namespace (--kill-child), and with it every
+        # process and mount of the run. Ctrl-C reaches the tests themselves, which then stop as usual.
+        signal.signal(signal.SIGTERM, lambda *_: inner.kill())
+        try:
+            while True:
+                try:
+                    return inner.wait()
+                except KeyboardInterrupt:
+                    continue
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     started = time.monotonic()
     results = []
@@ -252,7 +275,7 @@ def main(argv=None):
             results.append(('Kodi {} chroot'.format(major), 'ready', ensure_chroot(major)[1]))
         failed = []
     else:
-        scratch = tempfile.mkdtemp(prefix='traktsync-kodi-system-')
+        scratch = tempfile.mkdtemp(prefix='system-kodi-', dir=os.environ.get(SCRATCH_ENV))
         try:
             args.system_major = system_kodi_major(scratch)
         finally:

@@ -324,6 +324,11 @@ class Kodi(object):
         return self._info().version
 
     @property
+    def major(self):
+        """This Kodi's major version, e.g. 19."""
+        return self._info().major
+
+    @property
     def addons_db_path(self):
         return os.path.join(self.userdata, 'Database', self._info().addons_db)
 

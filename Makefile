@@ -6,7 +6,7 @@ VERSION := $(shell sed -n 's/.*<addon\b[^>]*\bversion="\([^"]*\)".*/\1/p' addon.
 ZIP := dist/service.traktsync-$(VERSION).zip
 APT_PACKAGES := kodi xvfb xauth libgl1-mesa-dri mariadb-server
 
-.PHONY: test lint check unit zip demo bench screenshots system-packages venv clean
+.PHONY: test lint check unit zip demo bench screenshots system-packages venv clean kodi-versions
 
 ## Install what is missing: Debian's Kodi, Xvfb and MariaDB (apt) and the Python tools (.venv).
 system-packages:
@@ -44,6 +44,18 @@ test: system-packages venv lint check
 
 unit: venv
 	$(PY) -m pytest tests/unit
+
+## The "every major" real-Kodi tests (marker every_major) on Kodi 19.1, 20.1 and 21.2, each from Debian (bullseye,
+## bookworm, trixie) in a chroot under build/kodi-chroots/ that is built once and then reused. Needs root.
+## KODI_VERSIONS="19 21" picks majors, REPEAT=5 loops them, PYTEST_ARGS="-k menu" narrows the tests.
+KODI_VERSIONS ?= 19 20 21
+REPEAT ?= 1
+kodi-versions: system-packages venv
+	@command -v debootstrap >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; }
+	$(PY) -m tools.kodi_versions --kodi $(KODI_VERSIONS) --repeat $(REPEAT) -- $(PYTEST_ARGS)
 
 zip: $(ZIP)
 $(ZIP): FORCE

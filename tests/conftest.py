@@ -4,6 +4,7 @@ Real-Kodi tests skip with a reason only where Kodi or Xvfb cannot be
 installed; ``make test`` sets TRAKTSYNC_REQUIRE_KODI=1 after installing them,
 so there a missing Kodi fails instead of silently skipping.
 """
+import glob
 import os
 import shutil
 
@@ -26,11 +27,22 @@ def require_kodi():
     pytest.skip('real Kodi cannot run here (missing: {}); on Debian `make test` installs it with apt'.format(missing))
 
 
+KODI_LABEL = os.environ.get('TRAKTSYNC_KODI_LABEL', '')   # e.g. 'kodi-19.1', set by tools/kodi_versions.py
+
+
+def pytest_report_header(config):
+    root = kodi_harness.kodi_root()
+    return 'real Kodi: {}{}'.format(root or 'the system Kodi', ' ({})'.format(KODI_LABEL) if KODI_LABEL else '')
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, 'report_' + report.when, report)
+    if KODI_LABEL:
+        # A failure on another Kodi major names it: "FAILED tests/…::test_x[kodi-19.1]".
+        report.nodeid = '{}[{}]'.format(report.nodeid, KODI_LABEL)
 
 
 @pytest.fixture(scope='session')
@@ -93,7 +105,8 @@ def kodi_factory(request, tmp_path, addon_zip, module_addon_cache):
     failed = getattr(request.node, 'report_call', None) is not None and request.node.report_call.failed
     for index, kodi in enumerate(instances):
         if failed:
-            folder = os.path.join(ARTIFACTS, request.node.name, 'kodi{}'.format(index))
+            folder = os.path.join(ARTIFACTS, request.node.name + ('-' + KODI_LABEL if KODI_LABEL else ''),
+                                  'kodi{}'.format(index))
             os.makedirs(folder, exist_ok=True)
             if kodi.process is not None and kodi.process.poll() is None:
                 try:
@@ -103,6 +116,11 @@ def kodi_factory(request, tmp_path, addon_zip, module_addon_cache):
             if os.path.exists(kodi.log_path):
                 shutil.copy(kodi.log_path, os.path.join(folder, 'kodi.log'))
                 _print_log_tail(kodi.log_path, 'kodi{}'.format(index))
+            # What Kodi printed (an abort or a crash shows there) and any crash log or older log it left.
+            for path in [os.path.join(kodi.workdir, 'kodi-stdout.log')] + glob.glob(
+                    os.path.join(kodi.home, '*crashlog*')) + glob.glob(os.path.join(kodi.kodi_home, 'temp', '*.log')):
+                if os.path.exists(path) and path != kodi.log_path:
+                    shutil.copy(path, os.path.join(folder, os.path.basename(path)))
             _print_exit(kodi, 'kodi{}'.format(index))
         kodi.close()
 

@@ -1,5 +1,12 @@
 """Runs Debian's real Kodi headless (under Xvfb) for tests, the demo and the benchmark.
 
+Which Kodi: the system's (the default), or the one installed in a Debian chroot named by the environment
+variable TRAKTSYNC_KODI_ROOT (see tools/kodi_versions.py, ``make kodi-versions``). Kodi in a chroot sees only
+the chroot, so every home folder must be visible there at the same path (the runner bind-mounts the test run's
+temporary folder). What differs between Kodi majors (the add-on database's name and schema, the video
+database's name, the version) is learned from that Kodi itself: ``probe()`` starts it once on a scratch home
+and reads what it created.
+
 Every instance gets a fresh home in a temporary folder, its own X display and
 its own JSON-RPC TCP port, so instances can run one after another (or side by
 side) in one test run. ``close()`` always ends Kodi and Xvfb, also after a
@@ -17,6 +24,7 @@ import signal
 import socket
 import sqlite3
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -24,6 +32,7 @@ from tools import module_addons
 from traktsync.kodi.jsonrpc import JsonRpc, JsonRpcError, TcpTransport
 
 KODI_BINARIES = ['/usr/lib/x86_64-linux-gnu/kodi/kodi.bin'] + glob.glob('/usr/lib/*/kodi/kodi.bin')
+KODI_ROOT_ENV = 'TRAKTSYNC_KODI_ROOT'
 BUILTIN_HELPER_ID = 'script.harness.builtin'
 YESNO_DIALOG = 10100
 
@@ -50,9 +59,12 @@ GUISETTINGS = """<settings version="2">
     <setting id="myvideos.extractchapterthumbs">false</setting>
 </settings>
 """
+# The media trees' NFO files carry watched states (playcount, lastplayed, resume). Kodi imports them on a scan only
+# with importwatchedstate / importresumepoint: true by default since Kodi 20, false in Kodi 19, so set here.
 ADVANCEDSETTINGS = """<advancedsettings version="1.0">
     <jsonrpc><tcpport>{tcp_port}</tcpport></jsonrpc>
     <video><ignoresecondsatstart>0</ignoresecondsatstart><playcountminimumpercent>90</playcountminimumpercent></video>
+    <videolibrary><importwatchedstate>true</importwatchedstate><importresumepoint>true</importresumepoint></videolibrary>
 {videodatabase}</advancedsettings>
 """
 # Kodi's video library in a MySQL/MariaDB server instead of MyVideos<version>.db: Kodi creates the database
@@ -71,40 +83,36 @@ BUILTIN_HELPER_XML = """<?xml version="1.0" encoding="UTF-8"?>
 </addon>
 """
 BUILTIN_HELPER_PY = 'import sys\nimport xbmc\nxbmc.executebuiltin(sys.argv[1], True)\n'
-# Kodi 20's add-on database schema (sqlite3 Addons33.db .schema). A database that
-# lists our add-ons as enabled before the first start makes Kodi start their
-# services at once, and spares the "Disabled add-ons" question that Kodi asks
-# about add-ons it finds disabled in its folder.
-ADDONS_DB_SCHEMA = """
-CREATE TABLE version (idVersion integer, iCompressCount integer);
-CREATE TABLE addons (id INTEGER PRIMARY KEY,metadata BLOB,addonID TEXT NOT NULL,version TEXT NOT NULL,
-  name TEXT NOT NULL,summary TEXT NOT NULL,news TEXT NOT NULL,description TEXT NOT NULL);
-CREATE TABLE repo (id integer primary key, addonID text,checksum text, lastcheck text, version text, nextcheck TEXT);
-CREATE TABLE addonlinkrepo (idRepo integer, idAddon integer);
-CREATE TABLE update_rules (id integer primary key, addonID TEXT, updateRule INTEGER);
-CREATE TABLE package (id integer primary key, addonID text, filename text, hash text);
-CREATE TABLE installed (id INTEGER PRIMARY KEY, addonID TEXT UNIQUE, enabled BOOLEAN, installDate TEXT,
-  lastUpdated TEXT, lastUsed TEXT, origin TEXT NOT NULL DEFAULT '', disabledReason INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX idxAddons ON addons(addonID);
-CREATE UNIQUE INDEX ix_addonlinkrepo_1 ON addonlinkrepo ( idAddon, idRepo );
-CREATE UNIQUE INDEX ix_addonlinkrepo_2 ON addonlinkrepo ( idRepo, idAddon );
-CREATE UNIQUE INDEX idxUpdate_rules ON update_rules(addonID, updateRule);
-CREATE UNIQUE INDEX idxPackage ON package(filename);
-INSERT INTO version VALUES (33, 0);
-"""
 LOG_TIME = re.compile(r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})')
 
 
-def kodi_binary():
-    for path in KODI_BINARIES:
-        if os.access(path, os.X_OK):
+def kodi_root():
+    """The chroot whose Kodi the harness runs (TRAKTSYNC_KODI_ROOT), or None for the system's Kodi."""
+    root = os.environ.get(KODI_ROOT_ENV, '').strip()
+    return os.path.abspath(root) if root else None
+
+
+def kodi_binary(root=None):
+    """kodi.bin's path as seen inside ``root`` (default: TRAKTSYNC_KODI_ROOT, else the system)."""
+    root = root or kodi_root()
+    if root is None:
+        candidates = KODI_BINARIES
+    else:
+        candidates = ['/' + os.path.relpath(path, root)
+                      for path in glob.glob(os.path.join(root, 'usr', 'lib', '*', 'kodi', 'kodi.bin'))]
+    for path in candidates:
+        if os.access(os.path.join(root or '/', path.lstrip('/')), os.X_OK):
             return path
     return None
 
 
 def missing_parts():
     """What is missing to run real Kodi here, as a sentence; empty when everything is there."""
-    missing = [name for name, ok in (('kodi', kodi_binary()), ('Xvfb', shutil.which('Xvfb'))) if not ok]
+    root = kodi_root()
+    kodi = 'kodi' if root is None else 'kodi in {} ({})'.format(root, KODI_ROOT_ENV)
+    missing = [name for name, ok in ((kodi, kodi_binary(root)), ('Xvfb', shutil.which('Xvfb'))) if not ok]
+    if root is not None and os.geteuid() != 0:
+        missing.append('root (to chroot into {})'.format(root))
     return ', '.join(missing)
 
 
@@ -116,6 +124,79 @@ def free_port():
 
 class KodiError(Exception):
     pass
+
+
+def _numbered(paths):
+    """The path whose file name carries the highest number (MyVideos131.db over MyVideos119.db), or None."""
+    def number(path):
+        digits = re.findall(r'\d+', os.path.basename(path))
+        return int(digits[-1]) if digits else -1
+    return max(paths, key=number) if paths else None
+
+
+class KodiInfo(object):
+    """What one Kodi installation is and what it creates, as it told us (see ``probe``)."""
+
+    def __init__(self, root, version, jsonrpc, addons_db, addons_schema, addons_version_rows, video_db):
+        self.root = root
+        self.version = version                  # '19.1', '20.1', '21.2'
+        self.jsonrpc = jsonrpc                  # '12.3.0', '13.0.0', …
+        self.addons_db = addons_db              # 'Addons33.db'
+        self.addons_schema = addons_schema      # CREATE statements, as Kodi made them
+        self.addons_version_rows = addons_version_rows
+        self.video_db = video_db                # 'MyVideos119.db', 'MyVideos121.db', 'MyVideos131.db'
+
+    @property
+    def major(self):
+        return int(self.version.split('.')[0])
+
+    def __repr__(self):
+        return 'KodiInfo(Kodi {} in {}, JSON-RPC {}, {}, {})'.format(
+            self.version, self.root or '/', self.jsonrpc, self.addons_db, self.video_db)
+
+
+_PROBED = {}
+
+
+def probe(workdir, root=None, timeout=60.0):
+    """Start this Kodi once on a scratch home under ``workdir`` and learn from what it did: its version, its
+    JSON-RPC version, the name and schema of its add-on database and the name of its video database. The answer
+    is kept for the rest of the process."""
+    root = root or kodi_root()
+    if root in _PROBED:
+        return _PROBED[root]
+    os.makedirs(workdir, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix='kodi-probe-', dir=workdir)
+    kodi = Kodi(folder, root=root, seed_addons=False, with_module_addons=False)
+    try:
+        kodi.start(timeout)
+        answer = kodi.call('Application.GetProperties', {'properties': ['version']})['version']
+        version = '{}.{}'.format(answer['major'], answer['minor'])
+        jsonrpc = kodi.call('JSONRPC.Version')['version']
+        jsonrpc = '{}.{}.{}'.format(jsonrpc['major'], jsonrpc['minor'], jsonrpc['patch'])
+        database = os.path.join(kodi.userdata, 'Database')
+        deadline = time.monotonic() + timeout
+        while True:
+            addons_db = _numbered(glob.glob(os.path.join(database, 'Addons*.db')))
+            video_db = _numbered(glob.glob(os.path.join(database, 'MyVideos*.db')))
+            if addons_db and video_db:
+                break
+            if time.monotonic() > deadline:
+                raise KodiError('Kodi {} created no add-on or video database in {}'.format(version, database))
+            time.sleep(0.1)
+        kodi.quit()
+    finally:
+        kodi.close()
+    with sqlite3.connect(addons_db) as db:
+        schema = [sql for (sql,) in db.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY type = 'index', rowid")]
+        version_rows = db.execute('SELECT * FROM version').fetchall()
+    info = KodiInfo(root, version, jsonrpc, os.path.basename(addons_db), schema, version_rows,
+                    os.path.basename(video_db))
+    shutil.rmtree(folder, ignore_errors=True)
+    _PROBED[root] = info
+    return info
 
 
 class Notifications(object):
@@ -168,8 +249,14 @@ class Kodi(object):
     """One real Kodi with a fresh home under ``workdir``."""
 
     def __init__(self, workdir, addons=(), enable=(), module_addon_cache=None, webserver=False, debug=False,
-                 home=None, env=None, with_module_addons=True, video_database=None):
+                 home=None, env=None, with_module_addons=True, video_database=None, root=None,
+                 seed_addons=True):
         self.workdir = workdir
+        # The chroot whose Kodi runs (None: the system's); see kodi_root().
+        self.root = root or kodi_root()
+        # False starts Kodi with no add-on database of ours (``probe`` does, to see what Kodi makes itself).
+        self.seed_addons = seed_addons
+        self.info = None
         self.home = home or os.path.join(workdir, 'home')
         self.kodi_home = os.path.join(self.home, '.kodi')
         self.addons = list(addons)
@@ -228,7 +315,27 @@ class Kodi(object):
             target = os.path.join(self.addons_dir, os.path.basename(folder.rstrip(os.sep)))
             if not os.path.exists(target):
                 shutil.copytree(folder, target)
-        self._seed_addons_db([BUILTIN_HELPER_ID] + [os.path.basename(m) for m in modules] + self.enable)
+        if self.seed_addons:
+            self._seed_addons_db([BUILTIN_HELPER_ID] + [os.path.basename(m) for m in modules] + self.enable)
+
+    @property
+    def version(self):
+        """This Kodi's version, e.g. '19.1' (learned from Kodi, see ``probe``)."""
+        return self._info().version
+
+    @property
+    def major(self):
+        """This Kodi's major version, e.g. 19."""
+        return self._info().major
+
+    @property
+    def addons_db_path(self):
+        return os.path.join(self.userdata, 'Database', self._info().addons_db)
+
+    def _info(self):
+        if self.info is None:
+            self.info = probe(self.workdir, self.root)
+        return self.info
 
     def _videodatabase_xml(self):
         if not self.video_database:
@@ -239,10 +346,17 @@ class Kodi(object):
                                     password=values['pass'], name=values['name'])
 
     def _seed_addons_db(self, enabled_ids):
-        path = os.path.join(self.userdata, 'Database', 'Addons33.db')
+        """An add-on database, with the schema this Kodi makes, that lists ``enabled_ids`` as enabled before the
+        first start: Kodi then starts their services at once, and does not ask about add-ons it finds disabled."""
+        path = self.addons_db_path
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        info = self._info()
         with sqlite3.connect(path) as db:
-            db.executescript(ADDONS_DB_SCHEMA)
+            for statement in info.addons_schema:
+                db.execute(statement)
+            if info.addons_version_rows:
+                db.executemany('INSERT INTO version VALUES ({})'.format(
+                    ', '.join('?' * len(info.addons_version_rows[0]))), info.addons_version_rows)
             db.executemany("INSERT INTO installed (addonID, enabled, installDate, origin, disabledReason) "
                            "VALUES (?, 1, datetime('now'), '', 0)", [(addon_id,) for addon_id in enabled_ids])
 
@@ -269,9 +383,12 @@ class Kodi(object):
             raise KodiError('cannot run Kodi here, missing: ' + missing_parts())
         if self.tcp_port is None:
             self._prepare_home()
+        self._check_visible_in_root()
         self._start_xvfb()
         env = dict(os.environ, HOME=self.home, DISPLAY=self.display, **self.extra_env)
-        args = [kodi_binary(), '--windowing=x11'] + (['--debug'] if self.debug else [])
+        args = [kodi_binary(self.root), '--windowing=x11'] + (['--debug'] if self.debug else [])
+        if self.root:
+            args = ['chroot', self.root] + args
         self._stdout = open(os.path.join(self.workdir, 'kodi-stdout.log'), 'ab')
         self.process = subprocess.Popen(args, env=env, stdout=self._stdout, stderr=subprocess.STDOUT,
                                         start_new_session=True, cwd=self.workdir)
@@ -290,6 +407,15 @@ class Kodi(object):
                 time.sleep(0.1)
         self.notifications = Notifications(self.tcp_port)
         return self
+
+    def _check_visible_in_root(self):
+        if not self.root:
+            return
+        inside = os.path.join(self.root, self.home.lstrip(os.sep))
+        if not (os.path.isdir(inside) and os.path.samefile(self.home, inside)):
+            raise KodiError('the Kodi home {} is not visible at the same path inside {}: bind-mount its folder '
+                            'there (python -m tools.kodi_versions does this for the test run)'.format(
+                                self.home, self.root))
 
     # -- JSON-RPC and builtins ----------------------------------------------------------------------------------
     def call(self, method, params=None):
@@ -317,10 +443,10 @@ class Kodi(object):
         if self.video_database:
             raise KodiError('the video library is in MariaDB ({}*), not in a MyVideos*.db file; use video_sql()'
                             .format(self.video_database['name']))
-        paths = sorted(glob.glob(os.path.join(self.userdata, 'Database', 'MyVideos*.db')))
-        if not paths:
-            raise KodiError('Kodi has not created its video database')
-        return paths[-1]
+        path = os.path.join(self.userdata, 'Database', self._info().video_db)
+        if not os.path.exists(path):
+            raise KodiError('Kodi has not created its video database ' + path)
+        return path
 
     def video_schema(self):
         """The MariaDB database that holds the video library (``<name><version>``), None before Kodi made it.
@@ -458,18 +584,39 @@ class Kodi(object):
         return control.get('label', '')
 
     def answer_yesno(self, yes, timeout=15.0):
-        """Answer Kodi's yes/no dialog: focus "Yes" (checked, since focus lags behind input) or back out."""
+        """Answer Kodi's yes/no dialog: focus "Yes" (checked, since focus lags behind input) or back out. Returns
+        once the dialog is gone, so that a next call answers the next question, not this one while it closes."""
         self.wait_window(YESNO_DIALOG, timeout)
         time.sleep(0.3)
+        text = self._dialog_text()
         if not yes:
             self.press('Back')
-            return
+        else:
+            deadline = time.monotonic() + timeout
+            while self.focused_label() != 'Yes':
+                if time.monotonic() > deadline:
+                    raise KodiError('could not focus "Yes" (focus on {!r})'.format(self.focused_label()))
+                self.press('Left')
+            self.press('Select')
+        self._wait_dialog_gone(text, timeout)
+
+    def _dialog_text(self):
+        labels = ['Control.GetLabel(1)', 'Control.GetLabel(9)']     # the dialog's heading and text
+        answer = self.call('XBMC.GetInfoLabels', {'labels': labels})
+        return tuple(answer.get(label, '') for label in labels)
+
+    def _wait_dialog_gone(self, text, timeout):
+        """Wait until the answered yes/no dialog has closed, or another one (other text) has taken its place: a
+        closing dialog still reports its window id for a moment (long enough, on Kodi 19, to swallow the next
+        answer when a second question follows at once)."""
         deadline = time.monotonic() + timeout
-        while self.focused_label() != 'Yes':
+        while self.current_window()['id'] == YESNO_DIALOG:
+            now = self._dialog_text()
+            if now != text and any(now):
+                return
             if time.monotonic() > deadline:
-                raise KodiError('could not focus "Yes" (focus on {!r})'.format(self.focused_label()))
-            self.press('Left')
-        self.press('Select')
+                raise KodiError('the yes/no dialog {!r} was still open {} s after the answer'.format(text, timeout))
+            time.sleep(0.05)
 
     def press(self, *actions):
         """Send ``Input.<action>`` calls (``'Down'``, ``'Select'``, ``'Back'`` …), with the small pause the
@@ -479,16 +626,23 @@ class Kodi(object):
             time.sleep(0.25)
 
     def screenshot(self, path, timeout=10.0):
-        """Save what Kodi shows as a PNG (Kodi's own TakeScreenshot builtin)."""
+        """Save what Kodi shows as a PNG (Kodi's own TakeScreenshot builtin). Kodi writes it into its work folder,
+        which a Kodi in a chroot can see too, and it is moved to ``path`` from there."""
         path = os.path.abspath(path)
         if os.path.exists(path):
             os.remove(path)
-        self.builtin('TakeScreenshot({},sync)'.format(path))
+        shot = os.path.join(self.workdir, 'screenshot-{}.png'.format(time.monotonic_ns()))
+        self.builtin('TakeScreenshot({},sync)'.format(shot))
         deadline = time.monotonic() + timeout
-        while not os.path.exists(path):
+        while not os.path.exists(shot):
             if time.monotonic() > deadline:
                 raise KodiError('no screenshot within {} s'.format(timeout))
             time.sleep(0.1)
+        size = -1
+        while size != os.path.getsize(shot):    # copied across file systems: wait until Kodi has written it
+            size = os.path.getsize(shot)
+            time.sleep(0.1)
+        shutil.move(shot, path)
         return path
 
     # -- the log ------------------------------------------------------------------------------------------------

@@ -76,12 +76,15 @@ def parse_utc(value):
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        # fromisoformat of Python 3.8 accepts only 0, 3 or 6 fraction digits.
-        match = re.match(r'^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?([+-]\d{2}:?\d{2})?$', text)
+        # fromisoformat before Python 3.11 (Kodi 19 embeds 3.9) accepts only 0, 3 or 6 fraction digits and only
+        # "+HH:MM" offsets, not "+HHMM".
+        match = re.match(r'^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(?:([+-]\d{2}):?(\d{2}))?$',
+                         text)
         if not match:
             raise ValueError('not an ISO-8601 timestamp: {!r}'.format(value)) from None
         fraction = '.' + (match.group(2) + '00000')[:6] if match.group(2) else ''
-        parsed = datetime.fromisoformat(match.group(1) + fraction + (match.group(3) or '+00:00'))
+        offset = '{}:{}'.format(match.group(3), match.group(4)) if match.group(3) else '+00:00'
+        parsed = datetime.fromisoformat(match.group(1) + fraction + offset)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)

@@ -1,6 +1,8 @@
 """The built add-on inside real Kodi: it installs, its service runs and stops promptly, its menu works."""
 import re
 
+import pytest
+
 SERVICE_STARTED = r'\[service\.traktsync\] service (\S+) started'
 SERVICE_STOPPED = r'\[service\.traktsync\] service \S+ stopped'
 ABORT_REQUESTED = r'CPythonInvoker\(\d+, .*service\.traktsync/service\.py\): trigger Monitor abort request'
@@ -8,6 +10,7 @@ SELECT_DIALOG = 12000
 OK_DIALOG = 12002
 
 
+@pytest.mark.every_major
 def test_service_starts_with_its_version_and_stops_within_a_second_of_quit(kodi_factory):
     kodi = kodi_factory(debug=True)   # debug logging shows when Kodi asks the service to stop
 

@@ -97,6 +97,7 @@ def test_a_local_item_without_ids_keeps_its_namesake_on_trakt(kodi_factory, tmp_
     assert catalog['movies'][6]['ids']['trakt'] not in remaining
 
 
+@pytest.mark.every_major
 def test_a_clean_is_backed_up_and_restore_puts_the_items_back_with_their_dates(kodi_factory, tmp_path, catalog,
                                                                               emulator):
     world = make_world(kodi_factory, tmp_path, catalog, emulator, threshold=50)

@@ -35,6 +35,7 @@ def state(snapshot):
             for kind, items in (('movie', snapshot.movies), ('episode', snapshot.episodes)) for item in items}
 
 
+@pytest.mark.every_major
 def test_500_watched_changes_are_written_in_batches_and_survive_a_restart(kodi):
     library = library_of(kodi, write_batch=100)
     before = library.read_snapshot()

@@ -5,6 +5,8 @@ import sqlite3
 import time
 import zipfile
 
+import pytest
+
 from tools import build, module_addons, repo
 from tools.build import ADDON_ID
 
@@ -30,8 +32,7 @@ def _wait_offered(kodi, addon_id, version, timeout=15.0):
 
 
 def _origins(kodi):
-    path = os.path.join(kodi.userdata, 'Database', 'Addons33.db')
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(kodi.addons_db_path) as db:
         return dict(db.execute('SELECT addonID, origin FROM installed'))
 
 
@@ -73,6 +74,7 @@ def _install(kodi):
     kodi.press('Left', 'Select')
 
 
+@pytest.mark.every_major
 def test_install_from_repository_then_update(kodi_factory, served_folder, addon_zip, module_addon_cache, tmp_path):
     folder, url = served_folder
     served = repo.build_repository(folder, url, extra_addons=module_addons.build_all(module_addon_cache),

@@ -66,6 +66,7 @@ def test_cancel_in_sync_now_ends_it_at_once_while_trakt_is_slow_and_the_next_syn
     assert kodi.python_errors() == []
 
 
+@pytest.mark.every_major
 def test_menu_actions_through_their_dialogs(kodi_factory, tmp_path, catalog, emulator, dialog_shots):
     world = ServiceWorld(kodi_factory, tmp_path, emulator, library_part(catalog, movies=3, shows=1), token=False,
                          settings={'clean_threshold_percent': 50})

@@ -36,6 +36,7 @@ def _wait_sync_for(kodi, reason, count=1, timeout=30.0):
     raise AssertionError('no automatic sync for {} within {} s'.format(reason, timeout))
 
 
+@pytest.mark.every_major
 def test_start_up_timer_scan_and_watched_change_each_lead_to_a_sync(kodi_factory, tmp_path, catalog, emulator):
     library = library_part(catalog, movies=3, shows=1)
     last_episode = library['shows'][0]['seasons'][0]['episodes'].pop()

@@ -115,6 +115,9 @@ def test_trakt_times_parse_to_utc_and_compare_at_minute_precision():
     assert parse_utc('2014-10-11T17:00:54.000Z') == utc(2014, 10, 11, 17, 0, 54)
     assert parse_utc('2014-10-11T19:00:54+02:00') == utc(2014, 10, 11, 17, 0, 54)
     assert parse_utc('2014-10-11T17:00:54.12345Z') == utc(2014, 10, 11, 17, 0, 54, 123450)
+    # What Python 3.11+ (Kodi 20, 21) parses by itself and 3.9 (Kodi 19) does not:
+    assert parse_utc('2014-10-11T19:00:54+0200') == utc(2014, 10, 11, 17, 0, 54)
+    assert parse_utc('2014-10-11T17:00:54.123456789-0030') == utc(2014, 10, 11, 17, 30, 54, 123456)
     assert parse_utc(None) is None
     assert format_utc(utc(2014, 10, 11, 17, 0, 54)) == '2014-10-11T17:00:54.000Z'
     assert to_minute(parse_utc('2014-10-11T17:00:54Z')) == to_minute(parse_utc('2014-10-11T17:00:01Z'))

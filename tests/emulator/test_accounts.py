@@ -2,17 +2,10 @@
 import pytest
 import requests
 
+from tests.emulator.helpers import inprocess_session as _session
 from tools.trakt_emulator import Emulator
 from tools.trakt_emulator.inprocess import InProcessEmulator
 from tools.trakt_emulator.timeutil import ManualClock
-
-
-def _session(emu, token=None):
-    session = emu.session()
-    session.headers.update({'User-Agent': 'Tests/1', 'trakt-api-key': emu.client_id, 'trakt-api-version': '2'})
-    if token:
-        session.headers['Authorization'] = 'Bearer ' + token['access_token']
-    return session
 
 
 def _credentials(emu):

@@ -1,6 +1,7 @@
 """The emulator's virtual clock: every "now" it uses comes from ``Emulator(clock=...)``."""
 import pytest
 
+from tests.emulator.helpers import inprocess_session as _session
 from tools.trakt_emulator.inprocess import InProcessEmulator
 from tools.trakt_emulator.timeutil import ManualClock
 
@@ -18,12 +19,6 @@ def emu(catalog, clock):
         yield emulator
 
 
-def _session(emu, token=None):
-    session = emu.session()
-    session.headers.update({'User-Agent': 'Tests/1', 'trakt-api-key': emu.client_id, 'trakt-api-version': '2'})
-    if token:
-        session.headers['Authorization'] = 'Bearer ' + token['access_token']
-    return session
 
 
 def test_plays_without_a_date_and_last_activities_use_the_clock(emu, clock, catalog):

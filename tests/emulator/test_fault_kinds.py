@@ -1,6 +1,7 @@
 """The faults real users meet, as the add-on's real TraktClient meets them (in-process, on a virtual clock)."""
 import pytest
 
+from tests.emulator.helpers import inprocess_session as _session
 from tools.trakt_emulator.inprocess import InProcessEmulator
 from tools.trakt_emulator.timeutil import ManualClock
 from traktsync.trakt import errors
@@ -29,11 +30,6 @@ def _episodes(catalog, count):
             for season in show['seasons'] for episode in season['episodes']][:count]
 
 
-def _session(emu):
-    session = emu.session()
-    session.headers.update({'User-Agent': 'Tests/1', 'trakt-api-key': emu.client_id, 'trakt-api-version': '2',
-                            'Authorization': 'Bearer ' + emu.issue_token()['access_token']})
-    return session
 
 
 # -- timeout: never, before, after ------------------------------------------------------------------------------
@@ -190,7 +186,7 @@ def test_page_count_announces_an_absurd_count_and_later_pages_are_empty(emu, mak
 def test_page_count_over_plain_requests(emu, catalog):
     _watch_all_movies(emu, catalog)
     emu.inject('page_count', count=2, value=100000)
-    session = _session(emu)
+    session = _session(emu, emu.issue_token())
     assert session.get(emu.url + '/sync/last_activities').headers.get('X-Pagination-Page-Count') is None
     far = session.get(emu.url + '/sync/watched/movies', params={'page': 9, 'limit': 2})
     assert far.json() == [] and far.headers['X-Pagination-Page-Count'] == '100000'

@@ -4,7 +4,25 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-class PlainJsonServer(object):
+class _LoopbackServer(object):
+    """A ThreadingHTTPServer on a free port of 127.0.0.1, serving while the ``with`` block runs."""
+
+    def _listen(self, handler):
+        self._server = ThreadingHTTPServer(('127.0.0.1', 0), handler)
+        self.port = self._server.server_address[1]
+        self.url = 'http://127.0.0.1:{}'.format(self.port)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class PlainJsonServer(_LoopbackServer):
     """Answers every GET with one fixed JSON body and no pagination headers.
 
     It stands for the endpoints the 2026 contract declares unpaginated, which the emulator always paginates.
@@ -27,20 +45,10 @@ class PlainJsonServer(object):
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.url = 'http://127.0.0.1:{}'.format(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._server.shutdown()
-        self._server.server_close()
+        self._listen(Handler)
 
 
-class PagedJsonServer(object):
+class PagedJsonServer(_LoopbackServer):
     """Serves ``items`` page by page (``page``/``limit`` from the query) with X-Pagination-* headers that a proxy
     stripped or a broken server got wrong.
 
@@ -97,24 +105,14 @@ class PagedJsonServer(object):
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.url = 'http://127.0.0.1:{}'.format(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._listen(Handler)
 
     @property
     def pages(self):
         return [r['page'] for r in self.requests]
 
-    def __enter__(self):
-        self._thread.start()
-        return self
 
-    def __exit__(self, *exc_info):
-        self._server.shutdown()
-        self._server.server_close()
-
-
-class RedirectServer(object):
+class RedirectServer(_LoopbackServer):
     """Answers ``redirects`` (``{(method, path): (status, location)}``) with that redirect and every other request
     with ``payload`` (200, JSON); logs each request's method, path and Authorization header."""
 
@@ -149,15 +147,4 @@ class RedirectServer(object):
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.port = self._server.server_address[1]
-        self.url = 'http://127.0.0.1:{}'.format(self.port)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._server.shutdown()
-        self._server.server_close()
+        self._listen(Handler)

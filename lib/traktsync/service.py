@@ -45,7 +45,7 @@ class Service(object):
         self._warnings_told = set()
         self._told_not_signed_in = False
         self.scrobbler = Scrobbler(JsonRpc(InKodiTransport()), self._scrobble_client, JsonStore(profile_dir()),
-                                   retry_seconds=STOP_RETRY_SECONDS * self.settings.interval_unit_seconds / 3600.0)
+                                   retry_seconds=STOP_RETRY_SECONDS * self.decisions.hour)
         if self.settings.scrobble:
             self.scrobbler.start()
 
@@ -98,7 +98,7 @@ class Service(object):
                 return
             self._worker = None
             self._after_sync(self._outcome)
-        decision = self.decisions.next(self._video_playing, TokenStore(JsonStore(profile_dir())).signed_in())
+        decision = self.decisions.next(self._video_playing, TokenStore(JsonStore(profile_dir())).signed_in)
         if decision.action == 'wait':
             if decision.tell:
                 logger.info('a video is playing; the sync waits until it stops')

@@ -50,7 +50,7 @@ class SyncDecisions(object):
         return settings.sync_interval_hours * settings.interval_unit_seconds
 
     @property
-    def _hour(self):
+    def hour(self):
         return self.settings.interval_unit_seconds / 3600.0   # 1 in normal use; tests shorten the hour
 
     # -- what happened ------------------------------------------------------------------------------------------
@@ -79,7 +79,8 @@ class SyncDecisions(object):
 
     # -- the tick -----------------------------------------------------------------------------------------------
     def next(self, video_playing, signed_in):
-        """The Decision for this tick (call only while no sync runs)."""
+        """The Decision for this tick (call only while no sync runs). ``signed_in()`` reads the token file: it is
+        asked only when a sync is due, not at every tick."""
         reasons = self.schedule.due()
         if not reasons:
             return NOTHING
@@ -88,7 +89,7 @@ class SyncDecisions(object):
             return Decision('wait', tuple(reasons), False, tell)
         self._told_waiting = False
         self.schedule.started(reasons)
-        if not signed_in:
+        if not signed_in():
             return Decision('not_signed_in', tuple(reasons), False, True)
         read_library = self._must_read_library(reasons)
         self.library_may_have_changed = False   # what Kodi reports from now on counts for the next sync
@@ -109,7 +110,7 @@ class SyncDecisions(object):
         if outcome != SyncOutcome.OK:
             self.library_may_have_changed = True   # the retry reads everything again
         retry = {SyncOutcome.BUSY: BUSY_RETRY_SECONDS, SyncOutcome.CANCELLED: PLAYBACK_RETRY_SECONDS,
-                 SyncOutcome.ERROR: ERROR_RETRY_SECONDS * self._hour,
-                 SyncOutcome.UNCONFIRMED: UNCONFIRMED_RETRY_SECONDS * self._hour}.get(outcome)
+                 SyncOutcome.ERROR: ERROR_RETRY_SECONDS * self.hour,
+                 SyncOutcome.UNCONFIRMED: UNCONFIRMED_RETRY_SECONDS * self.hour}.get(outcome)
         self.schedule.finished(ok=retry is None, retry_after=retry or 0)
         return retry

@@ -28,7 +28,7 @@ def _decisions(**settings):
 
 def _start(decisions, clock, seconds):
     clock.now += seconds
-    return decisions.next(video_playing=False, signed_in=True)
+    return decisions.next(video_playing=False, signed_in=lambda: True)
 
 
 def test_the_start_up_sync_comes_after_the_delay_and_reads_the_library():
@@ -67,16 +67,16 @@ def test_a_watched_change_brings_a_sync_soon_and_a_scan_one_after_its_debounce()
 def test_a_video_playing_holds_the_sync_and_is_said_once():
     decisions, clock = _decisions(startup_delay=0)
     clock.now += 1
-    waits = [decisions.next(video_playing=True, signed_in=True) for _ in range(3)]
+    waits = [decisions.next(video_playing=True, signed_in=lambda: True) for _ in range(3)]
     assert [w.action for w in waits] == ['wait'] * 3 and [w.tell for w in waits] == [True, False, False]
-    assert decisions.next(video_playing=False, signed_in=True).action == 'start'
+    assert decisions.next(video_playing=False, signed_in=lambda: True).action == 'start'
 
 
 def test_not_signed_in_starts_nothing_and_uses_up_the_reason():
     decisions, clock = _decisions(startup_delay=0)
     clock.now += 1
-    assert decisions.next(video_playing=False, signed_in=False).action == 'not_signed_in'
-    assert decisions.next(video_playing=False, signed_in=True).action == 'nothing'
+    assert decisions.next(video_playing=False, signed_in=lambda: False).action == 'not_signed_in'
+    assert decisions.next(video_playing=False, signed_in=lambda: True).action == 'nothing'
 
 
 def test_errors_and_unconfirmed_plays_are_retried_after_5_minutes_permanent_errors_never():
@@ -94,3 +94,20 @@ def test_errors_and_unconfirmed_plays_are_retried_after_5_minutes_permanent_erro
 def test_a_shorter_test_hour_shortens_the_retries_too():
     decisions, _clock = _decisions(interval_unit_seconds=36)
     assert decisions.finished(SyncOutcome.ERROR) == ERROR_RETRY_SECONDS / 100
+
+
+def test_the_token_file_is_read_only_when_a_sync_is_due():
+    decisions, clock = _decisions(startup_delay=10)
+    asked = []
+
+    def signed_in():
+        asked.append(clock.now)
+        return True
+
+    for _ in range(5):                      # ticks before the start-up sync is due
+        clock.now += 1
+        assert decisions.next(video_playing=False, signed_in=signed_in).action == 'nothing'
+    assert asked == []
+    clock.now += 5
+    assert decisions.next(video_playing=False, signed_in=signed_in).action == 'start'
+    assert len(asked) == 1

@@ -263,7 +263,7 @@ class Plan:
     collected_on_trakt: Set[str] = field(default_factory=set)
     pending: List[Pending] = field(default_factory=list)
     unmatched: List[Unmatched] = field(default_factory=list)
-    library_rebuilt: bool = False   # every watched row read unwatched: all rows planned as new
+    library_rebuilt: bool = False   # every watched row read unwatched: rows that lost plays planned as new
 
     def is_empty(self):
         """True when nothing is to be written to either side (clean candidates need approval: not counted)."""
@@ -444,21 +444,19 @@ def make_plan(kodi, trakt, baseline=None, options=None, hold_history=frozenset()
         plan.clean_blocked_reason = 'the Kodi library read looks incomplete: {}'.format(
             kodi.incomplete_reason or 'unknown reason')
     claimed = set()
-    stored = baseline
-    if _library_rebuilt(kodi, baseline):
-        baseline = Baseline(collected=baseline.collected, account=baseline.account)   # every row is new
-        plan.library_rebuilt = True
+    plan.library_rebuilt = _library_rebuilt(kodi, baseline)
 
     for key in sorted(entries):
         entry = entries[key]
         _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history)
 
     if plan.library_rebuilt:
-        # Every row reads as new in a library taken as rebuilt; an entry the baseline already holds as it is needs
-        # no recording, or a library that stays in that state (a direction turned off) would never settle.
-        plan.settled = [s for s in plan.settled if not _recorded_as_is(stored, s)]
+        # Rows that read fewer plays are new in a library taken as rebuilt; an entry the baseline already holds as
+        # it is needs no recording, or a library that stays in that state (a direction turned off) would never
+        # settle.
+        plan.settled = [s for s in plan.settled if not _recorded_as_is(baseline, s)]
     if kodi.complete:
-        plan.forget = sorted(k for k in stored.watched if k not in claimed)
+        plan.forget = sorted(k for k in baseline.watched if k not in claimed)
     return plan
 
 
@@ -502,12 +500,15 @@ def _library_rebuilt(kodi, baseline):
     return seen >= 2
 
 
-def _kodi_plays(rows_now, found, viewed=lambda token: True, played_after=lambda token: False, twins=None):
+def _kodi_plays(rows_now, found, viewed=lambda token: True, played_after=lambda token: False, twins=None,
+                rebuilt=False):
     """``(kodi_plays, base, base_rows, new_rows)`` of an item from its rows (``{row_token: playcount}``) and its
     baseline entry ``found`` (see the module docstring, "Kodi rows").
 
     ``base`` is ``(bk, bt)``, or ``None`` when the item is planned as new (no entry, or none of the entry's rows is
-    in the library any more: removed and added again, a rebuilt database); ``new_rows`` tells the latter."""
+    in the library any more: removed and added again, a rebuilt database); ``new_rows`` tells the latter. In a
+    library taken as ``rebuilt`` an item whose known rows read fewer plays than they did is new as well; one that
+    gained keeps its history, so a viewing since the last sync still counts."""
     most = max(rows_now.values())
     if found is None:
         return most, None, None, False
@@ -515,16 +516,22 @@ def _kodi_plays(rows_now, found, viewed=lambda token: True, played_after=lambda 
     if base_rows is None:          # migrated from schema 1: rows unknown, compare the item's largest playcount
         return most, (bk, bt), None, False
     known = [(count, base_rows[token]) for token, count in rows_now.items() if token in base_rows]
-    if not known:
+    if not known or (rebuilt and any(count < was for count, was in known)):
         return most, None, None, True
     # a new copy beside a known row starts at 0 in Kodi: its plays are viewings since the last sync. A row whose
     # lastplayed is not newer than the item's at the last sync was only brought up to the item's play count by
     # another Kodi box: no viewing.
     # Copies with the same play count and lastplayed are one viewing history (another box brought one up to the
     # other): each such group gains as its least-gaining row.
+    # A copy that lagged behind its film at the last sync gains one viewing at most: more is another box having
+    # written trakt's plays into it (copies are not kept in step, docs/design.md), and counting those again would
+    # send plays trakt already has.
+    base_most = max(base_rows.values()) if base_rows else 0
     groups = {}
     for token, count in rows_now.items():
         row_gain = count - base_rows.get(token, 0)
+        if token in base_rows and base_rows[token] < base_most:
+            row_gain = min(1, row_gain)
         if not viewed(token):
             row_gain = min(0, row_gain)
         group = (twins or {}).get(token, token)
@@ -630,7 +637,8 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
                                                         {row_token(i.kodi_id, i.dateadded):
                                                          (i.playcount, to_minute(i.lastplayed) if i.lastplayed
                                                           else row_token(i.kodi_id, i.dateadded))
-                                                         for i in kodi_items})
+                                                         for i in kodi_items},
+                                                        plan.library_rebuilt)
     before_reset = kind == EPISODE and trakt_item is not None and trakt_item.watched_before_reset()
     same_last_viewing = (lastplayed is not None and last_watched is not None
                          and to_minute(lastplayed) == to_minute(last_watched))
@@ -640,7 +648,11 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
         reason += ' (a library row the last sync did not see: planned as a new item)'
 
     if write is None:
-        lagging = [i for i in kodi_items if _lags(i, rows_now, base_rows, new_kodi)]
+        # Copies are one item, watched if either is: a copy is written only when no copy holds the item's play
+        # count (the watched one was deleted). Keeping copies in step would make a later viewing of the brought-up
+        # copy, read by another box, look like as many viewings as the copy gained (docs/design.md, copies).
+        in_step = any(count >= new_kodi for count in rows_now.values())
+        lagging = [] if in_step else [i for i in kodi_items if _lags(i, rows_now, base_rows, new_kodi)]
         if lagging and options.to_kodi(kind):
             rows = dict(rows_now)
             rows.update((row_token(i.kodi_id, i.dateadded), new_kodi) for i in lagging)

@@ -353,11 +353,16 @@ class _Player(object):
     def _ev_ids(self, item, variant):
         self.library.set_variant(item, variant)
 
+    def _lagging(self, item, row):
+        """Whether ``row`` reads fewer plays than another copy of its item (copies are not kept in step)."""
+        return any(r.playcount > row.playcount for r in self.library.rows_of(item) if r is not row)
+
     def _ev_kodi_watch(self, item, copy=0):
         row = self._row(item, copy)
         if row is not None:
+            lagging = self._lagging(item, row)
             self.library.watch(row)
-            self.ref.kodi_viewing(item, self._row_key(row))
+            self.ref.kodi_viewing(item, self._row_key(row), lagging)
 
     def _now_text(self):
         return self.clock.now().strftime('%Y-%m-%dT%H:%M:%S.000Z')
@@ -371,10 +376,11 @@ class _Player(object):
         row = self._row(item, copy)
         if row is None:
             return
+        lagging = self._lagging(item, row)
         self.library.watch(row)
         kind, trakt_id = self.trakt_ids[item]
         self.world.add_play(self.account, kind, trakt_id, self._now_text())
-        self.ref.scrobble(item, self._row_key(row))
+        self.ref.scrobble(item, self._row_key(row), lagging)
 
     def _ev_kodi_unwatch(self, item):
         rows = self.library.rows_of(item)

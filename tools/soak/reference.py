@@ -66,6 +66,13 @@ Choices where the rule is ambiguous (reported with the soak's findings):
 13. A scrobble is a Kodi viewing and a trakt play at once: the rule counts them as one.
 15. The rule takes an item's largest gain over its copies (docs/design.md, "Identity: library rows"), so viewings
    of two different copies since a box last synced may count as one play (a known limit): allowed.
+16. Copies are one item, watched if either is, and are not kept in step: a viewing of a copy that reads fewer plays
+   than another copy of its film does not raise the film's play count, so a box may read it as part of the
+   film's other changes: every box may count one play fewer at its next read of the film (a known limit).
+17. Un-watching every item a box last read watched (two or more rows) reads, to that box, like a fresh Kodi
+   database that re-created the rows with their old ids and dates (choice 14): the sync takes the reading that
+   loses nothing, so an item whose rows lost plays may be met anew (Kodi takes trakt's plays back) besides being
+   an un-watch. docs/design.md, "Identity: library rows".
 14. An item whose rows are all gone and come back as rows no sync saw (moved, "Clean library" + rescan, a fresh
    database) is new for every box: Kodi viewings on the new rows before a sync are its history (one play when
    trakt has none). A fresh database that re-creates a row with its old id AND date cannot be told from an
@@ -139,6 +146,8 @@ class Reference(object):
         self.away = {}                           # account -> item -> Kodi viewings since it was signed out
         self.memories = set()                    # (box, account): the box synced as the account
         self.copies_viewed = {}                  # (box, item) -> rows with viewings read since the box's last read
+        self.lagging_viewed = set()              # (box, item): a lagging copy was viewed since the box's last read
+        self.rows_at_read = {}                   # (box, account) -> {row token: (item, playcount)} after its read
         self.saved = {}                          # account signed out -> its worlds then
 
     def _map(self, item, change):
@@ -154,10 +163,18 @@ class Reference(object):
         """A new viewing voids an unsettled un-watch and ends a sticky un-watch (choice 1)."""
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, None, None, k, t, marks)])
 
-    def kodi_viewing(self, item, row_key):
+    def kodi_viewing(self, item, row_key, lagging=False):
         self._touch_viewing(item)
         self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
         self._away_viewing(item)
+        if lagging:
+            self._lagging_viewed(item)
+
+    def _lagging_viewed(self, item):
+        """A copy that read fewer plays than its film was viewed (choice 16): every box may count one play fewer
+        the next time it reads the item."""
+        for box in set(name for name, _account in self.memories) | {'A', 'B'}:
+            self.lagging_viewed.add((box, item))
 
     def _away_viewing(self, item):
         for account in self.away:
@@ -169,11 +186,13 @@ class Reference(object):
         self.trakt_since_read[item] = True
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k, t + 1, marks)])
 
-    def scrobble(self, item, row_key):
+    def scrobble(self, item, row_key, lagging=False):
         """One viewing recorded on both sides at once (choice 13)."""
         self.trakt_play(item)
         self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
         self._away_viewing(item)
+        if lagging:
+            self._lagging_viewed(item)
 
     def kodi_unwatch(self, item, row_keys, counts):
         """Every copy marked unwatched: Kodi's count drops to 0 (``counts``: the rows' playcounts before). A box
@@ -283,6 +302,7 @@ class Reference(object):
             state[item] = (library.watched(item), unseen, max([r.playcount for r in rows] or [0]), same_last)
             viewed_rows[item] = set(r.kodi_id for r in rows
                                     if self.unseen.get((library.kind_of(item), r.kodi_id)))
+        self._allow_rebuilt_reading(library, box)
         counts = world.play_counts(self.account)
         if not world.pending_commits():
             worlds = self.worlds[self.account]
@@ -296,6 +316,30 @@ class Reference(object):
             'collected': world.collected(self.account), 'offline': library.offline,
             'files': dict((path, _stamp(path)) for path in profiles if path.endswith('.json')),
         }
+
+    def _allow_rebuilt_reading(self, library, box):
+        """Choice 17: every row the box last read watched (two or more) reads unwatched, as after a fresh Kodi
+        database that re-created rows with their old ids and dates. The sync cannot tell that from the user
+        un-watching each of them and takes the reading that loses nothing: an item whose rows lost plays may be met
+        anew by the box (first-sync rules), besides being an un-watch."""
+        known = self.rows_at_read.get((box, self.account))
+        if not known:
+            return
+        watched_tokens = set(token for token, (_item, count) in known.items() if count)
+        if len(watched_tokens) < 2:
+            return
+        now = dict((_token(library, r), (item, r.playcount)) for item in library.items()
+                   for r in library.rows_of(item))
+        present = [now[token][1] for token in watched_tokens if token in now]
+        if len(present) < 2 or any(present):
+            return
+        dropped = set(item for token, (item, count) in now.items()
+                      if token in known and count < known[token][1])
+        worlds = self.worlds[self.account]
+        for item in dropped:
+            worlds[item] = worlds[item] | set(
+                _world(b, None, None, k, t, [m for m in marks if m[0] not in (box, DORMANT + box)])
+                for b, _pe, _st, k, t, marks in worlds[item])
 
     def after_sync(self, library, world, faulty, status, clean, profiles, now):
         violations = []
@@ -322,6 +366,10 @@ class Reference(object):
                 # once (choice 15)
                 viewed_rows = self.copies_viewed.pop((box, item), ())
                 spread = len(viewed_rows) >= 2
+                if (box, item) in self.lagging_viewed:
+                    if not faulty:   # a sync that hit a fault may not have settled the item: it reads it again
+                        self.lagging_viewed.discard((box, item))
+                    spread = True
                 # what the sync itself wrote into Kodi is a change in Kodi for the other boxes
                 rows = library.rows_of(item)
                 written = max([r.playcount for r in rows] or [0]) - count
@@ -331,6 +379,8 @@ class Reference(object):
                 worlds[item] = self._read(worlds[item], box, watched, unseen, faulty, written, same_last, spread,
                                           bool(viewed_rows))
             self.unseen = {}
+            self.rows_at_read[(box, self.account)] = dict((_token(library, r), (item, r.playcount))
+                                                          for item in library.items() for r in library.rows_of(item))
             self.kodi_synced_watched = dict((item, library.watched(item)) for item in library.items())
             self.trakt_since_read = {}
         counts = world.play_counts(self.account)
@@ -457,6 +507,11 @@ class Reference(object):
                 out.append(Violation(self.syncs, 'collection_missing', _item_of(self.trakt_ids, key),
                                      'in the Kodi library, not collected after a sync without faults'))
         return out
+
+
+def _token(library, row):
+    """A library row as the sync knows it: its table, Kodi id and date added."""
+    return (library.kind_of(row.item), row.kodi_id, row.dateadded)
 
 
 def _stamp(path):

@@ -16,6 +16,7 @@ failure.
         kodi.scan_media(media_root)
         kodi.call('VideoLibrary.GetMovies', {...})
 """
+import ctypes
 import glob
 import os
 import re
@@ -121,6 +122,21 @@ def free_port():
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
 
+
+
+def _ends_with_this_process():
+    """``preexec_fn`` for Xvfb and Kodi: the kernel sends them SIGTERM when the process that started them dies, so a
+    test run killed by ``timeout`` (or by CI) leaves no Kodi behind. Kodi's start script passes SIGTERM on to
+    kodi.bin. Only from the main thread: the signal follows the thread that started the child, not the process."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def arm():
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)    # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    return arm
 
 class KodiError(Exception):
     pass
@@ -364,7 +380,8 @@ class Kodi(object):
         read_end, write_end = os.pipe()
         self.xvfb = subprocess.Popen(
             ['Xvfb', '-displayfd', str(write_end), '-screen', '0', '1280x720x24', '-nolisten', 'tcp'],
-            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=_ends_with_this_process())
         os.close(write_end)
         number = b''
         deadline = time.monotonic() + 15
@@ -391,7 +408,8 @@ class Kodi(object):
             args = ['chroot', self.root] + args
         self._stdout = open(os.path.join(self.workdir, 'kodi-stdout.log'), 'ab')
         self.process = subprocess.Popen(args, env=env, stdout=self._stdout, stderr=subprocess.STDOUT,
-                                        start_new_session=True, cwd=self.workdir)
+                                        start_new_session=True, cwd=self.workdir,
+                                        preexec_fn=_ends_with_this_process())
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:

@@ -1,0 +1,58 @@
+"""The harness's promise to whoever runs the tests: a run killed half-way (``timeout``, CI cancelling the job)
+leaves no Kodi or Xvfb behind to eat the next run's CPU and ports."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import require_kodi
+
+pytestmark = pytest.mark.kodi
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# A test run in miniature: start a Kodi, say its processes, then wait to be killed.
+RUNNER = """
+import sys, time
+sys.path[:0] = [{root!r}, {lib!r}]
+from tools import kodi_harness
+kodi = kodi_harness.Kodi({workdir!r}, module_addon_cache={cache!r})
+kodi.start()
+print(kodi.process.pid, kodi.xvfb.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid):
+    try:
+        with open('/proc/{}/stat'.format(pid)) as handle:
+            return handle.read().split(') ', 1)[1][0] != 'Z'
+    except OSError:
+        return False
+
+
+def test_kodi_and_xvfb_end_when_the_test_run_is_killed(tmp_path, module_addon_cache):
+    require_kodi()
+    script = RUNNER.format(root=ROOT, lib=os.path.join(ROOT, 'lib'), workdir=str(tmp_path / 'kodi'),
+                           cache=module_addon_cache)
+    runner = subprocess.Popen([sys.executable, '-c', script], stdout=subprocess.PIPE)
+    pids = []
+    try:
+        line = runner.stdout.readline().decode()
+        pids = [int(p) for p in line.split()]
+        assert len(pids) == 2 and all(_alive(p) for p in pids), 'the runner did not start Kodi: {!r}'.format(line)
+        runner.send_signal(signal.SIGKILL)      # no clean-up code of the runner runs
+        runner.wait()
+        deadline = time.monotonic() + 30
+        while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [p for p in pids if _alive(p)] == [], 'Kodi or Xvfb outlived the killed test run'
+    finally:
+        for pid in pids:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        if runner.poll() is None:
+            runner.kill()

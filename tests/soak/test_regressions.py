@@ -317,6 +317,27 @@ def test_a_lagging_copy_written_by_box_b_and_then_watched_is_one_viewing():
     assert_no_violation(outcome)
 
 
+def test_a_viewing_on_a_row_a_fresh_database_gave_back_its_old_id_and_date_is_owed():
+    """Soak life 300776 (shrunk): box A sent a film's viewing; the library was re-added (a new row, which box B
+    met and gave trakt's play), then a fresh Kodi database gave the film its first row's id and date back, and the
+    user watched it. Box B never saw that row and meets it as new (watched on both sides: nothing to send); box A
+    knew it, sees a new viewing on it and sends it: two viewings, two plays."""
+    outcome = run_events([
+        ('scan', 'm5'),
+        ('kodi_watch', 'm5', 0),
+        ('sync', 'A', CLEAN),
+        ('readd_all',),
+        ('sync', 'B', CLEAN),
+        ('fresh_db',),
+        ('kodi_watch', 'm5', 0),
+        ('sync', 'B', CLEAN),
+        ('sync', 'A', CLEAN),
+    ], movies=7, episodes=4)
+    assert plays(outcome, 'm5') == 2
+    assert watched(outcome, 'm5')
+    assert_no_violation(outcome)
+
+
 def test_a_film_unwatched_and_watched_again_between_two_syncs_gets_its_play():
     """Soak life 700140: a film watched twice and synced (one play on trakt), un-watched in Kodi and watched again
     before the next sync. Kodi reads 1 play where the last sync saw 2, but its lastplayed is new: a viewing, and

@@ -348,7 +348,9 @@ class _Player(object):
         same = set(item for item, _id, _date in now & self.token_history)
         self.token_history |= now
         for item in sorted(gone):
-            self.ref.rows_gone(item, keys[item], same_rows=item in same, counts=counts[item])
+            self.ref.rows_gone(item, keys[item], same_rows=item in same, counts=counts[item],
+                               tokens=set((self.library.kind_of(i), kodi_id, date) for i, kodi_id, date in now
+                                          if i == item))
 
     def _ev_ids(self, item, variant):
         self.library.set_variant(item, variant)

@@ -220,21 +220,25 @@ class Reference(object):
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'trakt' if _met(marks) else None, st, k, -b,
                                                                marks)])
 
-    def rows_gone(self, item, row_keys, renewed=True, same_rows=False, counts=()):
+    def rows_gone(self, item, row_keys, renewed=True, same_rows=False, counts=(), tokens=()):
         """Rows deleted (moved, removed, fresh database): unseen viewings on them are lost (choice 3).
 
         ``renewed``: every row of the item is gone, so the rows it gets next are rows no sync has seen: the item is
         new for every box (choice 14). ``same_rows``: a fresh database gave the item rows with the ids AND dates of
-        rows the sync knew: either reading (choice 14)."""
+        rows the sync knew: either reading (choice 14) for the boxes whose last read saw one of ``tokens`` (the
+        item's rows now); a box that never read them meets them as new rows."""
         unseen = max([self.unseen.pop(key, 0) for key in row_keys] or [0])
         read = max(0, max(counts or [0]) - unseen)   # Kodi's count as the last sync read it; the new rows read 0
+        knowing = set(box for (box, account), rows in self.rows_at_read.items()
+                      if account == self.account and any(token in rows for token in tokens))
         self.kodi_synced_watched[item] = False   # no sync saw the new rows yet (choice 9)
 
         def change(b, pe, st, k, t, marks):
             if same_rows:
-                known = _awake(marks)
+                known = tuple(m for m in _awake(marks) if m[0] in knowing) + tuple(
+                    m for m in _asleep(marks) if m[0].lstrip(DORMANT) not in knowing)
                 return [_world(b, None, None, k - read, t, _asleep(marks)),
-                        _world(b, 'kodi' if known else None, None, k - read, t, known)]
+                        _world(b, 'kodi' if _met(known) else None, None, k - read, t, known)]
             if renewed:
                 # the new rows read 0: Kodi's count drops (it matters if the old rows come back, choice 14)
                 return [_world(b, None, None, k - read, t, _asleep(marks))]

@@ -648,11 +648,15 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
         reason += ' (a library row the last sync did not see: planned as a new item)'
 
     if write is None:
-        # Copies are one item, watched if either is: a copy is written only when no copy holds the item's play
-        # count (the watched one was deleted). Keeping copies in step would make a later viewing of the brought-up
-        # copy, read by another box, look like as many viewings as the copy gained (docs/design.md, copies).
+        # Copies are one item, watched if either is: a copy is written only when the copy that held the item's
+        # play count was deleted and none left holds it. Keeping copies in step would make a later viewing of the
+        # brought-up copy, read by another box, look like as many viewings as the copy gained (docs/design.md,
+        # copies).
+        lost_holder = base_rows is not None and any(count >= new_kodi for token, count in base_rows.items()
+                                                    if token not in rows_now)
         in_step = any(count >= new_kodi for count in rows_now.values())
-        lagging = [] if in_step else [i for i in kodi_items if _lags(i, rows_now, base_rows, new_kodi)]
+        lagging = [i for i in kodi_items if _lags(i, rows_now, base_rows, new_kodi)] if lost_holder and not in_step \
+            else []
         if lagging and options.to_kodi(kind):
             rows = dict(rows_now)
             rows.update((row_token(i.kodi_id, i.dateadded), new_kodi) for i in lagging)

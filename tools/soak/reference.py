@@ -144,6 +144,8 @@ class Reference(object):
         self.syncs = 0
         self.plays_checked = 0
         self.away = {}                           # account -> item -> Kodi viewings since it was signed out
+        self.away_unwatched = {}                 # account -> items un-watched in Kodi since it was signed out
+        self.read_at_signout = {}                # account -> item -> Kodi's count as its last sync read it
         self.memories = set()                    # (box, account): the box synced as the account
         self.copies_viewed = {}                  # (box, item) -> rows with viewings read since the box's last read
         self.lagging_viewed = set()              # (box, item): a lagging copy was viewed since the box's last read
@@ -180,6 +182,7 @@ class Reference(object):
         for account in self.away:
             if account != self.account:
                 self.away[account][item] = self.away[account].get(item, 0) + 1
+                self.away_unwatched.get(account, set()).discard(item)   # the viewing voids the un-watch (choice 1)
 
     def trakt_play(self, item):
         self._touch_viewing(item)
@@ -199,6 +202,7 @@ class Reference(object):
         compares counts, so a viewing after the un-watch is a gain only above what the box last saw (choice 1)."""
         unseen = max([self.unseen.pop(key, 0) for key in row_keys] or [0])
         read = max(0, max(counts or [0]) - unseen)   # Kodi's count as the last sync read it
+        self._away_unwatch(item)
 
         if self.trakt_since_read.get(item):
             # choice 11: a play on trakt and an un-watch in Kodi since the last sync: no sync can tell their order
@@ -214,6 +218,16 @@ class Reference(object):
             return
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'kodi' if _met(marks) else None,
                                                                st if _met(marks) else None, k - read, t, marks)])
+
+    def _away_unwatch(self, item):
+        """Kodi's count of ``item`` is 0 again (an un-watch, or a fresh database re-creating its rows with their old
+        ids and dates): for each signed-out account whose last sync read it watched, the change since is minus what
+        it read, and an un-watch when its memory is picked up."""
+        for account in self.away:
+            read = self.read_at_signout.get(account, {}).get(item, 0)
+            if account != self.account and read:
+                self.away[account][item] = -read
+                self.away_unwatched.setdefault(account, set()).add(item)
 
     def trakt_unwatch(self, item, on_trakt):
         """The user removed every play trakt had (choice 12)."""
@@ -231,6 +245,8 @@ class Reference(object):
         read = max(0, max(counts or [0]) - unseen)   # Kodi's count as the last sync read it; the new rows read 0
         knowing = set(box for (box, account), rows in self.rows_at_read.items()
                       if account == self.account and any(token in rows for token in tokens))
+        if same_rows:
+            self._away_unwatch(item)
         self.kodi_synced_watched[item] = False   # no sync saw the new rows yet (choice 9)
 
         def change(b, pe, st, k, t, marks):
@@ -251,18 +267,24 @@ class Reference(object):
         Two readings are allowed for an account signed in again: a fresh start (the items are met again), or its
         old memory picked up by the boxes that synced as it (docs/design.md, "Identity: the trakt account"), in
         which case the Kodi viewings made while it was signed out, and those not sent before it was, are owed to
-        it as well. Plays Kodi took from the other account's history are not viewings and are owed to nobody."""
+        it as well, and an un-watch made in Kodi meanwhile is an un-watch for it. Plays Kodi took from the other
+        account's history are not viewings and are owed to nobody."""
         old = self.account
         self.frozen[old] = (old_plays, old_collection)
         self.frozen.pop(new, None)
         away_old = self.away.setdefault(old, {})
+        read_old = self.read_at_signout[old] = {}
         for item in library.items():
-            unseen = sum(self.unseen.get((library.kind_of(item), r.kodi_id), 0) for r in library.rows_of(item))
-            if unseen:
-                away_old[item] = away_old.get(item, 0) + unseen
+            rows = library.rows_of(item)
+            unseen = [self.unseen.get((library.kind_of(item), r.kodi_id), 0) for r in rows]
+            if sum(unseen):
+                away_old[item] = away_old.get(item, 0) + sum(unseen)
+            # Kodi's count as the account's last sync read it: an un-watch while it is away drops that much
+            read_old[item] = max(0, max([r.playcount for r in rows] or [0]) - max(unseen or [0]))
         self.saved[old] = self.worlds[old]
         self.account = new
         away = self.away.pop(new, {})
+        away_unwatched = self.away_unwatched.pop(new, set())
         saved = self.saved.pop(new, {})
         boxes = sorted(box for box, account in self.memories if account == new)
         self.worlds[new] = {}
@@ -272,7 +294,9 @@ class Reference(object):
             if boxes:
                 # its memory picked up: the worlds it was left in, Kodi's changes since added (viewings, and what
                 # syncs as another account wrote into Kodi: the library is one)
-                worlds |= set(_world(b, None, 'any', k + away.get(item, 0), t, marks)
+                # un-watched in Kodi while signed out (and not watched since): an un-watch for the memory picked up
+                pending = 'kodi' if item in away_unwatched else None
+                worlds |= set(_world(b, pending, 'any', k + away.get(item, 0), t, marks)
                               for b, _pe, _st, k, t, marks in saved.get(item, ()) if _met(marks))
                 worlds.add(_world(plays, None, 'any', away.get(item, 0), 0, [(box, 0, 0) for box in boxes]))
             self.worlds[new][item] = worlds

@@ -398,6 +398,64 @@ def test_a_single_film_read_with_fewer_plays_is_not_written_back_up():
     assert_no_violation(outcome)
 
 
+def test_a_viewing_after_an_unwatch_while_another_account_was_signed_in_is_owed_to_the_first():
+    """Soak life 500108 (shrunk): alice's episode was watched and synced; while bob is signed in it is un-watched
+    and then scrobbled (bob's trakt gets that play). Back as alice, Kodi reads the episode watched again with a new
+    viewing time: one viewing since alice's sync, and alice's trakt gets it."""
+    outcome = run_events([
+        ('scan', 'e1.1.3'),
+        ('kodi_watch', 'e1.1.3', 0),
+        ('sync', 'A', CLEAN),
+        ('switch', 'bob'),
+        ('kodi_unwatch', 'e1.1.3'),
+        ('scrobble', 'e1.1.3', 0),
+        ('switch', 'alice'),
+        ('sync', 'A', CLEAN),
+    ], movies=5, shows=3, episodes=3, dateadded='scan', two_boxes=True)
+    assert plays(outcome, 'e1.1.3') == 2 and plays(outcome, 'e1.1.3', 'bob') == 1
+    assert_no_violation(outcome)
+
+
+def test_kodi_raised_to_trakts_count_by_box_b_is_not_a_viewing_for_box_a():
+    """Soak life 600758 (shrunk): a film watched and sent; scrobbled (Kodi 2, trakt 2); a fresh Kodi database gives
+    the row back with its id and date at 0, and the film is watched (Kodi 1). Box A pairs that viewing with the
+    scrobble (the known limit: a trakt play and a Kodi viewing between the same two syncs are one play). Box B then
+    raises Kodi to trakt's 2 without a later viewing time: box A must not take that write for a viewing."""
+    outcome = run_events([
+        ('scan', 'm1'),
+        ('kodi_watch', 'm1', 0),
+        ('sync', 'A', CLEAN),
+        ('scrobble', 'm1', 0),
+        ('fresh_db',),
+        ('kodi_watch', 'm1', 0),
+        ('sync', 'A', CLEAN),
+        ('sync', 'B', CLEAN),
+        ('sync', 'A', CLEAN),
+    ], movies=4, shows=2, two_boxes=True)
+    assert plays(outcome, 'm1') == 2
+    assert watched(outcome, 'm1')
+    assert_no_violation(outcome)
+
+
+def test_an_unwatch_not_synced_before_a_sign_out_is_still_an_unwatch_after_signing_back_in():
+    """Soak life 601333 (shrunk), "send unwatched" on: an episode watched on both sides is un-watched in Kodi; the
+    user signs in as bob and back as alice before any sync. Alice's memory still sees the un-watch: its play
+    leaves trakt and Kodi stays unwatched."""
+    outcome = run_events([
+        ('scan', 'e0.1.1'),
+        ('kodi_watch', 'e0.1.1', 0),
+        ('sync', 'B', CLEAN),
+        ('sync', 'A', CLEAN),
+        ('kodi_unwatch', 'e0.1.1'),
+        ('switch', 'bob'),
+        ('switch', 'alice'),
+        ('sync', 'A', CLEAN),
+    ], movies=8, dateadded='scan', send_unwatched=True, two_boxes=True)
+    assert plays(outcome, 'e0.1.1') == 0
+    assert not watched(outcome, 'e0.1.1')
+    assert_no_violation(outcome)
+
+
 def test_a_film_unwatched_and_watched_again_between_two_syncs_gets_its_play():
     """Soak life 700140: a film watched twice and synced (one play on trakt), un-watched in Kodi and watched again
     before the next sync. Kodi reads 1 play where the last sync saw 2, but its lastplayed is new: a viewing, and

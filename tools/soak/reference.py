@@ -73,6 +73,9 @@ Choices where the rule is ambiguous (reported with the soak's findings):
    database that re-created the rows with their old ids and dates (choice 14): the sync takes the reading that
    loses nothing, so an item whose rows lost plays may be met anew (Kodi takes trakt's plays back) besides being
    an un-watch. docs/design.md, "Identity: library rows".
+18. A sync that raises Kodi's count to trakt's without a later viewing time than Kodi had (the item was watched on
+   both sides with fewer plays in Kodi) leaves Kodi's lastplayed as it was, and another box takes such a change
+   for a copy brought up, not a viewing: the other boxes may not count it.
 14. An item whose rows are all gone and come back as rows no sync saw (moved, "Clean library" + rescan, a fresh
    database) is new for every box: Kodi viewings on the new rows before a sync are its history (one play when
    trakt has none). A fresh database that re-creates a row with its old id AND date cannot be told from an
@@ -146,6 +149,7 @@ class Reference(object):
         self.away = {}                           # account -> item -> Kodi viewings since it was signed out
         self.away_unwatched = {}                 # account -> items un-watched in Kodi since it was signed out
         self.read_at_signout = {}                # account -> item -> Kodi's count as its last sync read it
+        self.away_rewatched = {}                 # account -> items watched after such an un-watch
         self.memories = set()                    # (box, account): the box synced as the account
         self.copies_viewed = {}                  # (box, item) -> rows with viewings read since the box's last read
         self.lagging_viewed = set()              # (box, item): a lagging copy was viewed since the box's last read
@@ -182,7 +186,10 @@ class Reference(object):
         for account in self.away:
             if account != self.account:
                 self.away[account][item] = self.away[account].get(item, 0) + 1
-                self.away_unwatched.get(account, set()).discard(item)   # the viewing voids the un-watch (choice 1)
+                if item in self.away_unwatched.get(account, ()):
+                    # the viewing voids the un-watch and counts as one at least (choice 1)
+                    self.away_unwatched[account].discard(item)
+                    self.away_rewatched.setdefault(account, set()).add(item)
 
     def trakt_play(self, item):
         self._touch_viewing(item)
@@ -228,6 +235,7 @@ class Reference(object):
             if account != self.account and read:
                 self.away[account][item] = -read
                 self.away_unwatched.setdefault(account, set()).add(item)
+                self.away_rewatched.get(account, set()).discard(item)
 
     def trakt_unwatch(self, item, on_trakt):
         """The user removed every play trakt had (choice 12)."""
@@ -285,6 +293,8 @@ class Reference(object):
         self.account = new
         away = self.away.pop(new, {})
         away_unwatched = self.away_unwatched.pop(new, set())
+        for item in self.away_rewatched.pop(new, set()):
+            away[item] = max(1, away.get(item, 0))
         saved = self.saved.pop(new, {})
         boxes = sorted(box for box, account in self.memories if account == new)
         self.worlds[new] = {}
@@ -294,10 +304,11 @@ class Reference(object):
             if boxes:
                 # its memory picked up: the worlds it was left in, Kodi's changes since added (viewings, and what
                 # syncs as another account wrote into Kodi: the library is one)
-                # un-watched in Kodi while signed out (and not watched since): an un-watch for the memory picked up
+                # un-watched in Kodi while signed out (and not watched since), or before it and not settled yet: an
+                # un-watch for the memory picked up
                 pending = 'kodi' if item in away_unwatched else None
-                worlds |= set(_world(b, pending, 'any', k + away.get(item, 0), t, marks)
-                              for b, _pe, _st, k, t, marks in saved.get(item, ()) if _met(marks))
+                worlds |= set(_world(b, pending or pe, 'any', k + away.get(item, 0), t, marks)
+                              for b, pe, _st, k, t, marks in saved.get(item, ()) if _met(marks))
                 worlds.add(_world(plays, None, 'any', away.get(item, 0), 0, [(box, 0, 0) for box in boxes]))
             self.worlds[new][item] = worlds
         self.unseen = {}
@@ -341,6 +352,7 @@ class Reference(object):
                     worlds[item] = matching
         self._before = {
             'state': state, 'reads': library.reads_ok, 'box': box, 'viewed_rows': viewed_rows,
+            'lastplayed': dict((item, _last_minute(library.rows_of(item))) for item in library.items()),
             'collected': world.collected(self.account), 'offline': library.offline,
             'files': dict((path, _stamp(path)) for path in profiles if path.endswith('.json')),
         }
@@ -406,6 +418,12 @@ class Reference(object):
                         changes[item] = changes.get(item, 0) + written
                 worlds[item] = self._read(worlds[item], box, watched, unseen, faulty, written, same_last, spread,
                                           bool(viewed_rows))
+                if written > 0 and _last_minute(rows) == before['lastplayed'].get(item):
+                    # the write carried no later viewing time than Kodi had (it raised Kodi's count to trakt's):
+                    # another box may take it for a copy brought up, not a viewing (docs/design.md, choice 18)
+                    worlds[item] |= set(_world(b, pe, st, k, t, [(m[0], m[1] + written, m[2]) if m[0] != box else m
+                                                                 for m in marks])
+                                        for b, pe, st, k, t, marks in worlds[item])
             self.unseen = {}
             self.rows_at_read[(box, self.account)] = dict((_token(library, r), (item, r.playcount))
                                                           for item in library.items() for r in library.rows_of(item))
@@ -535,6 +553,12 @@ class Reference(object):
                 out.append(Violation(self.syncs, 'collection_missing', _item_of(self.trakt_ids, key),
                                      'in the Kodi library, not collected after a sync without faults'))
         return out
+
+
+def _last_minute(rows):
+    """The latest ``lastplayed`` of ``rows`` to the minute, or None."""
+    times = [r.lastplayed for r in rows if r.lastplayed is not None]
+    return max(times).strftime('%Y-%m-%dT%H:%M') if times else None
 
 
 def _token(library, row):

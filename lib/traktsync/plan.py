@@ -523,14 +523,14 @@ def _kodi_plays(rows_now, found, viewed=lambda token: True, played_after=lambda 
     # another Kodi box: no viewing.
     # Copies with the same play count and lastplayed are one viewing history (another box brought one up to the
     # other): each such group gains as its least-gaining row.
-    # A copy that lagged behind its film at the last sync gains one viewing at most: more is another box having
-    # written trakt's plays into it (copies are not kept in step, docs/design.md), and counting those again would
-    # send plays trakt already has.
+    # A copy that lagged behind its film at the last sync, or a new one beside a known row, gains one viewing at
+    # most: more is another box having written trakt's plays into it (copies are not kept in step,
+    # docs/design.md), and counting those again would send plays trakt already has.
     base_most = max(base_rows.values()) if base_rows else 0
     groups = {}
     for token, count in rows_now.items():
         row_gain = count - base_rows.get(token, 0)
-        if token in base_rows and base_rows[token] < base_most:
+        if token not in base_rows or base_rows[token] < base_most:
             row_gain = min(1, row_gain)
         if not viewed(token):
             row_gain = min(0, row_gain)

@@ -456,6 +456,26 @@ def test_an_unwatch_not_synced_before_a_sign_out_is_still_an_unwatch_after_signi
     assert_no_violation(outcome)
 
 
+def test_a_new_copy_box_a_gave_trakts_plays_and_then_watched_is_one_viewing_for_box_b():
+    """Soak life 801754 (shrunk): box B sent an episode's viewing; a second copy appears; a play is added on trakt;
+    box A (first sync) gives both copies trakt's two plays; the user watches the new copy. Box B has never read
+    that copy and sees it at 3, but only one of those is a viewing: trakt must not get four plays. Box B counts one
+    viewing at most for a copy it has not read, and pairs it with trakt's new play (the known copies limit,
+    docs/design.md): two plays for three viewings, never more than happened."""
+    outcome = run_events([
+        ('scan', 'e0.1.1'),
+        ('kodi_watch', 'e0.1.1', 0),
+        ('sync', 'B', CLEAN),
+        ('copy', 'e0.1.1'),
+        ('trakt_play', 'e0.1.1'),
+        ('sync', 'A', CLEAN),
+        ('kodi_watch', 'e0.1.1', 1),
+        ('sync', 'B', CLEAN),
+    ], movies=8, two_boxes=True)
+    assert plays(outcome, 'e0.1.1') == 2
+    assert_no_violation(outcome)
+
+
 def test_a_film_unwatched_and_watched_again_between_two_syncs_gets_its_play():
     """Soak life 700140: a film watched twice and synced (one play on trakt), un-watched in Kodi and watched again
     before the next sync. Kodi reads 1 play where the last sync saw 2, but its lastplayed is new: a viewing, and

@@ -356,7 +356,11 @@ class _Player(object):
         self.library.set_variant(item, variant)
 
     def _lagging(self, item, row):
-        """Whether ``row`` reads fewer plays than another copy of its item (copies are not kept in step)."""
+        """Whether ``row`` reads fewer plays than another copy of its item (copies are not kept in step), or is a
+        copy with plays that a box has not read yet: either may gain one viewing at most in a box's reading."""
+        if len(self.library.rows_of(item)) > 1 and row.playcount and self.ref.unread_by_a_box(
+                (self.library.kind_of(item), row.kodi_id, row.dateadded)):
+            return True
         return any(r.playcount > row.playcount for r in self.library.rows_of(item) if r is not row)
 
     def _ev_kodi_watch(self, item, copy=0):

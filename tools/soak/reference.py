@@ -68,7 +68,9 @@ Choices where the rule is ambiguous (reported with the soak's findings):
    of two different copies since a box last synced may count as one play (a known limit): allowed.
 16. Copies are one item, watched if either is, and are not kept in step: a viewing of a copy that reads fewer plays
    than another copy of its film does not raise the film's play count, so a box may read it as part of the
-   film's other changes: every box may count one play fewer at its next read of the film (a known limit).
+   film's other changes; and a copy a box has not read yet, or one that lagged, gains one viewing at most in its
+   reading (more is taken for another box's write). Either way every box may count one play fewer at its next
+   read of the film (a known limit).
 17. Un-watching every item a box last read watched (two or more rows) reads, to that box, like a fresh Kodi
    database that re-created the rows with their old ids and dates (choice 14): the sync takes the reading that
    loses nothing, so an item whose rows lost plays may be met anew (Kodi takes trakt's plays back) besides being
@@ -175,6 +177,11 @@ class Reference(object):
         self._away_viewing(item)
         if lagging:
             self._lagging_viewed(item)
+
+    def unread_by_a_box(self, token):
+        """Whether some box that synced as this account has not read the row ``token``."""
+        return any(account == self.account and token not in rows
+                   for (_box, account), rows in self.rows_at_read.items())
 
     def _lagging_viewed(self, item):
         """A copy that read fewer plays than its film was viewed (choice 16): every box may count one play fewer

@@ -476,6 +476,27 @@ def test_a_new_copy_box_a_gave_trakts_plays_and_then_watched_is_one_viewing_for_
     assert_no_violation(outcome)
 
 
+def test_unwatching_both_watched_items_after_a_partly_confirmed_sync_keeps_trakts_plays():
+    """Soak life 1000015 (shrunk): an episode and a film got trakt's plays in Kodi, a third film was watched in
+    Kodi but trakt confirmed only part of that sync; then the episode and the first film are un-watched. Every row
+    the sync recorded as watched now reads 0: the library may have been rebuilt, so no play leaves trakt and Kodi
+    takes them back (docs/design.md, "Identity: library rows")."""
+    outcome = run_events([
+        ('scan', 'm4'), ('scan', 'm5'), ('scan', 'e0.1.2'),
+        ('trakt_play', 'e0.1.2'),
+        ('sync', 'A', CLEAN),
+        ('trakt_play', 'm4'),
+        ('kodi_watch', 'm5', 0),
+        ('sync', 'A', {'clean': False, 'fault': ('partial', 1)}),
+        ('kodi_unwatch', 'm4'),
+        ('kodi_unwatch', 'e0.1.2'),
+        ('sync', 'A', CLEAN),
+    ], movies=8, episodes=2, dateadded='scan')
+    assert plays(outcome, 'm4') == 1 and plays(outcome, 'e0.1.2') == 1
+    assert plays(outcome, 'm5') == 1
+    assert_no_violation(outcome)
+
+
 def test_a_film_unwatched_and_watched_again_between_two_syncs_gets_its_play():
     """Soak life 700140: a film watched twice and synced (one play on trakt), un-watched in Kodi and watched again
     before the next sync. Kodi reads 1 play where the last sync saw 2, but its lastplayed is new: a viewing, and

@@ -156,6 +156,7 @@ class Reference(object):
         self.copies_viewed = {}                  # (box, item) -> rows with viewings read since the box's last read
         self.lagging_viewed = set()              # (box, item): a lagging copy was viewed since the box's last read
         self.rows_at_read = {}                   # (box, account) -> {row token: (item, playcount)} after its read
+        self.read_faulty = {}                    # (box, account) -> that read's sync hit a fault
         self.saved = {}                          # account signed out -> its worlds then
 
     def _map(self, item, change):
@@ -378,6 +379,10 @@ class Reference(object):
         now = dict((_token(library, r), (item, r.playcount)) for item in library.items()
                    for r in library.rows_of(item))
         present = [now[token][1] for token in watched_tokens if token in now]
+        # after a sync that hit a fault the box may not have recorded every row it read: a row read watched may be
+        # one the sync does not know, so only the rows that now read 0 count
+        if self.read_faulty.get((box, self.account)):
+            present = [count for count in present if not count]
         if len(present) < 2 or any(present):
             return
         dropped = set(item for token, (item, count) in now.items()
@@ -434,6 +439,7 @@ class Reference(object):
             self.unseen = {}
             self.rows_at_read[(box, self.account)] = dict((_token(library, r), (item, r.playcount))
                                                           for item in library.items() for r in library.rows_of(item))
+            self.read_faulty[(box, self.account)] = faulty
             self.kodi_synced_watched = dict((item, library.watched(item)) for item in library.items())
             self.trakt_since_read = {}
         counts = world.play_counts(self.account)

@@ -24,7 +24,7 @@ What makes it safe to interrupt at any point (docs/design.md, "What a sync promi
 """
 import time
 
-from traktsync import doubled_plays, logger
+from traktsync import doubled_plays, logger, streams
 from traktsync.account import Accounts, account_folder_name
 from traktsync.clean_backup import CleanBackup
 from traktsync.id_resolution import plan_with_id_resolution
@@ -45,8 +45,6 @@ ROUND_PAUSES = (3.0, 10.0)
 MAX_REPLANS = 2
 UNMATCHED_KEPT = 200      # how many unmatched items the status screen keeps
 # What a sync that did not read Kodi takes over from the last result, for the status screen.
-# Which account limit (/users/settings "limits") a write of each stage counts against.
-LIMIT_SECTIONS = {'trakt-history': 'history', 'trakt-collection': 'collection'}
 KEPT_FROM_LAST_READ = ('unmatched', 'unmatched_total', 'not_found', 'odd_dates')
 NOT_FOUND_REASON = 'trakt does not know this item'
 REFUSED_REASON = 'trakt refused it: {}'
@@ -448,7 +446,7 @@ class SyncEngine(object):
         updates = plan.to_kodi
         for start in range(0, len(updates), KODI_BATCH):
             self._check_cancel()
-            self._progress('kodi-write', start, len(updates))
+            self._progress(streams.KODI_WATCHED.stage, start, len(updates))
             batch = updates[start:start + KODI_BATCH]
             failures = self.library.apply_watched(batch)
             failed = set(id(failure.change) for failure in failures)
@@ -457,7 +455,7 @@ class SyncEngine(object):
             for action in batch:
                 if id(action) not in failed:
                     baseline.record(action)
-                    result.count('kodi_' + action.kind + 's')
+                    result.count(streams.counter(streams.KODI_WATCHED, action.kind))
             self._save_baseline(baseline)
 
     def _post(self, stage, actions, items_of, post, baseline, result, counter, count_plays=False,
@@ -471,7 +469,7 @@ class SyncEngine(object):
         except trakt_errors.AccountLimit as exc:
             # Only this stage is over the account's limit: what trakt confirmed is kept, the rest goes on.
             self._save_baseline(baseline)
-            message = exc.message_for(LIMIT_SECTIONS.get(stage, 'collection'))
+            message = exc.message_for(streams.limit_section(stage))
             result.warn(message)
             logger.warning('{}: {}; this part of the sync is skipped, the rest goes on', stage, message)
 
@@ -610,19 +608,23 @@ class SyncEngine(object):
             except trakt_errors.OutcomeUnknown as exc:
                 self._sent_plays.extend(exc.items)   # trakt may have taken them
                 raise
-        self._post('trakt-history', plan.to_trakt_history_add, items_of, add_history, baseline,
-                   result, lambda action: 'history_add_' + action.kind + 's', count_plays=True,
+        stream = streams.HISTORY_ADD
+        self._post(stream.stage, plan.to_trakt_history_add, items_of, add_history, baseline,
+                   result, lambda action: streams.counter(stream, action.kind), count_plays=True,
                    before_sending=check_trakt_unchanged)
 
+    def _post_stream(self, stream, actions, items_of, baseline, result):
+        """Send the actions of a stream of the table (streams.py) through its trakt call."""
+        self._post(stream.stage, actions, items_of, getattr(self.trakt, stream.client_call), baseline, result,
+                   lambda action: streams.counter(stream, action.kind))
+
     def _apply_history_remove(self, plan, baseline, result):
-        self._post('trakt-unwatch', plan.to_trakt_history_remove, lambda action: [_item(action)],
-                   self.trakt.remove_history, baseline, result,
-                   lambda action: 'history_remove_' + action.kind + 's')
+        self._post_stream(streams.HISTORY_REMOVE, plan.to_trakt_history_remove, lambda action: [_item(action)],
+                          baseline, result)
 
     def _apply_collection_add(self, plan, baseline, result):
-        self._post('trakt-collection', plan.collection_add, lambda action: [_collection_item(action)],
-                   self.trakt.add_collection, baseline, result,
-                   lambda action: 'collection_add_' + action.kind + 's')
+        self._post_stream(streams.COLLECTION_ADD, plan.collection_add, lambda action: [_collection_item(action)],
+                          baseline, result)
 
     # -- clean collection --------------------------------------------------------------------------------------
     def clean_refusal(self, plan, trakt_snapshot, clean):
@@ -659,8 +661,7 @@ class SyncEngine(object):
         except StoreWriteError as exc:
             result.clean['refused'] = 'its backup could not be saved ({})'.format(exc)
             raise CleanNotBackedUp(result.clean['refused']) from exc
-        before = result.applied.get('clean_movies', 0) + result.applied.get('clean_episodes', 0)
-        self._post('trakt-clean', candidates, lambda action: [_item(action)], self.trakt.remove_collection,
-                   baseline, result, lambda action: 'clean_' + action.kind + 's')
-        result.clean['removed'] = result.applied.get('clean_movies', 0) + result.applied.get('clean_episodes', 0) \
-            - before
+        counters = [streams.counter(streams.CLEAN, kind) for kind in (MOVIE, EPISODE)]
+        before = sum(result.applied.get(name, 0) for name in counters)
+        self._post_stream(streams.CLEAN, candidates, lambda action: [_item(action)], baseline, result)
+        result.clean['removed'] = sum(result.applied.get(name, 0) for name in counters) - before

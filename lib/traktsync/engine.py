@@ -23,6 +23,7 @@ What makes it safe to interrupt at any point (docs/design.md, "What a sync promi
 * everything the sync remembers belongs to one trakt account (account.py).
 """
 import time
+from datetime import datetime, timezone
 
 from traktsync import doubled_plays, logger, streams
 from traktsync.account import Accounts, account_folder_name
@@ -33,6 +34,7 @@ from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktDataEr
 from traktsync.not_found import NotFoundMemory
 from traktsync.plan import PlanOptions
 from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT, StoreWriteError
+from traktsync.stream_stages import StreamPlans, StreamStages
 from traktsync.trakt import errors as trakt_errors
 from traktsync.trakt_cache import TRAKT_LISTS, TraktListCache, history_moved
 
@@ -112,6 +114,7 @@ class SyncResult(object):
         self.status = 'running'
         self.error = None
         self.plan = None
+        self.streams = StreamPlans()   # the ratings and resume plans (stream_stages.py)
         self.collected_on_trakt = 0
         self.applied = {}
         self.not_found = []
@@ -147,7 +150,8 @@ class SyncResult(object):
         return {
             'finished_at': format_utc_now(), 'status': self.status, 'error': self.error, 'dry_run': self.dry_run,
             'duration': round(self.duration, 2), 'applied': self.applied,
-            'planned': plan.counts() if plan else {}, 'summary': plan.summary() if plan else [],
+            'planned': dict(plan.counts() if plan else {}, **self.streams.counts()),
+            'summary': (plan.summary() if plan else []) + self.streams.summary(),
             'unmatched': [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
                           for u in unmatched[:UNMATCHED_KEPT]],
             'unmatched_total': len(unmatched), 'not_found': self.not_found[:UNMATCHED_KEPT],
@@ -344,6 +348,13 @@ class SyncEngine(object):
             self._check_cancel()
             self._sleep(min(0.5, max(0.0, deadline - self._clock())))
 
+    def _stream_stages(self):
+        return StreamStages(self.trakt, self.library, self.store, self.settings, self._progress, self._check_cancel,
+                            self._save_baseline, self._post, self._clock_utc)
+
+    def _clock_utc(self):
+        return datetime.fromtimestamp(self._clock(), timezone.utc)
+
     def _fetch(self, name):
         metadata = self.settings.collection_metadata
         if name == 'watched_movies':
@@ -360,7 +371,9 @@ class SyncEngine(object):
         self._progress('trakt', 0, 0)
         activities = self.trakt.last_activities()
         cache = TraktListCache(self.store, settings.collection_metadata)
-        if kodi_unchanged and cache.all_current(activities) and self.store.exists(BASELINE):
+        stages = self._stream_stages()
+        if (kodi_unchanged and cache.all_current(activities) and stages.lists_current(activities)
+                and self.store.exists(BASELINE)):
             logger.info('neither Kodi nor trakt changed since the last sync; the library was not read')
             previous = self.profile.load(LAST_RESULT) or {}
             result.kept = {name: previous[name] for name in KEPT_FROM_LAST_READ if name in previous}
@@ -383,8 +396,10 @@ class SyncEngine(object):
         plan = plan_with_id_resolution(snapshot, trakt_snapshot, baseline, plan_options(settings), self._held,
                                        self.trakt, self.store, self._clock)
         result.plan = plan
+        # Ratings and resume points: stages of their own after the watched and collection ones.
+        result.streams = stages.plan(activities, snapshot, trakt_snapshot, baseline)
         result.collected_on_trakt = self._collected_count(trakt_snapshot)
-        logger.info('plan: {}', '; '.join(plan.summary()) or 'nothing to do')
+        logger.info('plan: {}', '; '.join(plan.summary() + result.streams.summary()) or 'nothing to do')
         if dry_run:
             return
 
@@ -400,6 +415,7 @@ class SyncEngine(object):
             self._apply_history_add(plan, baseline, result, activities)
             self._apply_history_remove(plan, baseline, result)
             self._apply_collection_add(plan, baseline, result)
+            stages.apply(result.streams, baseline, result)
             if clean is not None:
                 self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
         finally:

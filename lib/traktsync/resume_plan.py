@@ -9,15 +9,17 @@ Kodi keeps a point as a position and a total in seconds, trakt as a percentage w
 * both changed -> the newer wins: trakt's ``paused_at`` against Kodi's ``lastplayed`` (Kodi saves its point when
   playback stops, and stamps ``lastplayed`` then); two points within a few seconds of each other are the same
   point (the scrobbler's pause and Kodi's own point of one stop);
-* finished since: trakt's point is not taken when the item was played after it (Kodi's ``lastplayed`` or
-  trakt's last play is later): the later viewing's state wins, so trakt's stale point is removed instead. Kodi's
-  point is not sent when trakt has a play later than it: Kodi's stale point is removed instead.
+* finished since: trakt's point is not taken when the item was played after it (Kodi's ``lastplayed`` more than
+  two minutes later: Kodi stamps it at the very stop the scrobbler saved on trakt): the later viewing's state
+  wins, so trakt's stale point is removed instead. Kodi's point is not sent when trakt has a play later than it:
+  Kodi's stale point is removed instead.
 
 trakt has no way to set a point but ``/scrobble/pause`` (``paused_at`` becomes now) and removes one with
 ``DELETE /sync/playback/{id}``. A point trakt refuses (below 1 %) or at 80 % or more (a stop there is a play) is
 not sent.
 """
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import List, Optional
 
 from traktsync import streams
@@ -27,6 +29,10 @@ SAME_SECONDS = 5.0          # two points this close are one
 KODI_MOVED_SECONDS = 2.0    # Kodi's point moved since the baseline (Kodi rounds what it is given)
 TRAKT_MOVED_PERCENT = 0.1   # trakt's point moved since the baseline
 MIN_PERCENT, MAX_PERCENT = 1.0, 80.0   # trakt's rules for a saved point (traktsync.scrobble)
+# Kodi stamps lastplayed when playback stops, moments after the scrobbler saved that stop's point on trakt (and
+# keeps no point of its own for a stop in the first minutes): a stamp this close to trakt's point is that stop, not
+# a later viewing.
+SAME_STOP = timedelta(minutes=2)
 
 
 @dataclass
@@ -147,7 +153,7 @@ def _plan_item(plan, item, baseline, trakt_last_played):
     same = abs(kodi_percent - trakt_percent) <= tolerance if (kodi_percent and trakt_percent) else (
         not kodi_percent and not trakt_percent)
     winner = decide(kodi_percent, kodi_at, trakt_percent, trakt_at, changed, same,
-                    kodi_played_after=bool(trakt_at and kodi_at and kodi_at > trakt_at),
+                    kodi_played_after=bool(trakt_at and kodi_at and kodi_at > trakt_at + SAME_STOP),
                     trakt_played_after=bool(kodi_percent and trakt_played and kodi_at
                                             and trakt_played >= kodi_at))
 

@@ -83,3 +83,9 @@ def test_episodes_and_the_record_of_a_change():
     baseline = Baseline()
     baseline.record(change)
     assert list(baseline.resume.values()) == [[900.0, 50.0]]
+
+
+def test_kodis_stamp_of_the_stop_the_scrobbler_saved_is_not_a_later_viewing():
+    """Stopped at 40 % in the first minutes: Kodi keeps no point of its own, only lastplayed of that stop."""
+    plan = _plan([movie(lastplayed=at(20).replace(second=30))], [_trakt(40.0, at(20))])
+    assert [c.percent for c in plan.to_kodi] == [40.0] and not plan.to_trakt_remove

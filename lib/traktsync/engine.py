@@ -121,6 +121,7 @@ class SyncResult(object):
         self.clean = None
         self.trakt_requests = 0
         self.kodi_calls = 0
+        self.library_read = False   # the whole Kodi library was read (a sync in which nothing changed skips it)
         self.duration = 0.0
         self.kept = {}   # a sync that did not read Kodi keeps the unmatched items the one before it found
         self.waiting_for_trakt = 0   # items whose plays trakt may or may not have taken: the next sync decides
@@ -372,8 +373,8 @@ class SyncEngine(object):
         activities = self.trakt.last_activities()
         cache = TraktListCache(self.store, settings.collection_metadata)
         stages = self._stream_stages()
-        if (kodi_unchanged and cache.all_current(activities) and stages.lists_current(activities)
-                and self.store.exists(BASELINE)):
+        if (kodi_unchanged and cache.all_current(activities) and self.store.exists(BASELINE)
+                and stages.unchanged(activities)):
             logger.info('neither Kodi nor trakt changed since the last sync; the library was not read')
             previous = self.profile.load(LAST_RESULT) or {}
             result.kept = {name: previous[name] for name in KEPT_FROM_LAST_READ if name in previous}
@@ -385,6 +386,7 @@ class SyncEngine(object):
         # Listing the video sources wakes sleeping NAS disks: only a sync that may clean (or previews one) does it.
         probe = bool(settings.clean_collection and (dry_run or clean is not None))
         snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata, probe_sources=probe)
+        result.library_read = True
         result.odd_dates = [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
                             for u in snapshot.odd_dates]
         self._check_cancel()

@@ -166,7 +166,7 @@ class Service(object):
             lambda: self._cancelled(settings), self._stopping, clean=clean, kodi_unchanged=not read_library)
         if result is None:
             return SyncOutcome.BUSY
-        if result.kodi_calls:   # the library was read (a sync that skips it makes no Kodi call)
+        if result.library_read:
             self.decisions.library_read()
         if result.status == 'ok':
             self._last_error_told = None

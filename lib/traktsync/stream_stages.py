@@ -63,6 +63,14 @@ class StreamListCache(object):
             self._cache['lists'][name] = items
         self.store.save(STREAM_CACHE, self._cache)
 
+    @property
+    def kodi_state(self):
+        return self._cache.get('kodi_state')
+
+    def save_kodi_state(self, state):
+        self._cache['kodi_state'] = state
+        self.store.save(STREAM_CACHE, self._cache)
+
     def forget(self, names):
         for name in names:
             self._cache['stamps'].pop(name, None)
@@ -149,9 +157,21 @@ class StreamStages(object):
         self._now = clock or (lambda: datetime.now(timezone.utc))
         self._lists = None   # (cache, activities, lists) of the last plan, for apply
 
-    def lists_current(self, activities):
-        """Whether every list the streams need is cached as trakt has it now (a sync may then skip Kodi)."""
-        return StreamListCache(self.store).all_current(activities, wanted_lists(self.settings))
+    def unchanged(self, activities):
+        """Whether neither trakt's lists the streams need nor Kodi's ratings and resume points changed since the
+        last sync (a sync may then skip reading the library). Kodi announces no rating or resume change, so its
+        rated and in-progress items are asked for (one round trip)."""
+        names = wanted_lists(self.settings)
+        cache = StreamListCache(self.store)
+        if not names:
+            return True
+        if not cache.all_current(activities, names):
+            return False
+        return cache.kodi_state is not None and self._kodi_state() == cache.kodi_state
+
+    def _kodi_state(self):
+        read = getattr(self.library, 'stream_state', None)    # a library without (the soak's) has no such state
+        return read(self.settings.sync_ratings, self.settings.sync_resume) if read else []
 
     def plan(self, activities, snapshot, trakt_snapshot, baseline):
         names = wanted_lists(self.settings)
@@ -187,6 +207,8 @@ class StreamStages(object):
             self._apply_ratings(plans.ratings, baseline, result, cache)
         if plans.resume is not None:
             self._apply_resume(plans.resume, baseline, result, cache)
+        if plans.ratings is not None or plans.resume is not None:
+            cache.save_kodi_state(self._kodi_state())
 
     # -- ratings -------------------------------------------------------------------------------------------------
     def _apply_ratings(self, plan, baseline, result, cache):

@@ -305,6 +305,34 @@ class KodiLibrary(object):
     def _excluded_prefixes(self):
         return tuple(getattr(self.settings, 'excluded_path_prefixes', ()) or ())
 
+    def stream_state(self, ratings=True, resume=True):
+        """The rated and the in-progress items with their ratings and resume positions, in one round trip:
+        Kodi announces no change of either (Set*Details of a rating or a resume point sends no notification), so
+        a sync that would skip the library compares this with the state after the last sync."""
+        queries = []
+        for method, key, id_name in (('VideoLibrary.GetMovies', 'movies', 'movieid'),
+                                     ('VideoLibrary.GetEpisodes', 'episodes', 'episodeid')):
+            if ratings:
+                queries.append((method, key, id_name, 'userrating',
+                                {'field': 'userrating', 'operator': 'greaterthan', 'value': '0'}))
+            if resume:
+                queries.append((method, key, id_name, 'resume', {'field': 'inprogress', 'operator': 'true',
+                                                                 'value': ''}))
+        if not queries:
+            return []
+        answers = self.rpc.batch([(method, {'filter': flt, 'properties': [field]})
+                                  for method, _key, _id, field, flt in queries])
+        state = []
+        for (_method, key, id_name, field, _flt), answer in zip(queries, answers):
+            if isinstance(answer, JsonRpcError):
+                raise answer
+            for item in (answer or {}).get(key) or []:
+                value = item.get(field)
+                if isinstance(value, dict):
+                    value = round(value.get('position') or 0)
+                state.append([key, field, item.get(id_name), value])
+        return sorted(state, key=lambda entry: [str(part) for part in entry])
+
     # -- health -----------------------------------------------------------------------------------------------
     def _probe(self, listed):
         roots = [(s.get('label') or '', s.get('file') or '') for s in (listed or {}).get('sources') or []]

@@ -17,6 +17,7 @@ from traktsync.kodi.jsonrpc import InKodiTransport, JsonRpc
 from traktsync.kodi.monitor import Monitor
 from traktsync.kodi.settings import profile_dir, read_settings, write_setting
 from traktsync.lock import SyncLock
+from traktsync.rating_question import RatingQuestion
 from traktsync.scrobble import STOP_RETRY_SECONDS
 from traktsync.scrobbler import Scrobbler
 from traktsync.service_decisions import SyncDecisions, SyncOutcome
@@ -44,13 +45,20 @@ class Service(object):
         self._last_error_told = None
         self._warnings_told = set()
         self._told_not_signed_in = False
+        self._rated = threading.Event()   # a rating was given in the rating question: sync soon
+        self.rating_question = RatingQuestion(JsonRpc(InKodiTransport()), ui, self._rated.set)
         self.scrobbler = Scrobbler(JsonRpc(InKodiTransport()), self._scrobble_client, JsonStore(profile_dir()),
-                                   retry_seconds=STOP_RETRY_SECONDS * self.decisions.hour)
+                                   retry_seconds=STOP_RETRY_SECONDS * self.decisions.hour, on_watched=self._watched)
         if self.settings.scrobble:
             self.scrobbler.start()
 
     def _scrobble_client(self):
         return app.make_trakt_client(self.settings, JsonStore(profile_dir()))
+
+    def _watched(self, playing):
+        """The scrobbler saw a film or episode watched to its end (on the scrobbler's thread)."""
+        if self.settings.ask_rating:
+            self.rating_question.ask_later(playing)
 
     # -- Kodi's callbacks (on the service's thread) ------------------------------------------------------------
     def on_settings_changed(self):
@@ -93,6 +101,9 @@ class Service(object):
 
     def _tick(self):
         self._video_playing = ui.is_playing_video()
+        if self._rated.is_set():
+            self._rated.clear()
+            self.decisions.rated()
         if self._worker is not None:
             if self._worker.is_alive():
                 return

@@ -98,3 +98,33 @@ def test_a_rating_set_on_trakt_appears_in_kodi_and_one_set_in_kodi_appears_on_tr
         rated_on_trakt['ids']['trakt']: 9, rated_in_kodi['ids']['trakt']: 6}
     assert _details(world.kodi, rated_on_trakt['ids']['imdb'])['userrating'] == 9
     assert world.kodi.python_errors() == []
+
+
+def test_after_a_film_watched_to_its_end_the_rating_question_comes_once_it_stopped_and_reaches_trakt(
+        kodi_factory, tmp_path, emulator, catalog):
+    movie = catalog['movies'][0]
+    world = ServiceWorld(kodi_factory, tmp_path, emulator, library_part(catalog, movies=2, shows=0),
+                         settings=dict(STARTUP_SYNC, instant_push=True, ask_rating=True))
+    world.wait_syncs(1)
+    folder = media_tree.movie_folder(world.media, movie)
+    write_clip(os.path.join(folder, os.path.basename(folder) + '.mkv'), seconds=CLIP_SECONDS)
+    kodi = world.kodi
+    mark = kodi.notifications.mark()
+    kodi.call('Player.Open', {'item': {'movieid': _details(kodi, movie['ids']['imdb'])['movieid']}})
+    kodi.wait_notification('Player.OnAVStart', timeout=20, since=mark)
+    kodi.call('Player.Seek', {'playerid': 1, 'value': {'percentage': 85}})
+    # Nothing pops up while the film plays to its end.
+    while kodi.call('Player.GetActivePlayers'):
+        assert world.visible('selectdialog') == []
+        time.sleep(0.1)
+    kodi.wait_notification('Player.OnStop', timeout=CLIP_SECONDS, since=mark)
+
+    _wait(lambda: world.visible('selectdialog') == ['selectdialog'], 'no rating question after the film', 20)
+    for _step in range(2):      # the list starts at 10: down to 8
+        kodi.call('Input.Down')
+    kodi.call('Input.Select')
+
+    _wait(lambda: _details(kodi, movie['ids']['imdb'])['userrating'] == 8, 'the rating did not reach Kodi')
+    _wait(lambda: [r['rating'] for r in emulator.ratings('movie')] == [8], 'the rating did not reach trakt')
+    assert [p['trakt_id'] for p in emulator.plays('movie')] == [movie['ids']['trakt']]
+    assert kodi.python_errors() == []

@@ -121,9 +121,9 @@ def preview():
         ui.ok(ui.localize(HEADING), _report(result))
         return
     plan = result.plan
-    lines = plan.summary()
+    lines = plan.summary() + result.streams.summary()
     examples = ([a.reason for a in plan.to_trakt_history_add] + [a.reason for a in plan.to_kodi]
-                + [a.reason for a in plan.collection_add])
+                + [a.reason for a in plan.collection_add] + result.streams.examples())
     text = '\n'.join(lines + [''] + examples[:PREVIEW_LINES]) if lines else ui.localize(30031)
     ui.text_viewer(ui.localize(30013), text)
 

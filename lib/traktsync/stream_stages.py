@@ -78,8 +78,12 @@ class StreamListCache(object):
 
 
 def _trakt_item(change, **fields):
+    """The client's item for a rating change. An episode goes by its own ids when Kodi has them (the form trakt's
+    OpenAPI description gives for ratings), else under its show's season."""
     if change.kind == MOVIE:
         item = {'type': MOVIE, 'ids': change.ids.to_trakt(MOVIE)}
+    elif change.ids.to_trakt(EPISODE):
+        item = {'type': EPISODE, 'ids': change.ids.to_trakt(EPISODE)}
     else:
         item = {'type': EPISODE, 'show_ids': change.show_ids.to_trakt(SHOW), 'season': change.season,
                 'number': change.number}

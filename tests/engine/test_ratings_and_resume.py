@@ -1,6 +1,7 @@
 """Ratings and resume points both ways, with the real engine and client against the emulator (in process)."""
 from datetime import datetime, timezone
 
+from tests import openapi_contract as contract
 from tests.engine.world import EngineWorld, kodi_movie
 
 LASTPLAYED = datetime(2024, 3, 5, 21, 0, tzinfo=timezone.utc)
@@ -31,6 +32,8 @@ def test_a_rating_set_on_trakt_appears_in_kodi_and_one_set_in_kodi_appears_on_tr
     assert [(r['trakt_id'], r['rating']) for r in world.emu.ratings('movie')] == [
         (entries[0]['ids']['trakt'], 9), (entries[1]['ids']['trakt'], 6)]
     assert result.applied == {'kodi_ratings_movies': 1, 'ratings_add_movies': 1}
+    for request in world.posts('/sync/ratings'):
+        contract.validate_request('POST', '/sync/ratings', request['body'])
 
     world.library.movies[0].userrating = 4       # changed in Kodi since the last sync
     world.emu.rate('movie', entries[1]['ids']['trakt'], 8)    # changed on trakt
@@ -52,6 +55,8 @@ def test_a_rating_removed_on_one_side_since_the_last_sync_is_removed_on_the_othe
     world.library.movies[0].userrating = 0
     world.sync()
     assert [r['trakt_id'] for r in world.emu.ratings('movie')] == [entries[1]['ids']['trakt']]
+    for request in world.posts('/sync/ratings/remove'):
+        contract.validate_request('POST', '/sync/ratings/remove', request['body'])
     assert world.library.movies[1].userrating == 5    # untouched
 
 
@@ -68,6 +73,8 @@ def test_a_resume_point_saved_on_trakt_becomes_kodis_and_kodis_goes_to_trakt(tmp
     assert [(p['trakt_id'], p['progress']) for p in world.emu.playback('movie')
             if p['trakt_id'] == entries[1]['ids']['trakt']] == [(entries[1]['ids']['trakt'], 25.0)]
     assert result.applied == {'kodi_resume_movies': 1, 'resume_add_movies': 1}
+    [pause] = world.posts('/scrobble/pause')
+    contract.validate_request('POST', '/scrobble/pause', pause['body'])
 
     world.emu.requests.clear()
     assert world.sync().applied == {}       # our own point on trakt is not taken back as a change

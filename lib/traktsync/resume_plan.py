@@ -12,7 +12,7 @@ Kodi keeps a point as a position and a total in seconds, trakt as a percentage w
 * finished since: trakt's point is not taken when the item was played after it (Kodi's ``lastplayed`` more than
   two minutes later: Kodi stamps it at the very stop the scrobbler saved on trakt): the later viewing's state
   wins, so trakt's stale point is removed instead. Kodi's point is not sent when trakt has a play later than it:
-  Kodi's stale point is removed instead.
+  Kodi's stale point is removed instead; a trakt point older than trakt's own newest play counts as none.
 
 trakt has no way to set a point but ``/scrobble/pause`` (``paused_at`` becomes now) and removes one with
 ``DELETE /sync/playback/{id}``. A point trakt refuses (below 1 %) or at 80 % or more (a stop there is a play) is
@@ -141,6 +141,8 @@ def _plan_item(plan, item, baseline, trakt_last_played):
     trakt_percent = _trakt_progress(item.trakt)
     trakt_at = parse_utc(item.trakt.get('paused_at')) if trakt_percent else None
     trakt_played = trakt_last_played(item)
+    if trakt_percent and trakt_played is not None and trakt_at is not None and trakt_played >= trakt_at:
+        trakt_percent, trakt_at = 0.0, None    # played on trakt after it was saved: trakt's point is stale
     base_key, base = baseline.find_resume(item.aliases) if baseline is not None else (None, None)
     if base is None:
         changed = (bool(kodi_percent), bool(trakt_percent))

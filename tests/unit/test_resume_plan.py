@@ -89,3 +89,10 @@ def test_kodis_stamp_of_the_stop_the_scrobbler_saved_is_not_a_later_viewing():
     """Stopped at 40 % in the first minutes: Kodi keeps no point of its own, only lastplayed of that stop."""
     plan = _plan([movie(lastplayed=at(20).replace(second=30))], [_trakt(40.0, at(20))])
     assert [c.percent for c in plan.to_kodi] == [40.0] and not plan.to_trakt_remove
+
+
+def test_a_point_older_than_trakts_last_play_is_stale_on_both_sides():
+    """Paused on the phone at 30 %, stopped in Kodi at 50 %, then finished on the phone: no point anywhere."""
+    plan = _plan([movie(resume=(3000, 6000), lastplayed=at(21))], [_trakt(30.0, at(20))], trakt_played=at(22))
+    assert not plan.to_trakt
+    assert [(c.percent, c.positions) for c in plan.to_kodi] == [(0.0, ((1, 0, 6000.0),))]

@@ -5,8 +5,9 @@ the engine hands over the Kodi snapshot, trakt's watched lists and the baseline 
 ``post`` (batches, not-found memory, counters), ``check_cancel`` and ``save_baseline``.
 
 trakt's lists are cached per account with the ``/sync/last_activities`` stamps they were read at, like the watched
-lists (trakt_cache.py): a sync in which nothing changed reads none of them. The resume list is read again when a
-play was added too (trakt drops a point when the item is scrobbled to its end).
+lists (trakt_cache.py): a sync in which nothing changed reads none of them, and the lists this sync wrote to are
+read again at its end. trakt drops a point when the item is scrobbled to its end without moving ``paused_at``: a
+cached point older than trakt's newest play of the item counts as none (resume_plan.py), so it needs no re-read.
 """
 from datetime import datetime, timezone
 
@@ -20,8 +21,8 @@ CACHE_SCHEMA = 1
 STREAM_LISTS = {
     'ratings_movies': (('movies', 'rated_at'),),
     'ratings_episodes': (('episodes', 'rated_at'),),
-    'playback_movies': (('movies', 'paused_at'), ('movies', 'watched_at')),
-    'playback_episodes': (('episodes', 'paused_at'), ('episodes', 'watched_at')),
+    'playback_movies': (('movies', 'paused_at'),),
+    'playback_episodes': (('episodes', 'paused_at'),),
 }
 RATINGS_LISTS = ('ratings_movies', 'ratings_episodes')
 RESUME_LISTS = ('playback_movies', 'playback_episodes')
@@ -211,8 +212,20 @@ class StreamStages(object):
             self._apply_ratings(plans.ratings, baseline, result, cache)
         if plans.resume is not None:
             self._apply_resume(plans.resume, baseline, result, cache)
+        self._refresh(cache, [name for name in lists if not cache.is_current(activities, name)])
         if plans.ratings is not None or plans.resume is not None:
             cache.save_kodi_state(self._kodi_state())
+
+    def _refresh(self, cache, names):
+        """Read the lists this sync wrote to again, so the next sync in which nothing changed reads none."""
+        if not names:
+            return
+        try:
+            activities = self.trakt.last_activities()
+            cache.save(activities, dict((name, self._fetch(name)) for name in names))
+        except trakt_errors.TraktError as exc:
+            logger.warning('could not re-read trakt\'s {} after writing ({}); the next sync will', ', '.join(names),
+                           exc.message)
 
     # -- ratings -------------------------------------------------------------------------------------------------
     def _apply_ratings(self, plan, baseline, result, cache):

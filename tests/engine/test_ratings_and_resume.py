@@ -109,8 +109,11 @@ def test_with_both_streams_off_trakts_ratings_and_points_are_not_read(tmp_path):
 def test_a_sync_in_which_nothing_changed_reads_no_ratings_or_points(tmp_path):
     world, entries = _world(tmp_path)
     world.emu.rate('movie', entries[0]['ids']['trakt'], 9)
-    world.sync()
-    world.sync()
+    world.library.movies[2].userrating = 5
+    world.library.movies[2].resume = (600.0, 6000.0)
+    world.library.movies[2].lastplayed = LASTPLAYED
+    first = world.sync()         # writes a rating and a point to trakt, and reads those lists again at its end
+    assert first.applied.get('ratings_add_movies') == 1 and first.applied.get('resume_add_movies') == 1
     world.emu.requests.clear()
 
     result = world.engine().sync(kodi_unchanged=True)

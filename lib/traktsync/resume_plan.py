@@ -96,16 +96,19 @@ def _trakt_progress(entry):
 
 
 def decide(kodi_percent, kodi_at, trakt_percent, trakt_at, base_changed, same, kodi_played_after,
-           trakt_played_after):
+           trakt_played_after, same_stop=False):
     """``'kodi'`` (Kodi's state goes to trakt), ``'trakt'`` (trakt's goes to Kodi) or None (nothing to write).
 
     ``base_changed``: ``(kodi_changed, trakt_changed)`` since the baseline; ``same``: the two points are one;
     ``kodi_played_after``: Kodi played the item after trakt's point was saved; ``trakt_played_after``: trakt has
-    a play later than Kodi's point."""
+    a play later than Kodi's point; ``same_stop``: both points come from one stop in this Kodi (Kodi's point is
+    exact, the scrobbler's reading up to a second old)."""
     kodi_changed, trakt_changed = base_changed
     if same or not (kodi_changed or trakt_changed):
         return None
-    if kodi_changed and trakt_changed:
+    if kodi_changed and trakt_changed and same_stop and kodi_percent:
+        winner = 'kodi'
+    elif kodi_changed and trakt_changed:
         winner = 'trakt' if trakt_at is not None and (kodi_at is None or trakt_at > kodi_at) else 'kodi'
     else:
         winner = 'kodi' if kodi_changed else 'trakt'
@@ -157,7 +160,8 @@ def _plan_item(plan, item, baseline, trakt_last_played):
     winner = decide(kodi_percent, kodi_at, trakt_percent, trakt_at, changed, same,
                     kodi_played_after=bool(trakt_at and kodi_at and kodi_at > trakt_at + SAME_STOP),
                     trakt_played_after=bool(kodi_percent and trakt_played and kodi_at
-                                            and trakt_played >= kodi_at))
+                                            and trakt_played >= kodi_at),
+                    same_stop=bool(kodi_at and trakt_at and abs(kodi_at - trakt_at) <= SAME_STOP))
 
     def change(percent, positions, playback_id, kodi_after, trakt_after, reason):
         return ResumeChange(item.kind, item.key, item.title, item.ids, item.show_ids, item.season, item.number,

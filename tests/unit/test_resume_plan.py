@@ -96,3 +96,9 @@ def test_a_point_older_than_trakts_last_play_is_stale_on_both_sides():
     plan = _plan([movie(resume=(3000, 6000), lastplayed=at(21))], [_trakt(30.0, at(20))], trakt_played=at(22))
     assert not plan.to_trakt
     assert [(c.percent, c.positions) for c in plan.to_kodi] == [(0.0, ((1, 0, 6000.0),))]
+
+
+def test_one_stop_seen_by_kodi_and_the_scrobbler_keeps_kodis_exact_point():
+    """A skip and a stop within a second: the scrobbler's last reading is behind Kodi's own point of that stop."""
+    plan = _plan([movie(resume=(3000, 6000), lastplayed=at(20))], [_trakt(40.0, at(20).replace(second=3))])
+    assert [c.percent for c in plan.to_trakt] == [50.0] and not plan.to_kodi

@@ -23,8 +23,9 @@ What makes it safe to interrupt at any point (docs/design.md, "What a sync promi
 * everything the sync remembers belongs to one trakt account (account.py).
 """
 import time
+from datetime import datetime, timezone
 
-from traktsync import doubled_plays, logger
+from traktsync import doubled_plays, logger, streams
 from traktsync.account import Accounts, account_folder_name
 from traktsync.clean_backup import CleanBackup
 from traktsync.id_resolution import plan_with_id_resolution
@@ -33,6 +34,7 @@ from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktDataEr
 from traktsync.not_found import NotFoundMemory
 from traktsync.plan import PlanOptions
 from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT, StoreWriteError
+from traktsync.stream_stages import StreamPlans, StreamStages
 from traktsync.trakt import errors as trakt_errors
 from traktsync.trakt_cache import TRAKT_LISTS, TraktListCache, history_moved
 
@@ -45,8 +47,6 @@ ROUND_PAUSES = (3.0, 10.0)
 MAX_REPLANS = 2
 UNMATCHED_KEPT = 200      # how many unmatched items the status screen keeps
 # What a sync that did not read Kodi takes over from the last result, for the status screen.
-# Which account limit (/users/settings "limits") a write of each stage counts against.
-LIMIT_SECTIONS = {'trakt-history': 'history', 'trakt-collection': 'collection'}
 KEPT_FROM_LAST_READ = ('unmatched', 'unmatched_total', 'not_found', 'odd_dates')
 NOT_FOUND_REASON = 'trakt does not know this item'
 REFUSED_REASON = 'trakt refused it: {}'
@@ -114,12 +114,14 @@ class SyncResult(object):
         self.status = 'running'
         self.error = None
         self.plan = None
+        self.streams = StreamPlans()   # the ratings and resume plans (stream_stages.py)
         self.collected_on_trakt = 0
         self.applied = {}
         self.not_found = []
         self.clean = None
         self.trakt_requests = 0
         self.kodi_calls = 0
+        self.library_read = False   # the whole Kodi library was read (a sync in which nothing changed skips it)
         self.duration = 0.0
         self.kept = {}   # a sync that did not read Kodi keeps the unmatched items the one before it found
         self.waiting_for_trakt = 0   # items whose plays trakt may or may not have taken: the next sync decides
@@ -149,7 +151,8 @@ class SyncResult(object):
         return {
             'finished_at': format_utc_now(), 'status': self.status, 'error': self.error, 'dry_run': self.dry_run,
             'duration': round(self.duration, 2), 'applied': self.applied,
-            'planned': plan.counts() if plan else {}, 'summary': plan.summary() if plan else [],
+            'planned': dict(plan.counts() if plan else {}, **self.streams.counts()),
+            'summary': (plan.summary() if plan else []) + self.streams.summary(),
             'unmatched': [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
                           for u in unmatched[:UNMATCHED_KEPT]],
             'unmatched_total': len(unmatched), 'not_found': self.not_found[:UNMATCHED_KEPT],
@@ -346,6 +349,13 @@ class SyncEngine(object):
             self._check_cancel()
             self._sleep(min(0.5, max(0.0, deadline - self._clock())))
 
+    def _stream_stages(self):
+        return StreamStages(self.trakt, self.library, self.store, self.settings, self._progress, self._check_cancel,
+                            self._save_baseline, self._post, self._clock_utc)
+
+    def _clock_utc(self):
+        return datetime.fromtimestamp(self._clock(), timezone.utc)
+
     def _fetch(self, name):
         metadata = self.settings.collection_metadata
         if name == 'watched_movies':
@@ -362,7 +372,9 @@ class SyncEngine(object):
         self._progress('trakt', 0, 0)
         activities = self.trakt.last_activities()
         cache = TraktListCache(self.store, settings.collection_metadata)
-        if kodi_unchanged and cache.all_current(activities) and self.store.exists(BASELINE):
+        stages = self._stream_stages()
+        if (kodi_unchanged and cache.all_current(activities) and self.store.exists(BASELINE)
+                and stages.unchanged(activities)):
             logger.info('neither Kodi nor trakt changed since the last sync; the library was not read')
             previous = self.profile.load(LAST_RESULT) or {}
             result.kept = {name: previous[name] for name in KEPT_FROM_LAST_READ if name in previous}
@@ -374,6 +386,7 @@ class SyncEngine(object):
         # Listing the video sources wakes sleeping NAS disks: only a sync that may clean (or previews one) does it.
         probe = bool(settings.clean_collection and (dry_run or clean is not None))
         snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata, probe_sources=probe)
+        result.library_read = True
         result.odd_dates = [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
                             for u in snapshot.odd_dates]
         self._check_cancel()
@@ -385,8 +398,10 @@ class SyncEngine(object):
         plan = plan_with_id_resolution(snapshot, trakt_snapshot, baseline, plan_options(settings), self._held,
                                        self.trakt, self.store, self._clock)
         result.plan = plan
+        # Ratings and resume points: stages of their own after the watched and collection ones.
+        result.streams = stages.plan(activities, snapshot, trakt_snapshot, baseline)
         result.collected_on_trakt = self._collected_count(trakt_snapshot)
-        logger.info('plan: {}', '; '.join(plan.summary()) or 'nothing to do')
+        logger.info('plan: {}', '; '.join(plan.summary() + result.streams.summary()) or 'nothing to do')
         if dry_run:
             return
 
@@ -402,6 +417,7 @@ class SyncEngine(object):
             self._apply_history_add(plan, baseline, result, activities)
             self._apply_history_remove(plan, baseline, result)
             self._apply_collection_add(plan, baseline, result)
+            stages.apply(result.streams, baseline, result)
             if clean is not None:
                 self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
         finally:
@@ -448,7 +464,7 @@ class SyncEngine(object):
         updates = plan.to_kodi
         for start in range(0, len(updates), KODI_BATCH):
             self._check_cancel()
-            self._progress('kodi-write', start, len(updates))
+            self._progress(streams.KODI_WATCHED.stage, start, len(updates))
             batch = updates[start:start + KODI_BATCH]
             failures = self.library.apply_watched(batch)
             failed = set(id(failure.change) for failure in failures)
@@ -457,7 +473,7 @@ class SyncEngine(object):
             for action in batch:
                 if id(action) not in failed:
                     baseline.record(action)
-                    result.count('kodi_' + action.kind + 's')
+                    result.count(streams.counter(streams.KODI_WATCHED, action.kind))
             self._save_baseline(baseline)
 
     def _post(self, stage, actions, items_of, post, baseline, result, counter, count_plays=False,
@@ -471,7 +487,7 @@ class SyncEngine(object):
         except trakt_errors.AccountLimit as exc:
             # Only this stage is over the account's limit: what trakt confirmed is kept, the rest goes on.
             self._save_baseline(baseline)
-            message = exc.message_for(LIMIT_SECTIONS.get(stage, 'collection'))
+            message = exc.message_for(streams.limit_section(stage))
             result.warn(message)
             logger.warning('{}: {}; this part of the sync is skipped, the rest goes on', stage, message)
 
@@ -610,19 +626,23 @@ class SyncEngine(object):
             except trakt_errors.OutcomeUnknown as exc:
                 self._sent_plays.extend(exc.items)   # trakt may have taken them
                 raise
-        self._post('trakt-history', plan.to_trakt_history_add, items_of, add_history, baseline,
-                   result, lambda action: 'history_add_' + action.kind + 's', count_plays=True,
+        stream = streams.HISTORY_ADD
+        self._post(stream.stage, plan.to_trakt_history_add, items_of, add_history, baseline,
+                   result, lambda action: streams.counter(stream, action.kind), count_plays=True,
                    before_sending=check_trakt_unchanged)
 
+    def _post_stream(self, stream, actions, items_of, baseline, result):
+        """Send the actions of a stream of the table (streams.py) through its trakt call."""
+        self._post(stream.stage, actions, items_of, getattr(self.trakt, stream.client_call), baseline, result,
+                   lambda action: streams.counter(stream, action.kind))
+
     def _apply_history_remove(self, plan, baseline, result):
-        self._post('trakt-unwatch', plan.to_trakt_history_remove, lambda action: [_item(action)],
-                   self.trakt.remove_history, baseline, result,
-                   lambda action: 'history_remove_' + action.kind + 's')
+        self._post_stream(streams.HISTORY_REMOVE, plan.to_trakt_history_remove, lambda action: [_item(action)],
+                          baseline, result)
 
     def _apply_collection_add(self, plan, baseline, result):
-        self._post('trakt-collection', plan.collection_add, lambda action: [_collection_item(action)],
-                   self.trakt.add_collection, baseline, result,
-                   lambda action: 'collection_add_' + action.kind + 's')
+        self._post_stream(streams.COLLECTION_ADD, plan.collection_add, lambda action: [_collection_item(action)],
+                          baseline, result)
 
     # -- clean collection --------------------------------------------------------------------------------------
     def clean_refusal(self, plan, trakt_snapshot, clean):
@@ -659,8 +679,7 @@ class SyncEngine(object):
         except StoreWriteError as exc:
             result.clean['refused'] = 'its backup could not be saved ({})'.format(exc)
             raise CleanNotBackedUp(result.clean['refused']) from exc
-        before = result.applied.get('clean_movies', 0) + result.applied.get('clean_episodes', 0)
-        self._post('trakt-clean', candidates, lambda action: [_item(action)], self.trakt.remove_collection,
-                   baseline, result, lambda action: 'clean_' + action.kind + 's')
-        result.clean['removed'] = result.applied.get('clean_movies', 0) + result.applied.get('clean_episodes', 0) \
-            - before
+        counters = [streams.counter(streams.CLEAN, kind) for kind in (MOVIE, EPISODE)]
+        before = sum(result.applied.get(name, 0) for name in counters)
+        self._post_stream(streams.CLEAN, candidates, lambda action: [_item(action)], baseline, result)
+        result.clean['removed'] = sum(result.applied.get(name, 0) for name in counters) - before

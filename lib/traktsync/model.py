@@ -216,6 +216,9 @@ class KodiMovie:
     dateadded: Optional[datetime]
     file: str
     metadata: Optional[dict] = None
+    userrating: int = 0               # the user's rating, 1-10; 0: none
+    resume: Optional[tuple] = None    # Kodi's resume point (position, total) in seconds; None: none
+    runtime: int = 0                  # seconds, for a resume point from trakt when Kodi has no total yet
 
 
 @_slots
@@ -235,6 +238,9 @@ class KodiEpisode:
     dateadded: Optional[datetime]
     file: str
     metadata: Optional[dict] = None
+    userrating: int = 0               # the user's rating, 1-10; 0: none
+    resume: Optional[tuple] = None    # Kodi's resume point (position, total) in seconds; None: none
+    runtime: int = 0                  # seconds, for a resume point from trakt when Kodi has no total yet
 
 
 @_slots
@@ -528,16 +534,22 @@ class Baseline:
     schema 1, which did not record rows). An unwatched item has an entry too (its rows): once the add-on has seen
     a row, later viewings of it are changes, never a first sync. ``collected`` holds the keys that were in the trakt
     collection. ``account`` is the trakt account (uuid or slug) the baseline belongs to.
+    ``ratings[key] = [kodi_rating, trakt_rating]`` (0: none) and ``resume[key] = [kodi_position, trakt_progress]``
+    (Kodi's resume point in seconds, trakt's in percent; 0: none) are what each side held at the last sync
+    (ratings_plan.py, resume_plan.py). Schema 1 and 2 baselines are migrated: their items have no ratings or resume
+    entry yet, so those start with first-sync rules.
 
     The engine records every confirmed action with ``record(action)`` right after trakt or Kodi confirmed it, and
     ``record_settled(plan)`` after planning.
     """
-    SCHEMA = 2
+    SCHEMA = 3
 
-    def __init__(self, watched=None, collected=None, account=None):
+    def __init__(self, watched=None, collected=None, account=None, ratings=None, resume=None):
         self.watched = dict(watched or {})
         self.collected = set(collected or ())
         self.account = account
+        self.ratings = dict(ratings or {})
+        self.resume = dict(resume or {})
 
     # reading
     def find_watched(self, keys):
@@ -550,6 +562,24 @@ class Baseline:
 
     def was_collected(self, keys):
         return any(key in self.collected for key in keys)
+
+    @staticmethod
+    def _find(section, keys):
+        """``(key, entry)`` of the first of ``keys`` that has an entry in ``section``, else ``(None, None)``."""
+        for key in keys:
+            entry = section.get(key)
+            if entry is not None:
+                return key, entry
+        return None, None
+
+    def find_rating(self, keys):
+        """``(key, [kodi_rating, trakt_rating])`` of the first of ``keys`` with a ratings entry, or (None, None)."""
+        return self._find(self.ratings, keys)
+
+    def find_resume(self, keys):
+        """``(key, [kodi_position, trakt_progress])`` of the first of ``keys`` with a resume entry, or
+        (None, None)."""
+        return self._find(self.resume, keys)
 
     # recording
     def record_watched(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None, rows=None):
@@ -582,6 +612,24 @@ class Baseline:
     def forget(self, key):
         self.watched.pop(key, None)
 
+    def record_rating(self, key, kodi_rating, trakt_rating, replaces=None):
+        """Both sides now hold these ratings (0: none); an item rated on neither side needs no entry."""
+        if replaces and replaces != key:
+            self.ratings.pop(replaces, None)
+        if kodi_rating or trakt_rating:
+            self.ratings[key] = [int(kodi_rating), int(trakt_rating)]
+        else:
+            self.ratings.pop(key, None)
+
+    def record_resume(self, key, kodi_position, trakt_progress, replaces=None):
+        """Both sides now hold these resume points (Kodi's in seconds, trakt's in percent; 0: none)."""
+        if replaces and replaces != key:
+            self.resume.pop(replaces, None)
+        if kodi_position or trakt_progress:
+            self.resume[key] = [round(float(kodi_position), 1), round(float(trakt_progress), 2)]
+        else:
+            self.resume.pop(key, None)
+
     def record(self, action):
         """Record one confirmed plan action (any of plan.py's action types)."""
         recorder = getattr(action, 'record_into', None)
@@ -603,16 +651,18 @@ class Baseline:
     def to_json(self):
         """A JSON-serializable dict (``schema`` versioned)."""
         return {'schema': self.SCHEMA, 'account': self.account, 'watched': dict(sorted(self.watched.items())),
-                'collected': sorted(self.collected)}
+                'collected': sorted(self.collected), 'ratings': dict(sorted(self.ratings.items())),
+                'resume': dict(sorted(self.resume.items()))}
 
     @classmethod
     def from_json(cls, data):
-        """Read a stored baseline; a schema-1 one (no rows, no account) is migrated: its entries keep their
-        plays and are matched to whatever rows the item has now, as schema 1 did."""
+        """Read a stored baseline. Older schemas are migrated, never discarded: a schema-1 one (no rows, no
+        account) keeps its plays, matched to whatever rows the item has now, as schema 1 did; schema 1 and 2 have
+        no ratings and resume points yet (those streams start with first-sync rules)."""
         if not isinstance(data, dict):
             raise BaselineError('baseline is not an object')
         schema = data.get('schema')
-        if schema not in (1, cls.SCHEMA):
+        if schema not in (1, 2, cls.SCHEMA):
             raise BaselineError('unsupported baseline schema {!r} (expected {})'.format(schema, cls.SCHEMA))
         watched = data.get('watched', {})
         collected = data.get('collected', [])
@@ -632,7 +682,23 @@ class Baseline:
                 rows = {str(token): count for token, count in rows.items()}
             clean[str(key)] = [entry[0], entry[1], entry[2] if isinstance(entry[2], str) else None, rows]
         account = data.get('account')
-        return cls(clean, (str(k) for k in collected), account if isinstance(account, str) else None)
+        return cls(clean, (str(k) for k in collected), account if isinstance(account, str) else None,
+                   _stream_entries(data, 'ratings', int), _stream_entries(data, 'resume', (int, float)))
+
+
+def _stream_entries(data, name, types):
+    """The ``ratings`` or ``resume`` section of a stored baseline: ``{key: [kodi, trakt]}`` of non-negative
+    numbers (absent before schema 3)."""
+    section = data.get(name, {})
+    if not isinstance(section, dict):
+        raise BaselineError('baseline "{}" must be an object'.format(name))
+    entries = {}
+    for key, entry in section.items():
+        if (not isinstance(entry, list) or len(entry) != 2 or not all(
+                isinstance(v, types) and not isinstance(v, bool) and v >= 0 for v in entry)):
+            raise BaselineError('baseline {} entry {!r} is malformed: {!r}'.format(name, key, entry))
+        entries[str(key)] = list(entry)
+    return entries
 
 
 __all__ = ['MOVIE', 'SHOW', 'EPISODE', 'Ids', 'KodiMovie', 'KodiEpisode', 'Unmatched', 'KodiSnapshot',

@@ -63,6 +63,7 @@ from datetime import datetime
 from functools import partial
 from typing import List, Optional, Set, Tuple
 
+from traktsync import streams
 from traktsync.model import (
     EPISODE,
     MOVIE,
@@ -272,28 +273,19 @@ class Plan:
 
     def counts(self):
         """Numbers for the summary: plays for history, items for the rest."""
-        result = {}
+        result = streams.counts(self, streams.LIBRARY_STREAMS)
         for kind in (MOVIE, EPISODE):
             name = kind + 's'
-            result['history_add_' + name] = sum(len(a.watched_at) for a in self.to_trakt_history_add
-                                                if a.kind == kind)
-            result['history_remove_' + name] = sum(1 for a in self.to_trakt_history_remove if a.kind == kind)
-            result['kodi_' + name] = sum(1 for a in self.to_kodi if a.kind == kind)
-            result['collection_add_' + name] = sum(1 for a in self.collection_add if a.kind == kind)
-            result['clean_' + name] = sum(1 for a in self.clean_candidates if a.kind == kind)
             result['pending_' + name] = sum(1 for a in self.pending if a.kind == kind)
             result['unmatched_' + name] = sum(1 for a in self.unmatched if a.kind == kind)
         return result
 
     def summary(self):
         """One line per non-zero count, e.g. ``'trakt: 3 movie plays to add'``."""
-        labels = [('history_add_{}', 'trakt: {} {} plays to add'), ('history_remove_{}', 'trakt: {} {} to unwatch'),
-                  ('kodi_{}', 'Kodi: {} {} to update'), ('collection_add_{}', 'trakt: {} {} to collect'),
-                  ('clean_{}', 'trakt: {} {} could be cleaned'), ('pending_{}', '{} {} waiting for a direction'),
-                  ('unmatched_{}', '{} {} without usable ids')]
         counts = self.counts()
-        lines = []
-        for template, label in labels:
+        lines = streams.summary_lines(counts, streams.LIBRARY_STREAMS)
+        for template, label in (('pending_{}', '{} {} waiting for a direction'),
+                                ('unmatched_{}', '{} {} without usable ids')):
             for kind in (MOVIE, EPISODE):
                 number = counts[template.format(kind + 's')]
                 if number:

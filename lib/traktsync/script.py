@@ -1,14 +1,15 @@
 """The add-on menu (default.py) and ``RunScript(service.traktsync,action=…)`` for keymaps and skins."""
 from traktsync import account, app, logger, profiling
-from traktsync.cancel import AbortWhenCancelled, cancellable_sleep
+from traktsync.cancel import cancellable_sleep
 from traktsync.engine import CleanRequest, SyncResult
 from traktsync.kodi import log as kodi_log
 from traktsync.kodi import ui
 from traktsync.kodi.jsonrpc import InKodiTransport, JsonRpc
 from traktsync.kodi.settings import profile_dir, read_settings, write_setting
 from traktsync.lock import SyncLock
-from traktsync.status import HEADING, STAGES, changes, remember_error, status_text
+from traktsync.status import HEADING, STAGES, changes, status_text
 from traktsync.store import JsonStore, TokenStore
+from traktsync.sync_runner import SyncRunner
 from traktsync.trakt import errors as trakt_errors
 
 PREVIEW_LINES = 12
@@ -44,38 +45,41 @@ def _take_sync_lock():
     return lock if taken else None
 
 
+class MenuProgress(object):
+    """The menu's progress dialog; its Cancel button (and Kodi quitting) cancels the sync."""
+
+    def __init__(self):
+        self._dialog = ui.ProgressDialog(ui.localize(HEADING), ui.localize(STAGES['trakt']))
+
+    def update(self, stage, done, total):
+        self._dialog.update(done * 100.0 / total if total else 0, ui.localize(STAGES.get(stage, HEADING)))
+
+    def cancelled(self):
+        return self._dialog.cancelled() or ui.abort_requested()
+
+    def close(self):
+        self._dialog.close()
+
+
 def _run_with_progress(settings, dry_run, clean=None):
-    lock = _take_sync_lock()
-    if lock is None:
-        result = SyncResult(dry_run)
-        result.status = 'cancelled'
-        return result
-    try:
-        return _sync_with_progress(settings, dry_run, clean, lock.still_held)
-    finally:
-        lock.release()
+    progress = []
 
-
-def _sync_with_progress(settings, dry_run, clean, still_owner=None):
-    dialog = ui.ProgressDialog(ui.localize(HEADING), ui.localize(STAGES['trakt']))
-
-    def progress(stage, done, total):
-        dialog.update(done * 100.0 / total if total else 0, ui.localize(STAGES.get(stage, HEADING)))
+    def make_progress():
+        progress.append(MenuProgress())
+        return progress[0]
 
     def cancelled():
-        return dialog.cancelled() or ui.abort_requested()
+        return bool(progress) and progress[0].cancelled()
 
-    try:
-        engine = _engine(settings, progress, cancelled, still_owner)
-        with AbortWhenCancelled(engine.abort, cancelled):   # "Cancel" ends a trakt request in flight too
-            result = engine.sync(dry_run=dry_run, clean=clean)
-    except trakt_errors.TraktError as exc:   # no usable trakt app credentials: the engine was never made
+    def make_engine(update, is_cancelled, still_owner):
+        return _engine(settings, update, is_cancelled, still_owner)
+
+    # "Cancel" ends a trakt request in flight too
+    result = SyncRunner(make_engine, JsonStore(profile_dir())).run(_take_sync_lock, make_progress, cancelled,
+                                                                   dry_run=dry_run, clean=clean)
+    if result is None:   # the user gave up waiting for another sync
         result = SyncResult(dry_run)
-        result.status, result.error = 'error', exc.message
-    finally:
-        dialog.close()
-    if result.status == 'error' and not dry_run:
-        remember_error(JsonStore(profile_dir()), result.error)
+        result.status = 'cancelled'
     return result
 
 
@@ -117,9 +121,9 @@ def preview():
         ui.ok(ui.localize(HEADING), _report(result))
         return
     plan = result.plan
-    lines = plan.summary()
+    lines = plan.summary() + result.streams.summary()
     examples = ([a.reason for a in plan.to_trakt_history_add] + [a.reason for a in plan.to_kodi]
-                + [a.reason for a in plan.collection_add])
+                + [a.reason for a in plan.collection_add] + result.streams.examples())
     text = '\n'.join(lines + [''] + examples[:PREVIEW_LINES]) if lines else ui.localize(30031)
     ui.text_viewer(ui.localize(30013), text)
 

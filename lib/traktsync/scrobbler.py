@@ -18,6 +18,7 @@ from traktsync.model import EPISODE, MOVIE
 from traktsync.scrobble import (
     FAILED,
     LAST_SCROBBLE,
+    PLAY_PERCENT,
     REFUSED,
     SENT,
     STOP_RETRY_SECONDS,
@@ -43,7 +44,7 @@ class Scrobbler(object):
     profile's JsonStore (the token, and the last scrobble for the Status screen)."""
 
     def __init__(self, rpc, make_client, store, clock=time.time, poll_seconds=POLL_SECONDS,
-                 retry_seconds=STOP_RETRY_SECONDS):
+                 retry_seconds=STOP_RETRY_SECONDS, on_watched=None):
         self._rpc = rpc
         self._make_client = make_client
         self._store = store
@@ -57,6 +58,7 @@ class Scrobbler(object):
         self._pending = []
         self._client = None
         self._told_not_signed_in = False
+        self._on_watched = on_watched   # called with the PlayingItem of a film or episode watched to its end
 
     # -- the service's side ------------------------------------------------------------------------------------
     def start(self):
@@ -124,7 +126,10 @@ class Scrobbler(object):
             self._poll_progress()   # a skip to the credits and a stop within the second must not read as 0 %
         elif method == 'Player.OnStop':
             playback, self._playback = self._playback, None
-            self._send(playback.stop(ended=bool(data.get('end'))))
+            stop = playback.stop(ended=bool(data.get('end')))
+            self._send(stop)
+            if stop is not None and stop.progress >= PLAY_PERCENT and self._on_watched is not None:
+                self._on_watched(playback.playing)
 
     def _identify(self, item):
         """The PlayingItem of a notification's ``item`` (a library movie or episode), or None."""

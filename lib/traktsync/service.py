@@ -8,7 +8,7 @@ import threading
 import traceback
 
 from traktsync import app, logger
-from traktsync.cancel import AbortWhenCancelled, cancellable_sleep
+from traktsync.cancel import cancellable_sleep
 from traktsync.engine import CleanRequest
 from traktsync.jsonutil import loads
 from traktsync.kodi import log as kodi_log
@@ -17,12 +17,13 @@ from traktsync.kodi.jsonrpc import InKodiTransport, JsonRpc
 from traktsync.kodi.monitor import Monitor
 from traktsync.kodi.settings import profile_dir, read_settings, write_setting
 from traktsync.lock import SyncLock
+from traktsync.rating_question import RatingQuestion
 from traktsync.scrobble import STOP_RETRY_SECONDS
 from traktsync.scrobbler import Scrobbler
 from traktsync.service_decisions import SyncDecisions, SyncOutcome
 from traktsync.status import HEADING, STAGES, changes, remember_error
 from traktsync.store import JsonStore, TokenStore
-from traktsync.trakt import errors as trakt_errors
+from traktsync.sync_runner import SyncRunner
 from traktsync.version import VERSION
 
 # waitForAbort returns as soon as Kodi asks us to stop; the tick bounds how late a due sync starts.
@@ -44,13 +45,20 @@ class Service(object):
         self._last_error_told = None
         self._warnings_told = set()
         self._told_not_signed_in = False
+        self._rated = threading.Event()   # a rating was given in the rating question: sync soon
+        self.rating_question = RatingQuestion(JsonRpc(InKodiTransport()), ui, self._rated.set)
         self.scrobbler = Scrobbler(JsonRpc(InKodiTransport()), self._scrobble_client, JsonStore(profile_dir()),
-                                   retry_seconds=STOP_RETRY_SECONDS * self.decisions.hour)
+                                   retry_seconds=STOP_RETRY_SECONDS * self.decisions.hour, on_watched=self._watched)
         if self.settings.scrobble:
             self.scrobbler.start()
 
     def _scrobble_client(self):
         return app.make_trakt_client(self.settings, JsonStore(profile_dir()))
+
+    def _watched(self, playing):
+        """The scrobbler saw a film or episode watched to its end (on the scrobbler's thread)."""
+        if self.settings.ask_rating:
+            self.rating_question.ask_later(playing)
 
     # -- Kodi's callbacks (on the service's thread) ------------------------------------------------------------
     def on_settings_changed(self):
@@ -93,6 +101,9 @@ class Service(object):
 
     def _tick(self):
         self._video_playing = ui.is_playing_video()
+        if self._rated.is_set():
+            self._rated.clear()
+            self.decisions.rated()
         if self._worker is not None:
             if self._worker.is_alive():
                 return
@@ -148,30 +159,26 @@ class Service(object):
             self._outcome = SyncOutcome.ERROR
 
     def _sync_locked(self, settings, read_library):
-        lock = SyncLock(profile_dir(), 'service')
-        if not lock.try_acquire():
+        def take_lock():
+            lock = SyncLock(profile_dir(), 'service')
+            if lock.try_acquire():
+                return lock
             logger.info('another sync is running; the automatic sync runs after it')
+            return None
+
+        def make_engine(progress, is_cancelled, still_owner):
+            return app.make_engine(settings, profile_dir(), JsonRpc(InKodiTransport()), progress, is_cancelled,
+                                   cancellable_sleep(is_cancelled), still_owner)
+
+        clean = CleanRequest(confirmed=True) if settings.clean_collection else None
+        # Kodi quitting ends a trakt request in flight too; a video starting only stops at the next step.
+        result = SyncRunner(make_engine, JsonStore(profile_dir())).run(
+            take_lock, lambda: ProgressBar(settings.show_progress, lambda: self._video_playing),
+            lambda: self._cancelled(settings), self._stopping, clean=clean, kodi_unchanged=not read_library)
+        if result is None:
             return SyncOutcome.BUSY
-        bar = None
-        try:
-            bar = ProgressBar(settings.show_progress, lambda: self._video_playing)
-            is_cancelled = lambda: self._cancelled(settings)   # noqa: E731
-            try:
-                engine = app.make_engine(settings, profile_dir(), JsonRpc(InKodiTransport()), bar.update,
-                                         is_cancelled, cancellable_sleep(is_cancelled), lock.still_held)
-            except trakt_errors.TraktError as exc:
-                self._tell_error(settings, exc.message)
-                return SyncOutcome.NEEDS_USER if exc.permanent else SyncOutcome.ERROR
-            clean = CleanRequest(confirmed=True) if settings.clean_collection else None
-            # Kodi quitting ends a trakt request in flight too; a video starting only stops at the next step.
-            with AbortWhenCancelled(engine.abort, self._stopping):
-                result = engine.sync(dry_run=False, clean=clean, kodi_unchanged=not read_library)
-            if result.kodi_calls:   # the library was read (a sync that skips it makes no Kodi call)
-                self.decisions.library_read()
-        finally:
-            if bar is not None:
-                bar.close()
-            lock.release()
+        if result.library_read:
+            self.decisions.library_read()
         if result.status == 'ok':
             self._last_error_told = None
             self._tell_warnings(settings, result.warnings)
@@ -186,7 +193,7 @@ class Service(object):
 
     # -- telling the user ---------------------------------------------------------------------------------------
     def _tell_error(self, settings, message):
-        remember_error(JsonStore(profile_dir()), message)
+        """The sync runner has kept the error for the Status screen; this tells the user, once per problem."""
         if message == self._last_error_told:
             return   # the same problem again on the retry: once is enough
         if settings.notifications and not self._video_playing:

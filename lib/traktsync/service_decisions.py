@@ -77,6 +77,11 @@ class SyncDecisions(object):
             return True
         return False
 
+    def rated(self):
+        """The user gave a rating in the rating question: a sync takes it to trakt soon."""
+        self.library_may_have_changed = True
+        self.schedule.request(timing.PUSH, PUSH_DEBOUNCE_SECONDS)
+
     # -- the tick -----------------------------------------------------------------------------------------------
     def next(self, video_playing, signed_in):
         """The Decision for this tick (call only while no sync runs). ``signed_in()`` reads the token file: it is

@@ -28,6 +28,9 @@ class Settings(object):
     take_unwatched: bool = False
     # While playing
     scrobble: bool = True
+    sync_resume: bool = True
+    sync_ratings: bool = True
+    ask_rating: bool = False
     # Collection
     collection_add: bool = True
     collection_metadata: bool = True

@@ -5,30 +5,22 @@
 import calendar
 import time
 
+from traktsync import streams
 from traktsync.scrobble import DUPLICATE, FAILED, LAST_SCROBBLE, REFUSED, SENT
 from traktsync.store import LAST_CHANGE, LAST_RESULT
 
 LAST_ERROR = 'last-error.json'
 HEADING = 30012
 # engine progress stage -> string id shown in progress dialogs and bars
-STAGES = {'trakt': 30014, 'kodi': 30015, 'kodi-write': 30016, 'trakt-history': 30017, 'trakt-unwatch': 30018,
-          'trakt-collection': 30019, 'trakt-clean': 30020}
+STAGES = streams.progress_strings()
 STATUS_UNMATCHED_SHOWN = 20
 # applied counter -> string id of its line on the status screen
-APPLIED_LINES = (
-    ('history_add_movies', 30061), ('history_add_episodes', 30062),
-    ('history_remove_movies', 30063), ('history_remove_episodes', 30064),
-    ('kodi_movies', 30065), ('kodi_episodes', 30066),
-    ('collection_add_movies', 30067), ('collection_add_episodes', 30068),
-    ('clean_movies', 30069), ('clean_episodes', 30070),
-)
+APPLIED_LINES = streams.applied_lines()
 
 
 def changes(applied):
     """``(to_trakt, to_kodi)`` numbers of changes from a result's ``applied`` counters."""
-    to_kodi = applied.get('kodi_movies', 0) + applied.get('kodi_episodes', 0)
-    to_trakt = sum(number for name, number in applied.items() if not name.startswith('kodi_'))
-    return to_trakt, to_kodi
+    return streams.changes(applied)
 
 
 def remember_error(store, message, now=None):

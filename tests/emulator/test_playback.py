@@ -98,3 +98,17 @@ def test_a_rating_outside_1_to_10_is_refused_whole(emulator, api, catalog):
                                                                                          rating=11)]})
     assert answer.status_code == 422
     assert _call(api, 'GET', '/sync/ratings') == []
+
+
+def test_episodes_rated_under_their_shows_seasons_are_rated_as_episodes_not_the_show(emulator, api, catalog):
+    """trakt's API documentation allows this form (the add-on's fallback for an episode without ids of its own);
+    the OpenAPI file describes only top-level episodes, so the body is not checked against it."""
+    show = catalog['shows'][0]
+    season = show['seasons'][0]
+    body = {'shows': [{'ids': {'tvdb': show['ids']['tvdb']}, 'seasons': [{'number': season['number'], 'episodes': [
+        {'number': season['episodes'][0]['number'], 'rating': 6}]}]}]}
+    added = _call(api, 'POST', '/sync/ratings', body, 201)
+    assert added['added'] == {'movies': 0, 'shows': 0, 'seasons': 0, 'episodes': 1}
+    [rated] = _call(api, 'GET', '/sync/ratings/episodes')
+    assert rated['episode']['ids']['trakt'] == season['episodes'][0]['ids']['trakt'] and rated['rating'] == 6
+    assert _call(api, 'GET', '/sync/ratings/shows') == []

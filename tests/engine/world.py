@@ -33,6 +33,24 @@ class ListLibrary(object):
         self.calls_made += 1
         return []
 
+    def _row(self, kodi_id):
+        return next(movie for movie in self.movies if movie.kodi_id == kodi_id)
+
+    def apply_ratings(self, changes):
+        """Ratings are kept, so the next sync reads what this one wrote."""
+        self.calls_made += 1
+        for change in changes:
+            for kodi_id in change.kodi_ids:
+                self._row(kodi_id).userrating = change.rating
+        return []
+
+    def apply_resume(self, changes):
+        self.calls_made += 1
+        for change in changes:
+            for kodi_id, position, total in change.positions:
+                self._row(kodi_id).resume = (float(position), float(total)) if position else None
+        return []
+
 
 def kodi_movie(entry, kodi_id, playcount=0, lastplayed=None, ids=None):
     """A Kodi row for a catalog movie (``ids``: the uniqueids Kodi has, by default imdb + tmdb)."""

@@ -89,9 +89,13 @@ class ServiceWorld(object):
         self.kodi.wait_log_count(SETTER_DONE, done + 1, timeout=15)
 
     def setting(self, setting_id):
-        """A setting as Kodi stored it (the add-on's settings.xml in the profile)."""
+        """A setting as Kodi stored it (the add-on's settings.xml in the profile); None also while Kodi is
+        writing the file."""
         import xml.etree.ElementTree as ET
-        root = ET.parse(self.profile_path('settings.xml')).getroot()
+        try:
+            root = ET.parse(self.profile_path('settings.xml')).getroot()
+        except ET.ParseError:
+            return None    # Kodi rewrites the file in place: a read at that moment finds it empty; ask again
         for element in root.iter('setting'):
             if element.get('id') == setting_id:
                 return element.text

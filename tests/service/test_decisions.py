@@ -111,3 +111,11 @@ def test_the_token_file_is_read_only_when_a_sync_is_due():
     clock.now += 5
     assert decisions.next(video_playing=False, signed_in=signed_in).action == 'start'
     assert len(asked) == 1
+
+
+def test_a_rating_given_after_watching_brings_a_sync_soon_that_reads_the_library():
+    decisions, clock = _decisions(sync_at_startup=False)
+    decisions.rated()
+    assert _start(decisions, clock, 1).action == 'nothing'
+    soon = _start(decisions, clock, 1)
+    assert (soon.action, soon.reasons, soon.read_library) == ('start', ('push',), True)

@@ -4,7 +4,7 @@ import os
 
 from traktsync import schedule as timing
 from traktsync.lock import LOCK_FILE, SyncLock
-from traktsync.status import remember_error, status_text
+from traktsync.status import changes, remember_error, status_text
 from traktsync.store import LAST_CHANGE, LAST_RESULT, JsonStore
 
 
@@ -133,3 +133,16 @@ def test_status_shows_the_last_scrobble_and_what_trakt_made_of_it_and_waiting_pl
     assert '#30073 3' in text                                  # plays trakt did not confirm, for the next sync
     line = [line for line in text.splitlines() if line.startswith('#30075')][0]
     assert 'title=Heat' in line and 'progress=97.5' in line and 'outcome=#30077 another app scrobbled it' in line
+
+
+def test_status_counts_ratings_and_resume_points_each_way_and_the_notification_counts_them_per_side(tmp_path):
+    store = JsonStore(str(tmp_path))
+    store.save(LAST_RESULT, {'finished_at': '2026-11-29T10:00:00.000Z', 'status': 'ok', 'duration': 1.0,
+                             'applied': {'ratings_add_movies': 2, 'kodi_ratings_episodes': 3,
+                                         'resume_add_movies': 1, 'resume_remove_episodes': 1,
+                                         'kodi_resume_movies': 4}})
+    text = status_text(store, _localize)
+    for line in ('#30082 2', '#30087 3', '#30088 1', '#30091 1', '#30092 4'):
+        assert line in text
+    assert changes({'ratings_add_movies': 2, 'kodi_ratings_episodes': 3, 'kodi_resume_movies': 4,
+                    'resume_remove_episodes': 1}) == (3, 7)

@@ -602,4 +602,4 @@ def test_a_schema_1_baseline_is_migrated_with_its_plays():
     assert len(add.watched_at) == 1
     apply_plan(make_plan(kodi_side, trakt(movies=[(0, 2, DAY1)]), baseline, NO_COLLECTION), kodi_side,
                trakt(movies=[(0, 2, DAY1)]), baseline)
-    assert baseline.to_json()['schema'] == 2 and baseline.watched[key][3] is not None
+    assert baseline.to_json()['schema'] == Baseline.SCHEMA and baseline.watched[key][3] is not None

@@ -347,6 +347,42 @@ class Emulator(object):
             self._account_for(username).set_reset_at(show_trakt_id, when)
             self._save()
 
+    def rate(self, kind, trakt_id, rating, rated_at=None, username=None):
+        """The user rates an item on trakt (``rating`` 1-10; ``rated_at`` a trakt timestamp, default now)."""
+        with self._lock:
+            account = self._account_for(username)
+            section = {'movie': 'movies', 'show': 'shows', 'episode': 'episodes'}[kind]
+            item = {'ids': {'trakt': trakt_id}, 'rating': rating}
+            if rated_at:
+                item['rated_at'] = rated_at
+            playback.add_ratings(account, {section: [item]})
+            self._save()
+
+    def ratings(self, kind=None, username=None):
+        """``[{'type', 'trakt_id', 'rating', 'rated_at'}]`` of the account's ratings."""
+        with self._lock:
+            ratings = self._account_for(username).data.get('ratings', {})
+            return [dict(entry) for entry in ratings.values() if kind in (None, entry['type'])]
+
+    def pause(self, kind, trakt_id, progress, username=None):
+        """Another app saves a resume point on trakt (a phone, another Kodi): ``/scrobble/pause``'s rule."""
+        with self._lock:
+            account = self._account_for(username)
+            body = {'progress': progress}
+            if kind == 'movie':
+                body['movie'] = {'ids': {'trakt': trakt_id}}
+            else:
+                body['episode'] = {'ids': {'trakt': trakt_id}}
+            status, _answer = playback.scrobble(account, 'pause', body)
+            self._save()
+            return status
+
+    def playback(self, kind=None, username=None):
+        """``[{'id', 'type', 'trakt_id', 'progress', 'paused_at'}]``: the account's saved resume points."""
+        with self._lock:
+            entries = self._account_for(username).data.get('playback', [])
+            return [dict(entry) for entry in entries if kind in (None, entry['type'])]
+
     def last_activities(self, username=None):
         with self._lock:
             return self._account_for(username).last_activities()

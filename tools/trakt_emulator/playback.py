@@ -143,7 +143,8 @@ def delete_playback(account, playback_id):
 
 
 def _rated_items(account, body):
-    """``([(kind, trakt_id, item)], not_found)`` for a ratings body of movies, shows and episodes."""
+    """``([(kind, trakt_id, item)], not_found)`` for a ratings body of movies, shows and episodes; a show with
+    ``seasons`` rates the episodes listed under them (each with its own ``rating``), as trakt does."""
     if not isinstance(body, dict):
         raise BadRequest(400, 'the body must be a JSON object')
     index = account.index
@@ -158,9 +159,25 @@ def _rated_items(account, body):
             if match is None:
                 not_found[section].append(item)
                 continue
+            if kind == 'show' and item.get('seasons'):
+                found.extend(_rated_episodes(index, match, item, not_found))
+                continue
             trakt_id = match[2]['ids']['trakt'] if kind == 'episode' else match['ids']['trakt']
             found.append((kind, trakt_id, item))
     return found, not_found
+
+
+def _rated_episodes(index, show, item, not_found):
+    found = []
+    for season in item['seasons']:
+        known = index.season_of(show, season.get('number')) if isinstance(season, dict) else None
+        for episode in (season.get('episodes') or []) if isinstance(season, dict) else []:
+            match = [e for e in (known or {}).get('episodes', []) if e['number'] == episode.get('number')]
+            if not match:
+                not_found['episodes'].append(episode)
+                continue
+            found.append(('episode', match[0]['ids']['trakt'], episode))
+    return found
 
 
 def add_ratings(account, body):

@@ -46,6 +46,9 @@ MOVIE_PROPERTIES = ['title', 'year', 'uniqueid', 'imdbnumber', 'playcount', 'las
 SHOW_PROPERTIES = ['title', 'year', 'uniqueid', 'imdbnumber']
 EPISODE_PROPERTIES = ['tvshowid', 'season', 'episode', 'title', 'uniqueid', 'playcount', 'lastplayed', 'dateadded',
                       'file']
+# Read only when the ratings or resume streams are on (Settings.sync_ratings, sync_resume).
+RATING_PROPERTIES = ['userrating']
+RESUME_PROPERTIES = ['resume', 'runtime']
 # A library that changes while it is read (a scan running) shifts the pages; read it again this many times.
 READ_ATTEMPTS = 3
 
@@ -164,7 +167,7 @@ class _SnapshotBuilder(object):
             snapshot.movies.append(KodiMovie(
                 kodi_id=raw['movieid'], ids=ids, title=title, year=year, playcount=_playcount(raw),
                 lastplayed=self._lastplayed(raw, MOVIE, title, path, year), dateadded=kodi_to_utc(raw.get('dateadded')),
-                file=path, metadata=self._metadata(raw)))
+                file=path, metadata=self._metadata(raw), **_stream_fields(raw)))
 
     def add_shows(self, shows):
         for raw in shows:
@@ -199,7 +202,8 @@ class _SnapshotBuilder(object):
                 playcount=_playcount(raw),
                 lastplayed=self._lastplayed(raw, EPISODE, '{} S{:02d}E{:02d}'.format(show_title, season, number),
                                             path, show_year),
-                dateadded=kodi_to_utc(raw.get('dateadded')), file=path, metadata=self._metadata(raw)))
+                dateadded=kodi_to_utc(raw.get('dateadded')), file=path, metadata=self._metadata(raw),
+                **_stream_fields(raw)))
 
 
 class KodiLibrary(object):
@@ -224,6 +228,10 @@ class KodiLibrary(object):
     # -- reading ----------------------------------------------------------------------------------------------
     def _queries(self, with_metadata):
         extra = ['streamdetails'] if with_metadata else []
+        if getattr(self.settings, 'sync_ratings', False):
+            extra += RATING_PROPERTIES
+        if getattr(self.settings, 'sync_resume', False):
+            extra += RESUME_PROPERTIES
         return [('VideoLibrary.GetMovies', {'properties': MOVIE_PROPERTIES + extra}, 'movies'),
                 ('VideoLibrary.GetTVShows', {'properties': SHOW_PROPERTIES}, 'tvshows'),
                 ('VideoLibrary.GetEpisodes', {'properties': EPISODE_PROPERTIES + extra}, 'episodes')]
@@ -297,6 +305,34 @@ class KodiLibrary(object):
     def _excluded_prefixes(self):
         return tuple(getattr(self.settings, 'excluded_path_prefixes', ()) or ())
 
+    def stream_state(self, ratings=True, resume=True):
+        """The rated and the in-progress items with their ratings and resume positions, in one round trip:
+        Kodi announces no change of either (Set*Details of a rating or a resume point sends no notification), so
+        a sync that would skip the library compares this with the state after the last sync."""
+        queries = []
+        for method, key, id_name in (('VideoLibrary.GetMovies', 'movies', 'movieid'),
+                                     ('VideoLibrary.GetEpisodes', 'episodes', 'episodeid')):
+            if ratings:
+                queries.append((method, key, id_name, 'userrating',
+                                {'field': 'userrating', 'operator': 'greaterthan', 'value': '0'}))
+            if resume:
+                queries.append((method, key, id_name, 'resume', {'field': 'inprogress', 'operator': 'true',
+                                                                 'value': ''}))
+        if not queries:
+            return []
+        answers = self.rpc.batch([(method, {'filter': flt, 'properties': [field]})
+                                  for method, _key, _id, field, flt in queries])
+        state = []
+        for (_method, key, id_name, field, _flt), answer in zip(queries, answers):
+            if isinstance(answer, JsonRpcError):
+                raise answer
+            for item in (answer or {}).get(key) or []:
+                value = item.get(field)
+                if isinstance(value, dict):
+                    value = round(value.get('position') or 0)
+                state.append([key, field, item.get(id_name), value])
+        return sorted(state, key=lambda entry: [str(part) for part in entry])
+
     # -- health -----------------------------------------------------------------------------------------------
     def _probe(self, listed):
         roots = [(s.get('label') or '', s.get('file') or '') for s in (listed or {}).get('sources') or []]
@@ -318,6 +354,48 @@ class KodiLibrary(object):
         return kodi_sources.assess(self._probe(listed), files, total)
 
     # -- writing ----------------------------------------------------------------------------------------------
+    def apply_ratings(self, changes):
+        """Set the user rating (``rating``, 0: none) of every row of each change (ratings_plan.RatingChange)."""
+        return self._write(changes, lambda change, kodi_id: [(kodi_id, {'userrating': int(change.rating)})],
+                           'ratings')
+
+    def apply_resume(self, changes):
+        """Set (or, at 0, remove) the resume point of every row of each change (resume_plan.ResumeChange)."""
+        return self._write(changes, lambda change, kodi_id: [
+            (row_id, {'resume': {'position': float(position), 'total': float(total)}})
+            for row_id, position, total in change.positions if row_id == kodi_id], 'resume points')
+
+    def _write(self, changes, params_of, what):
+        """One Set*Details per row of each change (``kodi_ids``, or the rows in ``positions``); the rows Kodi
+        refused, as WriteFailures."""
+        calls = []
+        for change in changes:
+            method, id_name = (('VideoLibrary.SetMovieDetails', 'movieid') if change.kind == MOVIE
+                               else ('VideoLibrary.SetEpisodeDetails', 'episodeid'))
+            kodi_ids = getattr(change, 'kodi_ids', None) or tuple(row[0] for row in change.positions)
+            for kodi_id in kodi_ids:
+                for row_id, params in params_of(change, kodi_id):
+                    calls.append((change, row_id, method, dict(params, **{id_name: row_id})))
+        failures = self._send(calls)
+        if failures:
+            logger.warning('Kodi refused {} of {} {} updates', len(failures), len(calls), what)
+        return failures
+
+    def _send(self, calls):
+        failures = []
+        for start in range(0, len(calls), self.write_batch):
+            chunk = calls[start:start + self.write_batch]
+            try:
+                answers = self.rpc.batch([(method, params) for _change, _id, method, params in chunk])
+            except JsonRpcError as exc:
+                answers = [exc] * len(chunk)
+            for (change, kodi_id, _method, _params), answer in zip(chunk, answers):
+                if isinstance(answer, JsonRpcError):
+                    failures.append(WriteFailure(change, kodi_id, answer.message))
+                elif answer != 'OK':
+                    failures.append(WriteFailure(change, kodi_id, 'unexpected answer {!r}'.format(answer)))
+        return failures
+
     def apply_watched(self, changes):
         """Write ``playcount`` and ``lastplayed`` of each change (``plan.KodiWatchedUpdate``: ``kind``,
         ``kodi_ids``, ``playcount``, ``lastplayed``) to every library entry it names, in batches of
@@ -332,21 +410,23 @@ class KodiLibrary(object):
             for kodi_id in change.kodi_ids:
                 calls.append((change, kodi_id, method, {id_name: kodi_id, 'playcount': playcount,
                                                         'lastplayed': lastplayed}))
-        failures = []
-        for start in range(0, len(calls), self.write_batch):
-            chunk = calls[start:start + self.write_batch]
-            try:
-                answers = self.rpc.batch([(method, params) for _change, _id, method, params in chunk])
-            except JsonRpcError as exc:
-                answers = [exc] * len(chunk)
-            for (change, kodi_id, _method, _params), answer in zip(chunk, answers):
-                if isinstance(answer, JsonRpcError):
-                    failures.append(WriteFailure(change, kodi_id, answer.message))
-                elif answer != 'OK':
-                    failures.append(WriteFailure(change, kodi_id, 'unexpected answer {!r}'.format(answer)))
+        failures = self._send(calls)
         if failures:
             logger.warning('Kodi refused {} of {} watched updates', len(failures), len(calls))
         return failures
+
+
+def _stream_fields(raw):
+    """The user rating, resume point and runtime of a raw item, for the ratings and resume streams."""
+    rating = raw.get('userrating')
+    resume = raw.get('resume') if isinstance(raw.get('resume'), dict) else {}
+    position, total = resume.get('position'), resume.get('total')
+    runtime = raw.get('runtime')
+    return {'userrating': rating if isinstance(rating, int) and not isinstance(rating, bool) and 0 < rating <= 10
+            else 0,
+            'resume': (float(position), float(total or 0)) if isinstance(position, (int, float)) and position > 0
+            else None,
+            'runtime': runtime if isinstance(runtime, int) and not isinstance(runtime, bool) and runtime > 0 else 0}
 
 
 def _playcount(raw):

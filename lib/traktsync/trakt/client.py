@@ -20,6 +20,8 @@ HISTORY_ADD = '/sync/history'
 HISTORY_REMOVE = '/sync/history/remove'
 COLLECTION_ADD = '/sync/collection'
 COLLECTION_REMOVE = '/sync/collection/remove'
+RATINGS_ADD = '/sync/ratings'
+RATINGS_REMOVE = '/sync/ratings/remove'
 # Only a history add creates something new each time it is sent (trakt keeps duplicate plays forever);
 # collection add/remove and history remove by item end in the same state however often they arrive.
 _NOT_IDEMPOTENT = frozenset([HISTORY_ADD])
@@ -157,6 +159,16 @@ class TraktClient(object):
         logger.debug('{}: {} items in {} page(s)', path, len(items), page)
         return items
 
+    def ratings(self, kind):
+        """``GET /sync/ratings/{movies|episodes}``: the user's ratings, each ``{rated_at, rating, type, movie |
+        episode + show}``."""
+        return self.get_all_pages('/sync/ratings/' + kind, limit=self.collection_page_limit)
+
+    def playback(self, kind):
+        """``GET /sync/playback/{movies|episodes}``: the saved resume points, each ``{id, progress, paused_at,
+        type, movie | episode + show}``."""
+        return self.get_all_pages('/sync/playback/' + kind, limit=self.collection_page_limit)
+
     def history(self, kind, start_at=None, end_at=None):
         """``GET /sync/history/{movies|episodes}``: the plays, newest first, each ``{id, watched_at, action, type,
         movie | episode + show}``; ``start_at``/``end_at`` (``YYYY-MM-DD``, UTC days) narrow it to those days."""
@@ -202,6 +214,19 @@ class TraktClient(object):
 
     def remove_collection(self, items):
         return self.post_in_batches(COLLECTION_REMOVE, items)
+
+    def add_ratings(self, items):
+        """Items carry ``rating`` (1-10) and ``rated_at``; sending a rating again sets it again."""
+        return self.post_in_batches(RATINGS_ADD, items)
+
+    def remove_ratings(self, items):
+        return self.post_in_batches(RATINGS_REMOVE, items)
+
+    def remove_playback(self, playback_id):
+        """``DELETE /sync/playback/{id}``: True when trakt removed it, False when it was gone already (404)."""
+        _answer, response, _ = self._call('DELETE', '/sync/playback/{}'.format(int(playback_id)),
+                                          retry_transient=True, passthrough=(404,))
+        return response.status_code != 404
 
     def scrobble(self, verb, body):
         """``POST /scrobble/{verb}`` (start, pause, stop): ``(status, answer)``. 409 (just scrobbled by another app),
@@ -292,7 +317,7 @@ class TraktClient(object):
         attempt = 0
         rate_limited = 0
         waited = 0.0
-        paced = method == 'POST' and not oauth
+        paced = method in ('POST', 'PUT', 'DELETE') and not oauth   # trakt's 1 write a second
         while True:
             token = self.oauth.access_token() if auth else None
             paced_done = False

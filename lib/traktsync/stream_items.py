@@ -1,0 +1,97 @@
+"""Kodi's library items paired with trakt's entries of one list (ratings, resume points) by their ids (pure).
+
+The same matching as the watched merge (model.ItemIndex: ids only, copies of one title are one item), so an item's
+ratings and resume entries in the baseline sit under the key its plays do.
+"""
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from traktsync.model import EPISODE, MOVIE, Ids, ItemIndex
+
+
+@dataclass
+class StreamItem:
+    """One library item (all its Kodi copies in ``rows``) and trakt's entry for it, if any. ``aliases``: every key
+    its baseline entry may be under, canonical (``key``) first."""
+    kind: str
+    key: str
+    aliases: List[str]
+    title: str
+    ids: Ids
+    show_ids: Optional[Ids]
+    season: Optional[int]
+    number: Optional[int]
+    rows: list = field(default_factory=list)
+    trakt: Optional[dict] = None
+
+    @property
+    def kodi_ids(self):
+        return tuple(row.kodi_id for row in self.rows)
+
+
+def _trakt_parts(entry):
+    """``(kind, ids, show_ids, season, number)`` of a trakt list entry, or None when it is neither a movie nor an
+    episode of a show (a show or season rating)."""
+    if not isinstance(entry, dict):
+        return None
+    if entry.get('type') == MOVIE or (entry.get('type') is None and isinstance(entry.get('movie'), dict)):
+        movie = entry.get('movie')
+        return (MOVIE, Ids.from_trakt(movie.get('ids')), None, None, None) if isinstance(movie, dict) else None
+    episode, show = entry.get('episode'), entry.get('show')
+    if not isinstance(episode, dict) or not isinstance(show, dict):
+        return None
+    season, number = episode.get('season'), episode.get('number')
+    if not isinstance(season, int) or not isinstance(number, int):
+        return None
+    return EPISODE, Ids.from_trakt(episode.get('ids')), Ids.from_trakt(show.get('ids')), season, number
+
+
+def pair(snapshot, trakt_entries):
+    """``[StreamItem]``: every Kodi item of ``snapshot``, with trakt's entry from ``trakt_entries`` (raw entries of
+    /sync/ratings or /sync/playback) where one matches. Entries for items not in the library are left out: there
+    is nothing to write for them on either side."""
+    index = ItemIndex()
+    for movie in snapshot.movies:
+        index.add_movie(movie.ids)
+    for episode in snapshot.episodes:
+        index.add_show(episode.show_ids)
+    parsed = []
+    for entry in trakt_entries:
+        parts = _trakt_parts(entry)
+        if parts is None:
+            continue
+        parsed.append((parts, entry))
+        if parts[0] == MOVIE:
+            index.add_movie(parts[1])
+        else:
+            index.add_show(parts[2])
+    items = {}
+    for movie in snapshot.movies:
+        group = index.group_of_movie(movie.ids)
+        key = index.movie_key(group)
+        item = items.get(key)
+        if item is None:
+            item = items[key] = StreamItem(MOVIE, key, index.movie_aliases(group), movie.title, movie.ids, None,
+                                           None, None)
+        item.rows.append(movie)
+    for episode in snapshot.episodes:
+        group = index.group_of_show(episode.show_ids)
+        key = index.episode_key(group, episode.season, episode.number)
+        item = items.get(key)
+        if item is None:
+            item = items[key] = StreamItem(
+                EPISODE, key, index.episode_aliases(group, episode.season, episode.number),
+                '{} S{:02d}E{:02d}'.format(episode.show_title, episode.season, episode.number), episode.ids,
+                episode.show_ids, episode.season, episode.number)
+        item.rows.append(episode)
+    for (kind, ids, show_ids, season, number), entry in parsed:
+        if kind == MOVIE:
+            group = index.group_of_movie(ids)
+            key = index.movie_key(group) if group is not None else None
+        else:
+            group = index.group_of_show(show_ids)
+            key = index.episode_key(group, season, number) if group is not None else None
+        item = items.get(key)
+        if item is not None and item.trakt is None:   # newest first in trakt's lists: the first one counts
+            item.trakt = entry
+    return list(items.values())

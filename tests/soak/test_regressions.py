@@ -497,6 +497,23 @@ def test_unwatching_both_watched_items_after_a_partly_confirmed_sync_keeps_trakt
     assert_no_violation(outcome)
 
 
+def test_unwatched_on_both_sides_and_played_again_on_trakt_keeps_the_play():
+    """Soak life 1100839 (shrunk): an episode watched and synced (one play); un-watched in Kodi, its play removed on
+    trakt, then played again on trakt, all before the next sync. trakt is back at the one play the sync last saw,
+    so the sync sees an un-watch in Kodi only ("send unwatched" off): the new play stays on trakt."""
+    outcome = run_events([
+        ('scan', 'e0.1.1'),
+        ('kodi_watch', 'e0.1.1', 0),
+        ('sync', 'A', CLEAN),
+        ('kodi_unwatch', 'e0.1.1'),
+        ('trakt_unwatch', 'e0.1.1'),
+        ('trakt_play', 'e0.1.1'),
+        ('sync', 'A', CLEAN),
+    ], movies=4, shows=2, episodes=3, dateadded='scan')
+    assert plays(outcome, 'e0.1.1') == 1
+    assert_no_violation(outcome)
+
+
 def test_a_film_unwatched_and_watched_again_between_two_syncs_gets_its_play():
     """Soak life 700140: a film watched twice and synced (one play on trakt), un-watched in Kodi and watched again
     before the next sync. Kodi reads 1 play where the last sync saw 2, but its lastplayed is new: a viewing, and

@@ -78,6 +78,8 @@ Choices where the rule is ambiguous (reported with the soak's findings):
 18. A sync that raises Kodi's count to trakt's without a later viewing time than Kodi had (the item was watched on
    both sides with fewer plays in Kodi) leaves Kodi's lastplayed as it was, and another box takes such a change
    for a copy brought up, not a viewing: the other boxes may not count it.
+19. Plays removed on trakt and new ones added before the next sync can bring trakt back to the count that sync
+   last saw: it sees no change on trakt. If Kodi was un-watched in between, Kodi's state is not judged (as 11).
 14. An item whose rows are all gone and come back as rows no sync saw (moved, "Clean library" + rescan, a fresh
    database) is new for every box: Kodi viewings on the new rows before a sync are its history (one play when
    trakt has none). A fresh database that re-creates a row with its old id AND date cannot be told from an
@@ -200,9 +202,14 @@ class Reference(object):
                     self.away_rewatched.setdefault(account, set()).add(item)
 
     def trakt_play(self, item):
+        # choice 19: after every play was removed on trakt, new plays that bring trakt back to the count a sync
+        # last saw look like no change on trakt to that sync; if Kodi was un-watched meanwhile, its state is not
+        # judged (as in choice 11)
+        removed_on_trakt = any(w[1] == 'trakt' for w in self.worlds[self.account][item])
         self._touch_viewing(item)
         self.trakt_since_read[item] = True
-        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k, t + 1, marks)])
+        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k, t + 1, marks)] + (
+            [_world(b, pe, 'any', k, t + 1, marks)] if removed_on_trakt else []))
 
     def scrobble(self, item, row_key, lagging=False):
         """One viewing recorded on both sides at once (choice 13)."""

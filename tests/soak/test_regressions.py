@@ -514,6 +514,27 @@ def test_unwatched_on_both_sides_and_played_again_on_trakt_keeps_the_play():
     assert_no_violation(outcome)
 
 
+def test_a_viewing_on_a_recreated_row_whose_play_trakt_took_late_loses_no_more_than_one():
+    """Soak life 1200364 (shrunk), a known limit: a fresh Kodi database gives a film's row back with its id and date
+    at 0, and the film is watched (Kodi 1, a later lastplayed: one viewing). The sync sends it but the answer is
+    lost and trakt takes it later; the film is watched again before the next sync. That sync reads Kodi +1 against
+    the record of before the lost answer and trakt +1 (its own late play), and pairs them: trakt ends with two
+    plays for three viewings, never more (docs/design.md, "Identity: library rows")."""
+    outcome = run_events([
+        ('scan', 'm6'),
+        ('trakt_play', 'm6'),
+        ('sync', 'A', CLEAN),
+        ('fresh_db',),
+        ('kodi_watch', 'm6', 0),
+        ('sync', 'A', {'clean': True, 'fault': ('timeout', 'after', 60)}),
+        ('kodi_watch', 'm6', 0),
+        ('sync', 'A', CLEAN),
+    ], movies=7, shows=2, episodes=3, send_unwatched=True, take_unwatched=True)
+    assert plays(outcome, 'm6') == 2
+    assert watched(outcome, 'm6')
+    assert_no_violation(outcome)
+
+
 def test_a_film_unwatched_and_watched_again_between_two_syncs_gets_its_play():
     """Soak life 700140: a film watched twice and synced (one play on trakt), un-watched in Kodi and watched again
     before the next sync. Kodi reads 1 play where the last sync saw 2, but its lastplayed is new: a viewing, and

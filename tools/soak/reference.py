@@ -270,6 +270,9 @@ class Reference(object):
                       if account == self.account and any(token in rows for token in tokens))
         if same_rows:
             self._away_unwatch(item)
+            # choice 14's limit: a viewing on such a row shows only as a later lastplayed, which a sync whose
+            # write to trakt was left in doubt in between can pair with that write: one play fewer may follow
+            self._lagging_viewed(item)
         self.kodi_synced_watched[item] = False   # no sync saw the new rows yet (choice 9)
 
         def change(b, pe, st, k, t, marks):

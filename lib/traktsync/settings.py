@@ -26,7 +26,7 @@ class Settings(object):
     episodes_from_trakt: bool = True
     send_unwatched: bool = False
     take_unwatched: bool = False
-    # While playing
+    # Playback, resume points and ratings
     scrobble: bool = True
     sync_resume: bool = True
     sync_ratings: bool = True

@@ -10,8 +10,10 @@ The engine sees Kodi and trakt through two objects, so it runs inside Kodi and o
 
 What makes it safe to interrupt at any point (docs/design.md, "What a sync promises"):
 
-* the baseline (model.Baseline) is saved after every batch that Kodi or trakt confirmed, per item as confirmed,
-  never before;
+* the baseline (model.Baseline) records every item as Kodi or trakt confirmed it, never before; the file is
+  written at most every 2 s while batches are confirmed and when the writes end, however they end
+  (baseline_saver.py: a crash loses the records of those last seconds, which the next sync sees as the same
+  change on both sides);
 * a history write whose outcome is unknown (timeout, 5xx, aborted) is not sent again in the same sync; the next
   sync reads trakt and sees what trakt took as a change on trakt that matches Kodi's (the baseline was not
   updated for those items), so it sends only what is missing;
@@ -26,6 +28,7 @@ import time
 
 from traktsync import doubled_plays, logger
 from traktsync.account import Accounts, account_folder_name
+from traktsync.baseline_saver import BaselineSaver
 from traktsync.clean_backup import CleanBackup
 from traktsync.id_resolution import plan_with_id_resolution
 from traktsync.kodi.jsonrpc import JsonRpcError
@@ -198,6 +201,7 @@ class SyncEngine(object):
         self._held = set()    # keys whose history write had an unknown outcome in this sync
         self._sent_plays = []     # client items of the plays sent in this sync, not yet checked for doubles
         self._replanned = False   # another writer changed trakt's history while this sync ran
+        self._saver = None        # when the baseline of the current round is written (baseline_saver.py)
 
     # -- entry points ------------------------------------------------------------------------------------------
     def sync(self, dry_run=False, clean=None, kodi_unchanged=False):
@@ -394,16 +398,24 @@ class SyncEngine(object):
         baseline = baseline or Baseline()
         baseline.account = account
         baseline.record_settled(plan)
-        self._save_baseline(baseline)
+        self._saver = BaselineSaver(lambda: self._save_baseline(baseline), self._clock)
+        self._saver.changed()
 
         self._posted = False
         try:
-            self._apply_kodi(plan, baseline, result)
-            self._apply_history_add(plan, baseline, result, activities)
-            self._apply_history_remove(plan, baseline, result)
-            self._apply_collection_add(plan, baseline, result)
-            if clean is not None:
-                self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
+            try:
+                self._apply_kodi(plan, baseline, result)
+                self._apply_history_add(plan, baseline, result, activities)
+                self._apply_history_remove(plan, baseline, result)
+                self._apply_collection_add(plan, baseline, result)
+                if clean is not None:
+                    self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
+            except LockLost:
+                raise   # another sync owns the baseline now: this one writes nothing more
+            except BaseException:
+                self._saver.flush()   # cancelled, an error, a new round: what was confirmed is kept
+                raise
+            self._saver.flush()
         finally:
             if self._posted and self._cancelled():
                 # Quitting Kodi must not wait for re-reads: the next sync reads these lists instead.
@@ -458,7 +470,7 @@ class SyncEngine(object):
                 if id(action) not in failed:
                     baseline.record(action)
                     result.count('kodi_' + action.kind + 's')
-            self._save_baseline(baseline)
+            self._saver.changed()
 
     def _post(self, stage, actions, items_of, post, baseline, result, counter, count_plays=False,
               before_sending=None):
@@ -470,7 +482,7 @@ class SyncEngine(object):
                                before_sending)
         except trakt_errors.AccountLimit as exc:
             # Only this stage is over the account's limit: what trakt confirmed is kept, the rest goes on.
-            self._save_baseline(baseline)
+            self._saver.changed()
             message = exc.message_for(LIMIT_SECTIONS.get(stage, 'collection'))
             result.warn(message)
             logger.warning('{}: {}; this part of the sync is skipped, the rest goes on', stage, message)
@@ -530,14 +542,13 @@ class SyncEngine(object):
                         continue
                     result.add_not_found(action)
                     memory.remember(stage, action.key, action.title)
-                self._save_baseline(baseline)
+                self._saver.changed()
                 if missing:
                     memory.save()
                 done += len(batch)
                 self._progress(stage, done, len(items))
                 self._check_cancel()
         except trakt_errors.OutcomeUnknown as exc:
-            self._save_baseline(baseline)
             if count_plays:
                 doubtful = set(actions[owner[id(item)]].key for item in exc.items if id(item) in owner)
                 self._held.update(doubtful)

@@ -26,7 +26,7 @@ What makes it safe to interrupt at any point (docs/design.md, "What a sync promi
 """
 import time
 
-from traktsync import doubled_plays, logger
+from traktsync import cache_patch, doubled_plays, logger
 from traktsync.account import Accounts, account_folder_name
 from traktsync.baseline_saver import BaselineSaver
 from traktsync.clean_backup import CleanBackup
@@ -37,7 +37,7 @@ from traktsync.not_found import NotFoundMemory
 from traktsync.plan import PlanOptions
 from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT, StoreWriteError
 from traktsync.trakt import errors as trakt_errors
-from traktsync.trakt_cache import TRAKT_LISTS, TraktListCache, history_moved
+from traktsync.trakt_cache import TRAKT_LISTS, WATCHED_LISTS, TraktListCache, history_moved, stamp
 
 KODI_BATCH = 200          # items per Kodi write batch (the Kodi side may split further)
 # After a write whose outcome is unknown the sync starts a new round: read both sides again, plan again (holding
@@ -54,6 +54,15 @@ KEPT_FROM_LAST_READ = ('unmatched', 'unmatched_total', 'not_found', 'odd_dates')
 NOT_FOUND_REASON = 'trakt does not know this item'
 REFUSED_REASON = 'trakt refused it: {}'
 METADATA_FIELDS = ('media_type', 'resolution', 'hdr', 'audio', 'audio_channels', '3d')
+# Which stages write to which cached list, and how the cache takes a confirmed write (cache_patch.py).
+LIST_WRITES = {
+    'watched_movies': (MOVIE, (('trakt-history', cache_patch.add_plays), ('trakt-unwatch', cache_patch.remove_plays))),
+    'watched_shows': (EPISODE, (('trakt-history', cache_patch.add_plays),
+                                ('trakt-unwatch', cache_patch.remove_plays))),
+    'collection_movies': (MOVIE, (('trakt-collection', 'collection'), ('trakt-clean', cache_patch.remove_collected))),
+    'collection_shows': (EPISODE, (('trakt-collection', 'collection'),
+                                   ('trakt-clean', cache_patch.remove_collected))),
+}
 
 
 class TraktChangedMeanwhile(Exception):
@@ -202,6 +211,10 @@ class SyncEngine(object):
         self._sent_plays = []     # client items of the plays sent in this sync, not yet checked for doubles
         self._replanned = False   # another writer changed trakt's history while this sync ran
         self._saver = None        # when the baseline of the current round is written (baseline_saver.py)
+        self._written = {}        # stage -> {'actions', 'posts', 'complete'} of the current round's trakt writes
+        self._checked = None      # last_activities read right before the plays were sent (no other writer then)
+        self._after_history = None   # (last_activities, requests made) read right after the plays were confirmed
+        self._doubt = False       # another writer may have touched the watched lists (doubled plays, re-plan)
 
     # -- entry points ------------------------------------------------------------------------------------------
     def sync(self, dry_run=False, clean=None, kodi_unchanged=False):
@@ -402,11 +415,13 @@ class SyncEngine(object):
         self._saver.changed()
 
         self._posted = False
+        self._written, self._checked, self._after_history, self._doubt = {}, None, None, False
         try:
             try:
                 self._apply_kodi(plan, baseline, result)
                 self._apply_history_add(plan, baseline, result, activities)
                 self._apply_history_remove(plan, baseline, result)
+                self._take_history_stamps(activities)
                 self._apply_collection_add(plan, baseline, result)
                 if clean is not None:
                     self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
@@ -422,7 +437,7 @@ class SyncEngine(object):
                 cache.forget(list(TRAKT_LISTS))
             elif self._posted:
                 self._remove_doubled_plays()
-                self._refresh_after_writes(cache)
+                self._refresh_after_writes(cache, activities)
 
     def _remove_doubled_plays(self):
         """Another box may have sent the viewings this sync sent at the same moment: of the plays of a sent item in
@@ -437,19 +452,77 @@ class SyncEngine(object):
                 history = self.trakt.history(doubled_plays.SECTIONS[kind], start_at, end_at)
                 remove.extend(doubled_plays.doubled([item for item in sent if item['type'] == kind], history))
             if remove:
+                self._doubt = True
                 answer = self.trakt.remove_history_ids(remove)
                 logger.info('another writer sent the same viewings at the same moment: removed the doubled plays '
                             '{} ({})', remove, answer.get('deleted'))
         except trakt_errors.TraktError as exc:
+            self._doubt = True
             self._sent_plays = sent + self._sent_plays   # a later round of this sync checks them
             logger.warning('could not check trakt for plays sent twice ({})', exc.message)
 
-    def _refresh_after_writes(self, cache):
-        """Read the lists our writes changed, so the cache holds trakt as it is now and the next sync in which
-        nothing changed costs one request."""
+    def _take_history_stamps(self, planned):
+        """Right after the plays were confirmed, before anything else is written: read trakt's stamps, so the
+        watched lists can be brought up to date from what was sent (``_refresh_after_writes``). Only when that is
+        safe: one POST carried every play and trakt confirmed all of them, the stamps read right before it showed
+        no other writer, and no other writer was seen in this sync. Otherwise the lists are read again."""
+        history = self._written.get('trakt-history')
+        if (history is None or not history['complete'] or history['posts'] != 1 or 'trakt-unwatch' in self._written
+                or self._checked is None or history_moved(planned, self._checked) or self._replanned):
+            return
+        self._after_history = (self.trakt.last_activities(), self.trakt.requests_made)
+
+    def _patchable(self, name, cache, planned):
+        """How list ``name`` gets up to date after this sync's writes: ``None`` (we did not write to it),
+        ``'read'`` (read it again: in doubt) or the list of ``(patch, actions)`` to apply (cache_patch.py)."""
+        kind, stages = LIST_WRITES[name]
+        writes = [(patch, [a for a in self._written[stage]['actions'] if a.kind == kind], self._written[stage])
+                  for stage, patch in stages if stage in self._written]
+        writes = [(patch, actions, stage) for patch, actions, stage in writes if actions]
+        if not writes:
+            return None
+        if not all(stage['complete'] for _patch, _actions, stage in writes) or cache.was_patched(name):
+            # A list made from our own writes is read from trakt the next time it changes: whatever another app
+            # wrote to it while we wrote is seen by then.
+            return 'read'
+        if name in WATCHED_LISTS:
+            if self._after_history is None or self._doubt:
+                return 'read'
+        elif self._checked is not None and stamp(self._checked, name) != stamp(planned, name):
+            return 'read'   # another app wrote to the collection between our reading it and our writes
+        return [(patch, actions) for patch, actions, _stage in writes]
+
+    def _refresh_after_writes(self, cache, planned):
+        """Bring the cache up to date with trakt after our writes, so the next sync in which nothing changed costs
+        one request: a list trakt confirmed our writes to in full takes them from what was sent (with the stamps
+        read after them); a list in doubt, or one another app changed, is read again."""
         try:
-            activities = self.trakt.last_activities()
-            cache.save(activities, cache.read(activities, self._fetch))
+            if self._after_history and self._after_history[1] == self.trakt.requests_made:
+                activities = self._after_history[0]   # nothing was sent after the plays
+            else:
+                activities = self.trakt.last_activities()
+            taken = {section: dict(fields) for section, fields in activities.items() if isinstance(fields, dict)}
+            lists = dict(cache.lists)
+            patched = []
+            for name in TRAKT_LISTS:
+                how = self._patchable(name, cache, planned)
+                if isinstance(how, list):
+                    for patch, actions in how:
+                        if patch == 'collection':
+                            cache_patch.add_collected(lists[name], actions, cache.with_metadata)
+                        else:
+                            patch(lists[name], actions)
+                    patched.append(name)
+                    if name in WATCHED_LISTS:
+                        section, field = TRAKT_LISTS[name]
+                        taken[section][field] = stamp(self._after_history[0], name)
+                elif how == 'read' or stamp(activities, name) != stamp(planned, name):
+                    lists[name] = self._fetch(name)
+                elif cache.was_patched(name):
+                    patched.append(name)   # still as our earlier writes made it
+            if patched:
+                logger.info('trakt lists up to date from confirmed writes, not read again: {}', ', '.join(patched))
+            cache.save(taken, lists, patched)
         except trakt_errors.TraktError as exc:
             # The next sync reads these lists instead; nothing is lost.
             logger.warning('could not re-read trakt after writing ({}); the next sync will', exc.message)
@@ -482,8 +555,8 @@ class SyncEngine(object):
                                before_sending)
         except trakt_errors.AccountLimit as exc:
             # Only this stage is over the account's limit: what trakt confirmed is kept, the rest goes on.
-            self._saver.changed()
             message = exc.message_for(LIMIT_SECTIONS.get(stage, 'collection'))
+            self._saver.changed()
             result.warn(message)
             logger.warning('{}: {}; this part of the sync is skipped, the rest goes on', stage, message)
 
@@ -509,8 +582,10 @@ class SyncEngine(object):
         missing_actions = set()
         done = 0
         self._posted = True
+        written = self._written[stage] = {'actions': actions, 'posts': 0, 'complete': False}
         try:
             for batch, answer in post(items):
+                written['posts'] += 1
                 refused = dict((id(item), reason) for item, reason in answer.refused)
                 missing = set(id(item) for item in answer.not_found_items()) | set(refused)
                 in_batch = {}
@@ -548,6 +623,8 @@ class SyncEngine(object):
                 done += len(batch)
                 self._progress(stage, done, len(items))
                 self._check_cancel()
+            written['complete'] = not missing_actions and all(
+                confirmed[index] == len(sent[index]) for index in range(len(actions)))
         except trakt_errors.OutcomeUnknown as exc:
             if count_plays:
                 doubtful = set(actions[owner[id(item)]].key for item in exc.items if id(item) in owner)
@@ -599,7 +676,10 @@ class SyncEngine(object):
 
         def check_trakt_unchanged():
             # Another writer (a second Kodi box, a scrobbler) may have sent these very viewings since the read.
-            if history_moved(activities, self.trakt.last_activities()):
+            now = self.trakt.last_activities()
+            if not wrote:
+                self._checked = now
+            if history_moved(activities, now):
                 self._replanned = True
                 raise TraktChangedMeanwhile()
         wrote = []

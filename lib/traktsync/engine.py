@@ -8,6 +8,11 @@ The engine sees Kodi and trakt through two objects, so it runs inside Kodi and o
   ``shared_database`` (True: other Kodi boxes use the same library, so they may send the same viewings);
 * ``trakt``: a ``traktsync.trakt.TraktClient`` (``requests_made`` counts its requests).
 
+The Kodi writes and the trakt writes of a plan run at the same time: trakt's on a thread of their own, Kodi's on
+the sync's (write_streams.py); each item has one watched write, so the two never touch the same entry, and both
+record under ``self._records``. Cancelling or a Kodi error stops the trakt writes before their next batch; a trakt
+error is raised once the Kodi writes are done, as when they ran one after the other.
+
 What makes it safe to interrupt at any point (docs/design.md, "What a sync promises"):
 
 * the baseline (model.Baseline) records every item as Kodi or trakt confirmed it, never before; the file is
@@ -24,6 +29,7 @@ What makes it safe to interrupt at any point (docs/design.md, "What a sync promi
   removed after sending (doubled_plays.py);
 * everything the sync remembers belongs to one trakt account (account.py).
 """
+import threading
 import time
 
 from traktsync import cache_patch, doubled_plays, logger
@@ -38,6 +44,7 @@ from traktsync.plan import PlanOptions
 from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT, StoreWriteError
 from traktsync.trakt import errors as trakt_errors
 from traktsync.trakt_cache import TRAKT_LISTS, WATCHED_LISTS, TraktListCache, history_moved, stamp
+from traktsync.write_streams import WAIT_STEP, BackgroundWrites, CombinedProgress
 
 KODI_BATCH = 200          # items per Kodi write batch (the Kodi side may split further)
 # After a write whose outcome is unknown the sync starts a new round: read both sides again, plan again (holding
@@ -211,6 +218,10 @@ class SyncEngine(object):
         self._sent_plays = []     # client items of the plays sent in this sync, not yet checked for doubles
         self._replanned = False   # another writer changed trakt's history while this sync ran
         self._saver = None        # when the baseline of the current round is written (baseline_saver.py)
+        # The Kodi writes and the trakt writes run at the same time (write_streams.py); they record under this lock.
+        self._records = threading.RLock()
+        self._combined = None     # the progress of both while they run together
+        self._stop_writes = False   # the Kodi writes failed or were cancelled: the trakt writes stop too
         self._written = {}        # stage -> {'actions', 'posts', 'complete'} of the current round's trakt writes
         self._checked = None      # last_activities read right before the plays were sent (no other writer then)
         self._after_history = None   # (last_activities, requests made) read right after the plays were confirmed
@@ -304,7 +315,7 @@ class SyncEngine(object):
     # -- the sync ----------------------------------------------------------------------------------------------
     def _check_cancel(self):
         """Before each write: stop when cancelled, and when another sync took the lock over."""
-        if self._cancelled():
+        if self._cancelled() or self._stop_writes:
             raise SyncCancelled()
         if not self._still_owner():
             raise LockLost()
@@ -418,13 +429,7 @@ class SyncEngine(object):
         self._written, self._checked, self._after_history, self._doubt = {}, None, None, False
         try:
             try:
-                self._apply_kodi(plan, baseline, result)
-                self._apply_history_add(plan, baseline, result, activities)
-                self._apply_history_remove(plan, baseline, result)
-                self._take_history_stamps(activities)
-                self._apply_collection_add(plan, baseline, result)
-                if clean is not None:
-                    self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
+                self._apply_writes(plan, trakt_snapshot, baseline, result, activities, clean)
             except LockLost:
                 raise   # another sync owns the baseline now: this one writes nothing more
             except BaseException:
@@ -438,6 +443,51 @@ class SyncEngine(object):
             elif self._posted:
                 self._remove_doubled_plays()
                 self._refresh_after_writes(cache, activities)
+
+    def _apply_writes(self, plan, trakt_snapshot, baseline, result, activities, clean):
+        """The Kodi writes and the trakt writes; at the same time when there are both (write_streams.py)."""
+        def trakt_writes():
+            self._apply_history_add(plan, baseline, result, activities)
+            self._apply_history_remove(plan, baseline, result)
+            self._take_history_stamps(activities)
+            self._apply_collection_add(plan, baseline, result)
+            if clean is not None:
+                self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
+
+        self._stop_writes = False
+        if not plan.to_kodi or not (plan.to_trakt_history_add or plan.to_trakt_history_remove
+                                    or plan.collection_add or clean is not None):
+            self._apply_kodi(plan, baseline, result)
+            trakt_writes()
+            return
+        self._combined = CombinedProgress(self._progress, {
+            'kodi-write': len(plan.to_kodi),
+            'trakt-history': sum(len(action.watched_at) for action in plan.to_trakt_history_add),
+            'trakt-unwatch': len(plan.to_trakt_history_remove), 'trakt-collection': len(plan.collection_add),
+            'trakt-clean': len(plan.clean_candidates) if clean is not None else 0})
+        writes = BackgroundWrites(trakt_writes).start()
+        try:
+            self._apply_kodi(plan, baseline, result)
+            while not writes.wait(WAIT_STEP):   # the trakt writes outlast Kodi's: keep the dialog moving
+                self._combined.report()
+            self._combined.report()
+        except BaseException:
+            # Kodi failed, or the user cancelled: the trakt writes stop before their next batch (one in flight
+            # ends with trakt's answer, which is recorded, or is ended by abort()).
+            self._stop_writes = True
+            writes.wait()
+            if writes.error is not None and not isinstance(writes.error, SyncCancelled):
+                logger.warning('the trakt writes stopped too: {}', writes.error)
+            raise
+        finally:
+            self._combined = None
+        writes.raise_error()
+
+    def _write_progress(self, stage, done, total):
+        if self._combined is not None:
+            self._combined.note(stage, done, total)
+        else:
+            self._progress(stage, done, total)
 
     def _remove_doubled_plays(self):
         """Another box may have sent the viewings this sync sent at the same moment: of the plays of a sent item in
@@ -533,17 +583,19 @@ class SyncEngine(object):
         updates = plan.to_kodi
         for start in range(0, len(updates), KODI_BATCH):
             self._check_cancel()
-            self._progress('kodi-write', start, len(updates))
+            self._write_progress('kodi-write', start, len(updates))
             batch = updates[start:start + KODI_BATCH]
             failures = self.library.apply_watched(batch)
             failed = set(id(failure.change) for failure in failures)
             for failure in failures:
                 logger.warning('Kodi did not take {}: {}', failure.change.title, failure.message)
-            for action in batch:
-                if id(action) not in failed:
-                    baseline.record(action)
-                    result.count('kodi_' + action.kind + 's')
-            self._saver.changed()
+            with self._records:
+                for action in batch:
+                    if id(action) not in failed:
+                        baseline.record(action)
+                        result.count('kodi_' + action.kind + 's')
+                self._saver.changed()
+        self._write_progress('kodi-write', len(updates), len(updates))
 
     def _post(self, stage, actions, items_of, post, baseline, result, counter, count_plays=False,
               before_sending=None):
@@ -556,8 +608,9 @@ class SyncEngine(object):
         except trakt_errors.AccountLimit as exc:
             # Only this stage is over the account's limit: what trakt confirmed is kept, the rest goes on.
             message = exc.message_for(LIMIT_SECTIONS.get(stage, 'collection'))
-            self._saver.changed()
-            result.warn(message)
+            with self._records:
+                self._saver.changed()
+                result.warn(message)
             logger.warning('{}: {}; this part of the sync is skipped, the rest goes on', stage, message)
 
     def _post_batches(self, stage, actions, items_of, post, baseline, result, counter, count_plays,
@@ -595,33 +648,34 @@ class SyncEngine(object):
                         missing_actions.add(index)
                     in_batch.setdefault(index, 0)
                     in_batch[index] += 1
-                short = self._short_kinds(batch, missing, answer) if count_plays else {}
-                for index, number in sorted(in_batch.items()):
-                    action = actions[index]
-                    if index in missing_actions:
-                        continue
-                    if action.kind in short:
-                        self._record_short(action, index, in_batch, sent, short[action.kind], baseline, result,
-                                           counter, stage)
-                        missing_actions.add(index)
-                        continue
-                    confirmed[index] += number
-                    if confirmed[index] == len(sent[index]):
-                        baseline.record(action)
-                        result.count(counter(action), len(sent[index]))
-                for index in sorted(set(owner[id(item)] for item in batch if id(item) in missing)):
-                    action = actions[index]
-                    reasons = [refused[id(item)] for item in sent[index] if id(item) in refused]
-                    if reasons:   # trakt refused it (400/422): listed with trakt's words, tried again next sync
-                        result.add_not_found(action, REFUSED_REASON.format(reasons[0]))
-                        continue
-                    result.add_not_found(action)
-                    memory.remember(stage, action.key, action.title)
-                self._saver.changed()
+                with self._records:   # the Kodi writes may record at the same time
+                    short = self._short_kinds(batch, missing, answer) if count_plays else {}
+                    for index, number in sorted(in_batch.items()):
+                        action = actions[index]
+                        if index in missing_actions:
+                            continue
+                        if action.kind in short:
+                            self._record_short(action, index, in_batch, sent, short[action.kind], baseline, result,
+                                               counter, stage)
+                            missing_actions.add(index)
+                            continue
+                        confirmed[index] += number
+                        if confirmed[index] == len(sent[index]):
+                            baseline.record(action)
+                            result.count(counter(action), len(sent[index]))
+                    for index in sorted(set(owner[id(item)] for item in batch if id(item) in missing)):
+                        action = actions[index]
+                        reasons = [refused[id(item)] for item in sent[index] if id(item) in refused]
+                        if reasons:   # trakt refused it (400/422): listed with trakt's words, tried again next sync
+                            result.add_not_found(action, REFUSED_REASON.format(reasons[0]))
+                            continue
+                        result.add_not_found(action)
+                        memory.remember(stage, action.key, action.title)
+                    self._saver.changed()
                 if missing:
                     memory.save()
                 done += len(batch)
-                self._progress(stage, done, len(items))
+                self._write_progress(stage, done, len(items))
                 self._check_cancel()
             written['complete'] = not missing_actions and all(
                 confirmed[index] == len(sent[index]) for index in range(len(actions)))

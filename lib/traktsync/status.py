@@ -12,7 +12,7 @@ LAST_ERROR = 'last-error.json'
 HEADING = 30012
 # engine progress stage -> string id shown in progress dialogs and bars
 STAGES = {'trakt': 30014, 'kodi': 30015, 'kodi-write': 30016, 'trakt-history': 30017, 'trakt-unwatch': 30018,
-          'trakt-collection': 30019, 'trakt-clean': 30020}
+          'trakt-collection': 30019, 'trakt-clean': 30020, 'writing': 30047}
 STATUS_UNMATCHED_SHOWN = 20
 # applied counter -> string id of its line on the status screen
 APPLIED_LINES = (

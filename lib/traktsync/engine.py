@@ -46,7 +46,10 @@ from traktsync.trakt import errors as trakt_errors
 from traktsync.trakt_cache import TRAKT_LISTS, WATCHED_LISTS, TraktListCache, history_moved, stamp
 from traktsync.write_streams import WAIT_STEP, BackgroundWrites, CombinedProgress
 
-KODI_BATCH = 200          # items per Kodi write batch (the Kodi side may split further)
+# Items per Kodi write batch (the Kodi side may split further). 500 made a first sync ~15 % faster than 200 in real
+# Kodi (make bench, S, alternating runs; Kodi refreshes its home screen after each call) and keeps one batch around
+# 2 s on a quiet machine, which is how long a cancel or Kodi's shutdown may wait for the batch in flight.
+KODI_BATCH = 500
 # After a write whose outcome is unknown the sync starts a new round: read both sides again, plan again (holding
 # back the items in doubt), go on. trakt asks to wait after an overload (502/503/504); these are the pauses before
 # rounds 2 and 3.

@@ -148,3 +148,17 @@ def test_the_progress_dialog_shows_one_bar_for_both_streams(tmp_path):
     assert {entry[3] for entry in seen} == {threading.current_thread().name}   # Kodi's dialogs: the sync's thread
     assert [done for _stage, done, _total, _thread in writing] == sorted(done for _s, done, _t, _th in writing)
     assert writing[-1][1:3] == (2 + 10 + FILMS, 2 + 10 + FILMS)   # Kodi writes, plays, collection: all done
+
+
+def test_five_hundred_watched_changes_are_one_kodi_write(tmp_path):
+    # Issue 12: Kodi refreshes its home screen after each call, so fewer, larger calls make a first sync faster.
+    world = EngineWorld(tmp_path, movies=501)
+    catalog = world.catalog['movies']
+    world.library = BlockingLibrary([kodi_movie(catalog[i], i + 1) for i in range(501)])
+    for movie in catalog:
+        world.emu.add_play('movie', movie['ids']['trakt'], '2024-05-01T20:00:00.000Z')
+
+    result = world.sync()
+
+    assert result.applied['kodi_movies'] == 501
+    assert world.library.writes == 2

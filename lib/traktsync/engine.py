@@ -349,6 +349,7 @@ class SyncEngine(object):
         self._held = set()
         self._sent_plays = []
         self._replanned = False
+        self._stop_writes = False   # an earlier sync of this engine may have stopped its writes
         pauses = list(ROUND_PAUSES)
         replans = MAX_REPLANS
         while True:

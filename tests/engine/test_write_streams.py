@@ -162,3 +162,22 @@ def test_five_hundred_watched_changes_are_one_kodi_write(tmp_path):
 
     assert result.applied['kodi_movies'] == 501
     assert world.library.writes == 2
+
+
+def test_a_sync_after_one_that_kodi_stopped_runs_normally(tmp_path):
+    failing = {'on': True}
+
+    def go(call):
+        if failing['on']:
+            failing['on'] = False
+            raise JsonRpcError('VideoLibrary.SetMovieDetails', 'Kodi went away')
+        return True
+
+    world = world_with(tmp_path, lambda movies: BlockingLibrary(movies, go=go))
+    engine = world.engine()
+    assert engine.sync().status == 'error'
+
+    second = engine.sync()
+
+    assert second.status == 'ok', second.error
+    assert second.applied.get('kodi_movies') == 2

@@ -8,10 +8,17 @@ The engine sees Kodi and trakt through two objects, so it runs inside Kodi and o
   ``shared_database`` (True: other Kodi boxes use the same library, so they may send the same viewings);
 * ``trakt``: a ``traktsync.trakt.TraktClient`` (``requests_made`` counts its requests).
 
+The Kodi writes and the trakt writes of a plan run at the same time: trakt's on a thread of their own, Kodi's on
+the sync's (write_streams.py); each item has one watched write, so the two never touch the same entry, and both
+record under ``self._records``. Cancelling or a Kodi error stops the trakt writes before their next batch; a trakt
+error is raised once the Kodi writes are done, as when they ran one after the other.
+
 What makes it safe to interrupt at any point (docs/design.md, "What a sync promises"):
 
-* the baseline (model.Baseline) is saved after every batch that Kodi or trakt confirmed, per item as confirmed,
-  never before;
+* the baseline (model.Baseline) records every item as Kodi or trakt confirmed it, never before; the file is
+  written at most every 2 s while batches are confirmed and when the writes end, however they end
+  (baseline_saver.py: a crash loses the records of those last seconds, which the next sync sees as the same
+  change on both sides);
 * a history write whose outcome is unknown (timeout, 5xx, aborted) is not sent again in the same sync; the next
   sync reads trakt and sees what trakt took as a change on trakt that matches Kodi's (the baseline was not
   updated for those items), so it sends only what is missing;
@@ -22,11 +29,13 @@ What makes it safe to interrupt at any point (docs/design.md, "What a sync promi
   removed after sending (doubled_plays.py);
 * everything the sync remembers belongs to one trakt account (account.py).
 """
+import threading
 import time
 from datetime import datetime, timezone
 
-from traktsync import doubled_plays, logger, streams
+from traktsync import cache_patch, doubled_plays, logger, streams
 from traktsync.account import Accounts, account_folder_name
+from traktsync.baseline_saver import BaselineSaver
 from traktsync.clean_backup import CleanBackup
 from traktsync.id_resolution import plan_with_id_resolution
 from traktsync.kodi.jsonrpc import JsonRpcError
@@ -36,9 +45,13 @@ from traktsync.plan import PlanOptions
 from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT, StoreWriteError
 from traktsync.stream_stages import StreamPlans, StreamStages
 from traktsync.trakt import errors as trakt_errors
-from traktsync.trakt_cache import TRAKT_LISTS, TraktListCache, history_moved
+from traktsync.trakt_cache import TRAKT_LISTS, WATCHED_LISTS, TraktListCache, history_moved, stamp
+from traktsync.write_streams import WAIT_STEP, BackgroundWrites, CombinedProgress
 
-KODI_BATCH = 200          # items per Kodi write batch (the Kodi side may split further)
+# Items per Kodi write batch (the Kodi side may split further). 500 made a first sync ~15 % faster than 200 in real
+# Kodi (make bench, S, alternating runs; Kodi refreshes its home screen after each call) and keeps one batch around
+# 2 s on a quiet machine, which is how long a cancel or Kodi's shutdown may wait for the batch in flight.
+KODI_BATCH = 500
 # After a write whose outcome is unknown the sync starts a new round: read both sides again, plan again (holding
 # back the items in doubt), go on. trakt asks to wait after an overload (502/503/504); these are the pauses before
 # rounds 2 and 3.
@@ -51,6 +64,15 @@ KEPT_FROM_LAST_READ = ('unmatched', 'unmatched_total', 'not_found', 'odd_dates')
 NOT_FOUND_REASON = 'trakt does not know this item'
 REFUSED_REASON = 'trakt refused it: {}'
 METADATA_FIELDS = ('media_type', 'resolution', 'hdr', 'audio', 'audio_channels', '3d')
+# Which stages write to which cached list, and how the cache takes a confirmed write (cache_patch.py).
+LIST_WRITES = {
+    'watched_movies': (MOVIE, (('trakt-history', cache_patch.add_plays), ('trakt-unwatch', cache_patch.remove_plays))),
+    'watched_shows': (EPISODE, (('trakt-history', cache_patch.add_plays),
+                                ('trakt-unwatch', cache_patch.remove_plays))),
+    'collection_movies': (MOVIE, (('trakt-collection', 'collection'), ('trakt-clean', cache_patch.remove_collected))),
+    'collection_shows': (EPISODE, (('trakt-collection', 'collection'),
+                                   ('trakt-clean', cache_patch.remove_collected))),
+}
 
 
 class TraktChangedMeanwhile(Exception):
@@ -201,6 +223,15 @@ class SyncEngine(object):
         self._held = set()    # keys whose history write had an unknown outcome in this sync
         self._sent_plays = []     # client items of the plays sent in this sync, not yet checked for doubles
         self._replanned = False   # another writer changed trakt's history while this sync ran
+        self._saver = None        # when the baseline of the current round is written (baseline_saver.py)
+        # The Kodi writes and the trakt writes run at the same time (write_streams.py); they record under this lock.
+        self._records = threading.RLock()
+        self._combined = None     # the progress of both while they run together
+        self._stop_writes = False   # the Kodi writes failed or were cancelled: the trakt writes stop too
+        self._written = {}        # stage -> {'actions', 'posts', 'complete'} of the current round's trakt writes
+        self._checked = None      # last_activities read right before the plays were sent (no other writer then)
+        self._after_history = None   # (last_activities, requests made) read right after the plays were confirmed
+        self._doubt = False       # another writer may have touched the watched lists (doubled plays, re-plan)
 
     # -- entry points ------------------------------------------------------------------------------------------
     def sync(self, dry_run=False, clean=None, kodi_unchanged=False):
@@ -290,7 +321,7 @@ class SyncEngine(object):
     # -- the sync ----------------------------------------------------------------------------------------------
     def _check_cancel(self):
         """Before each write: stop when cancelled, and when another sync took the lock over."""
-        if self._cancelled():
+        if self._cancelled() or self._stop_writes:
             raise SyncCancelled()
         if not self._still_owner():
             raise LockLost()
@@ -321,6 +352,7 @@ class SyncEngine(object):
         self._held = set()
         self._sent_plays = []
         self._replanned = False
+        self._stop_writes = False   # an earlier sync of this engine may have stopped its writes
         pauses = list(ROUND_PAUSES)
         replans = MAX_REPLANS
         while True:
@@ -351,7 +383,14 @@ class SyncEngine(object):
 
     def _stream_stages(self):
         return StreamStages(self.trakt, self.library, self.store, self.settings, self._progress, self._check_cancel,
-                            self._save_baseline, self._post, self._clock_utc)
+                            self._baseline_changed, self._post, self._clock_utc)
+
+    def _baseline_changed(self, baseline):
+        """The stream stages' records go to disk with the others: at most every 2 s, and when the writes end."""
+        if self._saver is not None:
+            self._saver.changed()
+        else:
+            self._save_baseline(baseline)
 
     def _clock_utc(self):
         return datetime.fromtimestamp(self._clock(), timezone.utc)
@@ -409,24 +448,74 @@ class SyncEngine(object):
         baseline = baseline or Baseline()
         baseline.account = account
         baseline.record_settled(plan)
-        self._save_baseline(baseline)
+        self._saver = BaselineSaver(lambda: self._save_baseline(baseline), self._clock)
+        self._saver.changed()
 
         self._posted = False
+        self._written, self._checked, self._after_history, self._doubt = {}, None, None, False
         try:
-            self._apply_kodi(plan, baseline, result)
-            self._apply_history_add(plan, baseline, result, activities)
-            self._apply_history_remove(plan, baseline, result)
-            self._apply_collection_add(plan, baseline, result)
-            stages.apply(result.streams, baseline, result)
-            if clean is not None:
-                self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
+            try:
+                self._apply_writes(plan, trakt_snapshot, baseline, result, activities, clean)
+                # Ratings and resume points: their own stages, after the watched and collection writes ended.
+                stages.apply(result.streams, baseline, result)
+            except LockLost:
+                raise   # another sync owns the baseline now: this one writes nothing more
+            except BaseException:
+                self._saver.flush()   # cancelled, an error, a new round: what was confirmed is kept
+                raise
+            self._saver.flush()
         finally:
             if self._posted and self._cancelled():
                 # Quitting Kodi must not wait for re-reads: the next sync reads these lists instead.
                 cache.forget(list(TRAKT_LISTS))
             elif self._posted:
                 self._remove_doubled_plays()
-                self._refresh_after_writes(cache)
+                self._refresh_after_writes(cache, activities)
+
+    def _apply_writes(self, plan, trakt_snapshot, baseline, result, activities, clean):
+        """The Kodi writes and the trakt writes; at the same time when there are both (write_streams.py)."""
+        def trakt_writes():
+            self._apply_history_add(plan, baseline, result, activities)
+            self._apply_history_remove(plan, baseline, result)
+            self._take_history_stamps(activities)
+            self._apply_collection_add(plan, baseline, result)
+            if clean is not None:
+                self._apply_clean(plan, trakt_snapshot, baseline, result, clean)
+
+        self._stop_writes = False
+        if not plan.to_kodi or not (plan.to_trakt_history_add or plan.to_trakt_history_remove
+                                    or plan.collection_add or clean is not None):
+            self._apply_kodi(plan, baseline, result)
+            trakt_writes()
+            return
+        self._combined = CombinedProgress(self._progress, {
+            streams.KODI_WATCHED.stage: len(plan.to_kodi),
+            'trakt-history': sum(len(action.watched_at) for action in plan.to_trakt_history_add),
+            'trakt-unwatch': len(plan.to_trakt_history_remove), 'trakt-collection': len(plan.collection_add),
+            'trakt-clean': len(plan.clean_candidates) if clean is not None else 0})
+        writes = BackgroundWrites(trakt_writes).start()
+        try:
+            self._apply_kodi(plan, baseline, result)
+            while not writes.wait(WAIT_STEP):   # the trakt writes outlast Kodi's: keep the dialog moving
+                self._combined.report()
+            self._combined.report()
+        except BaseException:
+            # Kodi failed, or the user cancelled: the trakt writes stop before their next batch (one in flight
+            # ends with trakt's answer, which is recorded, or is ended by abort()).
+            self._stop_writes = True
+            writes.wait()
+            if writes.error is not None and not isinstance(writes.error, SyncCancelled):
+                logger.warning('the trakt writes stopped too: {}', writes.error)
+            raise
+        finally:
+            self._combined = None
+        writes.raise_error()
+
+    def _write_progress(self, stage, done, total):
+        if self._combined is not None:
+            self._combined.note(stage, done, total)
+        else:
+            self._progress(stage, done, total)
 
     def _remove_doubled_plays(self):
         """Another box may have sent the viewings this sync sent at the same moment: of the plays of a sent item in
@@ -441,19 +530,77 @@ class SyncEngine(object):
                 history = self.trakt.history(doubled_plays.SECTIONS[kind], start_at, end_at)
                 remove.extend(doubled_plays.doubled([item for item in sent if item['type'] == kind], history))
             if remove:
+                self._doubt = True
                 answer = self.trakt.remove_history_ids(remove)
                 logger.info('another writer sent the same viewings at the same moment: removed the doubled plays '
                             '{} ({})', remove, answer.get('deleted'))
         except trakt_errors.TraktError as exc:
+            self._doubt = True
             self._sent_plays = sent + self._sent_plays   # a later round of this sync checks them
             logger.warning('could not check trakt for plays sent twice ({})', exc.message)
 
-    def _refresh_after_writes(self, cache):
-        """Read the lists our writes changed, so the cache holds trakt as it is now and the next sync in which
-        nothing changed costs one request."""
+    def _take_history_stamps(self, planned):
+        """Right after the plays were confirmed, before anything else is written: read trakt's stamps, so the
+        watched lists can be brought up to date from what was sent (``_refresh_after_writes``). Only when that is
+        safe: one POST carried every play and trakt confirmed all of them, the stamps read right before it showed
+        no other writer, and no other writer was seen in this sync. Otherwise the lists are read again."""
+        history = self._written.get('trakt-history')
+        if (history is None or not history['complete'] or history['posts'] != 1 or 'trakt-unwatch' in self._written
+                or self._checked is None or history_moved(planned, self._checked) or self._replanned):
+            return
+        self._after_history = (self.trakt.last_activities(), self.trakt.requests_made)
+
+    def _patchable(self, name, cache, planned):
+        """How list ``name`` gets up to date after this sync's writes: ``None`` (we did not write to it),
+        ``'read'`` (read it again: in doubt) or the list of ``(patch, actions)`` to apply (cache_patch.py)."""
+        kind, stages = LIST_WRITES[name]
+        writes = [(patch, [a for a in self._written[stage]['actions'] if a.kind == kind], self._written[stage])
+                  for stage, patch in stages if stage in self._written]
+        writes = [(patch, actions, stage) for patch, actions, stage in writes if actions]
+        if not writes:
+            return None
+        if not all(stage['complete'] for _patch, _actions, stage in writes) or cache.was_patched(name):
+            # A list made from our own writes is read from trakt the next time it changes: whatever another app
+            # wrote to it while we wrote is seen by then.
+            return 'read'
+        if name in WATCHED_LISTS:
+            if self._after_history is None or self._doubt:
+                return 'read'
+        elif self._checked is not None and stamp(self._checked, name) != stamp(planned, name):
+            return 'read'   # another app wrote to the collection between our reading it and our writes
+        return [(patch, actions) for patch, actions, _stage in writes]
+
+    def _refresh_after_writes(self, cache, planned):
+        """Bring the cache up to date with trakt after our writes, so the next sync in which nothing changed costs
+        one request: a list trakt confirmed our writes to in full takes them from what was sent (with the stamps
+        read after them); a list in doubt, or one another app changed, is read again."""
         try:
-            activities = self.trakt.last_activities()
-            cache.save(activities, cache.read(activities, self._fetch))
+            if self._after_history and self._after_history[1] == self.trakt.requests_made:
+                activities = self._after_history[0]   # nothing was sent after the plays
+            else:
+                activities = self.trakt.last_activities()
+            taken = {section: dict(fields) for section, fields in activities.items() if isinstance(fields, dict)}
+            lists = dict(cache.lists)
+            patched = []
+            for name in TRAKT_LISTS:
+                how = self._patchable(name, cache, planned)
+                if isinstance(how, list):
+                    for patch, actions in how:
+                        if patch == 'collection':
+                            cache_patch.add_collected(lists[name], actions, cache.with_metadata)
+                        else:
+                            patch(lists[name], actions)
+                    patched.append(name)
+                    if name in WATCHED_LISTS:
+                        section, field = TRAKT_LISTS[name]
+                        taken[section][field] = stamp(self._after_history[0], name)
+                elif how == 'read' or stamp(activities, name) != stamp(planned, name):
+                    lists[name] = self._fetch(name)
+                elif cache.was_patched(name):
+                    patched.append(name)   # still as our earlier writes made it
+            if patched:
+                logger.info('trakt lists up to date from confirmed writes, not read again: {}', ', '.join(patched))
+            cache.save(taken, lists, patched)
         except trakt_errors.TraktError as exc:
             # The next sync reads these lists instead; nothing is lost.
             logger.warning('could not re-read trakt after writing ({}); the next sync will', exc.message)
@@ -464,17 +611,19 @@ class SyncEngine(object):
         updates = plan.to_kodi
         for start in range(0, len(updates), KODI_BATCH):
             self._check_cancel()
-            self._progress(streams.KODI_WATCHED.stage, start, len(updates))
+            self._write_progress(streams.KODI_WATCHED.stage, start, len(updates))
             batch = updates[start:start + KODI_BATCH]
             failures = self.library.apply_watched(batch)
             failed = set(id(failure.change) for failure in failures)
             for failure in failures:
                 logger.warning('Kodi did not take {}: {}', failure.change.title, failure.message)
-            for action in batch:
-                if id(action) not in failed:
-                    baseline.record(action)
-                    result.count(streams.counter(streams.KODI_WATCHED, action.kind))
-            self._save_baseline(baseline)
+            with self._records:
+                for action in batch:
+                    if id(action) not in failed:
+                        baseline.record(action)
+                        result.count(streams.counter(streams.KODI_WATCHED, action.kind))
+                self._saver.changed()
+        self._write_progress(streams.KODI_WATCHED.stage, len(updates), len(updates))
 
     def _post(self, stage, actions, items_of, post, baseline, result, counter, count_plays=False,
               before_sending=None):
@@ -486,9 +635,10 @@ class SyncEngine(object):
                                before_sending)
         except trakt_errors.AccountLimit as exc:
             # Only this stage is over the account's limit: what trakt confirmed is kept, the rest goes on.
-            self._save_baseline(baseline)
             message = exc.message_for(streams.limit_section(stage))
-            result.warn(message)
+            with self._records:
+                self._saver.changed()
+                result.warn(message)
             logger.warning('{}: {}; this part of the sync is skipped, the rest goes on', stage, message)
 
     def _post_batches(self, stage, actions, items_of, post, baseline, result, counter, count_plays,
@@ -513,8 +663,10 @@ class SyncEngine(object):
         missing_actions = set()
         done = 0
         self._posted = True
+        written = self._written[stage] = {'actions': actions, 'posts': 0, 'complete': False}
         try:
             for batch, answer in post(items):
+                written['posts'] += 1
                 refused = dict((id(item), reason) for item, reason in answer.refused)
                 missing = set(id(item) for item in answer.not_found_items()) | set(refused)
                 in_batch = {}
@@ -524,36 +676,38 @@ class SyncEngine(object):
                         missing_actions.add(index)
                     in_batch.setdefault(index, 0)
                     in_batch[index] += 1
-                short = self._short_kinds(batch, missing, answer) if count_plays else {}
-                for index, number in sorted(in_batch.items()):
-                    action = actions[index]
-                    if index in missing_actions:
-                        continue
-                    if action.kind in short:
-                        self._record_short(action, index, in_batch, sent, short[action.kind], baseline, result,
-                                           counter, stage)
-                        missing_actions.add(index)
-                        continue
-                    confirmed[index] += number
-                    if confirmed[index] == len(sent[index]):
-                        baseline.record(action)
-                        result.count(counter(action), len(sent[index]))
-                for index in sorted(set(owner[id(item)] for item in batch if id(item) in missing)):
-                    action = actions[index]
-                    reasons = [refused[id(item)] for item in sent[index] if id(item) in refused]
-                    if reasons:   # trakt refused it (400/422): listed with trakt's words, tried again next sync
-                        result.add_not_found(action, REFUSED_REASON.format(reasons[0]))
-                        continue
-                    result.add_not_found(action)
-                    memory.remember(stage, action.key, action.title)
-                self._save_baseline(baseline)
+                with self._records:   # the Kodi writes may record at the same time
+                    short = self._short_kinds(batch, missing, answer) if count_plays else {}
+                    for index, number in sorted(in_batch.items()):
+                        action = actions[index]
+                        if index in missing_actions:
+                            continue
+                        if action.kind in short:
+                            self._record_short(action, index, in_batch, sent, short[action.kind], baseline, result,
+                                               counter, stage)
+                            missing_actions.add(index)
+                            continue
+                        confirmed[index] += number
+                        if confirmed[index] == len(sent[index]):
+                            baseline.record(action)
+                            result.count(counter(action), len(sent[index]))
+                    for index in sorted(set(owner[id(item)] for item in batch if id(item) in missing)):
+                        action = actions[index]
+                        reasons = [refused[id(item)] for item in sent[index] if id(item) in refused]
+                        if reasons:   # trakt refused it (400/422): listed with trakt's words, tried again next sync
+                            result.add_not_found(action, REFUSED_REASON.format(reasons[0]))
+                            continue
+                        result.add_not_found(action)
+                        memory.remember(stage, action.key, action.title)
+                    self._saver.changed()
                 if missing:
                     memory.save()
                 done += len(batch)
-                self._progress(stage, done, len(items))
+                self._write_progress(stage, done, len(items))
                 self._check_cancel()
+            written['complete'] = not missing_actions and all(
+                confirmed[index] == len(sent[index]) for index in range(len(actions)))
         except trakt_errors.OutcomeUnknown as exc:
-            self._save_baseline(baseline)
             if count_plays:
                 doubtful = set(actions[owner[id(item)]].key for item in exc.items if id(item) in owner)
                 self._held.update(doubtful)
@@ -604,7 +758,10 @@ class SyncEngine(object):
 
         def check_trakt_unchanged():
             # Another writer (a second Kodi box, a scrobbler) may have sent these very viewings since the read.
-            if history_moved(activities, self.trakt.last_activities()):
+            now = self.trakt.last_activities()
+            if not wrote:
+                self._checked = now
+            if history_moved(activities, now):
                 self._replanned = True
                 raise TraktChangedMeanwhile()
         wrote = []

@@ -60,12 +60,16 @@ ALL = LIBRARY_STREAMS + RATINGS_STREAMS + RESUME_STREAMS
 
 # The read stages, which belong to no stream.
 READ_STAGES = {'trakt': 30014, 'kodi': 30015}
+# the Kodi writes and the trakt writes run side by side under one bar (engine, write_streams)
+WRITING_STAGE = 'writing'
+WRITING_STRING = 30047
 
 
 def progress_strings():
     """Progress stage -> string id, for the progress dialogs and bars."""
     strings = dict(READ_STAGES)
     strings.update((stream.stage, stream.progress_string) for stream in ALL)
+    strings[WRITING_STAGE] = WRITING_STRING
     return strings
 
 

@@ -36,6 +36,7 @@ class TraktListCache(object):
                 or not isinstance(cache.get('lists'), dict)):
             cache = {'stamps': {}, 'lists': {}}
         self._cache = cache
+        self._fetched = set()   # lists read from trakt by this object (not made from our writes)
 
     def is_current(self, activities, name):
         """Whether the cached copy of list ``name`` is what trakt has now (its stamp is the same)."""
@@ -56,11 +57,26 @@ class TraktListCache(object):
                 progress('trakt', index, len(TRAKT_LISTS))
             lists[name] = fetch(name)
             self._cache['stamps'].pop(name, None)
+            self._fetched.add(name)
         return lists
 
-    def save(self, activities, lists):
+    @property
+    def lists(self):
+        """The lists as last read or saved (``{name: raw list}``)."""
+        return self._cache['lists']
+
+    def was_patched(self, name):
+        """Whether the cached copy of ``name`` was made from our own writes rather than read from trakt."""
+        return name in (self._cache.get('patched') or ())
+
+    def save(self, activities, lists, patched=None):
+        """``patched``: the lists brought up to date from this sync's writes (cache_patch.py) instead of read;
+        by default those that were so before and were not read since."""
+        if patched is None:
+            patched = [name for name in self._cache.get('patched') or () if name not in self._fetched]
         self._cache = {'schema': CACHE_SCHEMA, 'metadata': self.with_metadata,
-                       'stamps': {name: stamp(activities, name) for name in TRAKT_LISTS}, 'lists': lists}
+                       'stamps': {name: stamp(activities, name) for name in TRAKT_LISTS}, 'lists': lists,
+                       'patched': sorted(patched)}
         self.store.save(TRAKT_CACHE, self._cache)
 
     def forget(self, names):

@@ -168,3 +168,19 @@ def test_search_id_asks_trakt_once_by_type_and_is_retried_like_every_get(make_em
     assert client.search_id('imdb', 'tt9999999', 'movie') == []
     with pytest.raises(ValueError):
         client.search_id('facebook', 1)
+
+
+def test_watched_movies_come_250_a_page_and_shows_with_their_progress_100(make_emulator, make_client):
+    # Issue 12: trakt's largest pages; 100 movies a page made a big first sync read 28 pages instead of 12.
+    catalog = catalog_module.make_catalog(movies=300, shows=120, seasons=1, episodes_per_season=1)
+    emu = make_emulator(catalog)
+    for movie in catalog['movies']:
+        emu.add_play('movie', movie['ids']['trakt'], '2024-01-01T10:00:00.000Z')
+    for show in catalog['shows']:
+        emu.add_play('episode', show['seasons'][0]['episodes'][0]['ids']['trakt'], '2024-01-01T10:00:00.000Z')
+    client = make_client(emu)
+
+    assert len(client.watched_movies()) == 300 and len(client.watched_shows()) == 120
+
+    assert [q['limit'] for q in _pages(emu, '/sync/watched/movies')] == ['250', '250']
+    assert [q['limit'] for q in _pages(emu, '/sync/watched/shows')] == ['100', '100']

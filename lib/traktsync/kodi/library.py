@@ -33,14 +33,17 @@ from traktsync.model import EPISODE, MOVIE, Ids, KodiEpisode, KodiMovie, KodiSna
 #   page  10,000:   6 calls  4.7 s  69.7 MiB   (+streamdetails:   6 calls  6.2 s  86.3 MiB)
 #   page 100,000:   2 calls  5.3 s 107.0 MiB   (+streamdetails:   2 calls  7.5 s 132.1 MiB)
 # Every call costs Kodi about 50 ms on top of its items, so small pages are slow; big pages cost memory (in Kodi
-# too: one answer is built as a whole) and gain little. 5,000 is within 10 % of the fastest at half the peak of
-# one giant answer, and a 100,000-episode library is still only ~25 calls.
-PAGE_SIZE = 5000
+# too: one answer is built as a whole) and gain little. Kodi's own peak is what issue 12 counts: in a whole sync at
+# M (make bench, 7,772 items), Kodi's resident memory grew 73 MiB with pages of 1,000 against 102 MiB with 5,000
+# (a "Sync now" that changed nothing: 28 against 60 MiB), and the syncs took the same time (49 s, 3.6 s). So
+# 1,000: about 30 calls at issue 12's library L, 125 for a 100,000-episode library.
+PAGE_SIZE = 1000
 # Set*Details calls per JSON-RPC batch. Kodi spends ~3.5 ms per item (a database write and a notification), so the
 # batch size only changes the round trips: 2,000 writes took 17 s in batches of 50 or 100, 8.2 s of 250, 7.0 s of
-# 500 or 1,000 (same bench, same machine; the small batches varied 9-17 s between runs). 250 is near the best and
-# keeps one batch around a second, so a cancel or Kodi's shutdown is not held up for long.
-WRITE_BATCH = 250
+# 500 or 1,000 (same bench, same machine; the small batches varied 9-17 s between runs). A whole first sync (make
+# bench) was ~15 % faster with 500 than with 250: Kodi refreshes its home screen after each call. 500 keeps one
+# batch around 2 s on a quiet machine, so a cancel or Kodi's shutdown is not held up for long.
+WRITE_BATCH = 500
 
 MOVIE_PROPERTIES = ['title', 'year', 'uniqueid', 'imdbnumber', 'playcount', 'lastplayed', 'dateadded', 'file']
 SHOW_PROPERTIES = ['title', 'year', 'uniqueid', 'imdbnumber']

@@ -45,7 +45,7 @@ class TraktClient(object):
                  batch_start=250, batch_min=25, batch_max=1000, quick_seconds=5.0,
                  max_retries=3, max_write_retries=4, backoff_base=1.0, max_rate_limit_wait=300.0,
                  max_rate_limit_retries=10,
-                 watched_page_limit=100, collection_page_limit=250, history_page_limit=100,
+                 watched_page_limit=250, collection_page_limit=250, history_page_limit=100, progress_page_limit=100,
                  sleep=time.sleep, clock=time.monotonic, wall_clock=time.time, rand=random.random, session=None,
                  pacer=None):
         if not client_id:
@@ -62,7 +62,10 @@ class TraktClient(object):
         self.backoff_base = backoff_base
         self.max_rate_limit_wait = max_rate_limit_wait
         self.max_rate_limit_retries = max_rate_limit_retries
+        # trakt's largest pages (docs/performance.md): 250 items, but 100 for the shows with extended=progress.
+        # Asking for more is safe: trakt clamps the limit and says so in X-Pagination-Limit (get_all_pages).
         self.watched_page_limit = watched_page_limit
+        self.progress_page_limit = progress_page_limit
         self.collection_page_limit = collection_page_limit
         self.history_page_limit = history_page_limit
         self._sleep = sleep
@@ -106,7 +109,8 @@ class TraktClient(object):
 
     def watched_shows(self):
         # Since mid-2026 seasons come only with extended=progress.
-        return self.get_all_pages('/sync/watched/shows', {'extended': 'progress'}, limit=self.watched_page_limit)
+        return self.get_all_pages('/sync/watched/shows', {'extended': 'progress'},
+                                  limit=min(self.watched_page_limit, self.progress_page_limit))
 
     def collection_movies(self, metadata=False):
         params = {'extended': 'metadata'} if metadata else {}

@@ -663,6 +663,11 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
         plan.pending.append(Pending(kind, key, title, reason + '; waiting: sending {}s to trakt is off'.format(kind)))
     elif write == _KODI and not options.to_kodi(kind):
         plan.pending.append(Pending(kind, key, title, reason + '; waiting: taking {}s from trakt is off'.format(kind)))
+        if new_rows and plan.library_rebuilt and found is not None:
+            # A rebuilt library's row waiting for trakt's plays: its old entry goes, so the next sync meets the row
+            # as new again instead of reading it (then no longer rebuilt) as an un-watch and removing trakt's plays.
+            claimed.discard(found[0])
+            claimed.discard(key)
     elif write == _TRAKT_ADD and key in hold_history:
         plan.pending.append(Pending(kind, key, title, reason + '; waiting: trakt may still be taking an earlier '
                                     'attempt whose answer was lost'))

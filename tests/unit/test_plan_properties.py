@@ -153,6 +153,20 @@ NO_DIRECTION = PlanOptions(movies_to_trakt=False, movies_to_kodi=False, episodes
                               'tmdb_only': False, 'trakt_plays': 0, 'trakt_last': 1, 'collected': False}],
                 'reset': None},
          options=ONLY_MOVIES_TO_TRAKT, kodi_changes=[0, 0], trakt_changes=[], later_options=NO_DIRECTION)
+# found by hypothesis: a film and an episode un-watched (the library reads as rebuilt) with taking movies from trakt
+# off and "send unwatched" on; the next sync read the film as un-watched and removed its play from trakt
+@example(world={'movies': [{'in_kodi': True, 'kodi_plays': 1, 'copies': 1, 'lastplayed': None, 'tmdb_only': False,
+                            'trakt_plays': 0, 'trakt_last': 1, 'collected': False}],
+                'episodes': [{'in_kodi': True, 'kodi_plays': 1, 'copies': 1, 'lastplayed': None,
+                              'tmdb_only': False, 'trakt_plays': 0, 'trakt_last': 1, 'collected': False}],
+                'reset': None},
+         options=PlanOptions(movies_to_trakt=True, movies_to_kodi=False, episodes_to_trakt=True,
+                             episodes_to_kodi=False, collection_add=False, metadata=False, send_unwatched=False,
+                             take_unwatched=False, clean_candidates=True),
+         kodi_changes=[0, 0], trakt_changes=[],
+         later_options=PlanOptions(movies_to_trakt=True, movies_to_kodi=False, episodes_to_trakt=False,
+                                   episodes_to_kodi=True, collection_add=False, metadata=False, send_unwatched=True,
+                                   take_unwatched=False, clean_candidates=True))
 def test_changes_between_syncs_converge_and_remove_only_what_is_asked(world, options, kodi_changes, trakt_changes,
                                                                       later_options):
     kodi_snapshot, trakt_snapshot = build_world(world)

@@ -15,10 +15,11 @@ to every copy.
 """
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import List, Optional
+from typing import Optional
 
 from traktsync import streams
 from traktsync.model import Ids, parse_utc
+from traktsync.stream_items import StreamPlan
 
 
 @dataclass
@@ -43,18 +44,6 @@ class RatingChange:
         baseline.record_rating(self.key, self.kodi_rating, self.trakt_rating, self.replaces)
 
 
-@dataclass
-class RatingsPlan:
-    to_kodi: List[RatingChange]
-    to_trakt: List[RatingChange]
-    to_trakt_remove: List[RatingChange]
-    settled: List[RatingChange]    # no write; the baseline takes both sides as they are
-
-    def counts(self):
-        return streams.counts(self, streams.RATINGS_STREAMS)
-
-    def summary(self):
-        return streams.summary_lines(self.counts(), streams.RATINGS_STREAMS)
 
 
 def decide(kodi, trakt, base, trakt_rated_at=None, kodi_seen_at=None):
@@ -86,9 +75,9 @@ def _rating(value):
 
 
 def make_plan(items, baseline, now=None):
-    """A RatingsPlan for ``items`` (stream_items.pair over trakt's ratings lists) against ``baseline``."""
+    """The ratings StreamPlan for ``items`` (stream_items.pair over trakt's ratings lists) against ``baseline``."""
     now = now or datetime.now(timezone.utc)
-    plan = RatingsPlan([], [], [], [])
+    plan = StreamPlan(streams.RATINGS_STREAMS)
     for item in items:
         _plan_item(plan, item, baseline, now)
     return plan

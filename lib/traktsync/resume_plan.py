@@ -20,10 +20,11 @@ not sent.
 """
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import List, Optional
+from typing import Optional
 
 from traktsync import streams
 from traktsync.model import Ids, later, parse_utc
+from traktsync.stream_items import StreamPlan
 
 SAME_SECONDS = 5.0          # two points this close are one
 KODI_MOVED_SECONDS = 2.0    # Kodi's point moved since the baseline (Kodi rounds what it is given)
@@ -59,18 +60,6 @@ class ResumeChange:
         baseline.record_resume(self.key, self.kodi_position, self.trakt_progress, self.replaces)
 
 
-@dataclass
-class ResumePlan:
-    to_kodi: List[ResumeChange]
-    to_trakt: List[ResumeChange]
-    to_trakt_remove: List[ResumeChange]
-    settled: List[ResumeChange]
-
-    def counts(self):
-        return streams.counts(self, streams.RESUME_STREAMS)
-
-    def summary(self):
-        return streams.summary_lines(self.counts(), streams.RESUME_STREAMS)
 
 
 def _total(row):
@@ -125,11 +114,11 @@ def decide(kodi_percent, kodi_at, trakt_percent, trakt_at, base_changed, same, k
 
 
 def make_plan(items, baseline, trakt_last_played=None):
-    """A ResumePlan for ``items`` (stream_items.pair over trakt's playback list) against ``baseline``.
+    """The resume-points StreamPlan for ``items`` (stream_items.pair over trakt's playback list) against ``baseline``.
 
     ``trakt_last_played(item)``: the item's newest play on trakt (an aware datetime) or None."""
     trakt_last_played = trakt_last_played or (lambda item: None)
-    plan = ResumePlan([], [], [], [])
+    plan = StreamPlan(streams.RESUME_STREAMS)
     for item in items:
         _plan_item(plan, item, baseline, trakt_last_played)
     return plan

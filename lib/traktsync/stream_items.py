@@ -6,6 +6,7 @@ ratings and resume entries in the baseline sit under the key its plays do.
 from dataclasses import dataclass, field
 from typing import List, Optional
 
+from traktsync import streams
 from traktsync.model import EPISODE, MOVIE, Ids, ItemIndex
 
 
@@ -95,3 +96,20 @@ def pair(snapshot, trakt_entries):
         if item is not None and item.trakt is None:   # newest first in trakt's lists: the first one counts
             item.trakt = entry
     return list(items.values())
+
+
+@dataclass
+class StreamPlan:
+    """What one side stream (ratings, resume points) writes: its changes per direction, and the entries the
+    baseline takes as they are (no write). ``stream_rows``: its rows of the table of sync streams."""
+    stream_rows: tuple
+    to_kodi: list = field(default_factory=list)
+    to_trakt: list = field(default_factory=list)
+    to_trakt_remove: list = field(default_factory=list)
+    settled: list = field(default_factory=list)
+
+    def counts(self):
+        return streams.counts(self, self.stream_rows)
+
+    def summary(self):
+        return streams.summary_lines(self.counts(), self.stream_rows)

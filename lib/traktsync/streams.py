@@ -16,7 +16,7 @@ Stream = namedtuple('Stream', 'name plan_attribute stage side client_call progre
 Stream.__doc__ = """One sync stream.
 
 ``name``: the counter prefix (``name + '_movies'``, ``name + '_episodes'`` in a result's ``applied``);
-``plan_attribute``: the list of actions on its plan (plan.Plan, ratings_plan.RatingsPlan, resume_plan.ResumePlan);
+``plan_attribute``: the list of actions on its plan (plan.Plan, stream_items.StreamPlan);
 ``stage``: the engine's progress stage (also the not-found memory's section); ``side``: which side it writes;
 ``client_call``: the TraktClient method that sends its items (None for Kodi writes and for the streams the engine
 sends one by one); ``progress_string``: the string id shown while it runs; ``applied_strings``: the status

@@ -5,8 +5,8 @@ from collections import namedtuple
 import pytest
 
 import tools.catalog as catalog
-from tools import media_tree
-from traktsync.kodi.jsonrpc import JsonRpc, TcpTransport
+from tools import kodi_harness, media_tree
+from traktsync.kodi.jsonrpc import JsonRpc
 from traktsync.kodi.library import KodiLibrary
 from traktsync.settings import Settings
 
@@ -24,7 +24,7 @@ def kodi(tmp_path_factory, kodi_starter):
 
 
 def _library(kodi):
-    return KodiLibrary(JsonRpc(TcpTransport(port=kodi.tcp_port)), Settings())
+    return KodiLibrary(JsonRpc(kodi_harness.QuietTransport(port=kodi.tcp_port)), Settings())
 
 
 @pytest.mark.every_major

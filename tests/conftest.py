@@ -105,24 +105,29 @@ def kodi_factory(request, tmp_path, addon_zip, module_addon_cache):
     failed = getattr(request.node, 'report_call', None) is not None and request.node.report_call.failed
     for index, kodi in enumerate(instances):
         if failed:
-            folder = os.path.join(ARTIFACTS, request.node.name + ('-' + KODI_LABEL if KODI_LABEL else ''),
-                                  'kodi{}'.format(index))
-            os.makedirs(folder, exist_ok=True)
-            if kodi.process is not None and kodi.process.poll() is None:
-                try:
-                    kodi.screenshot(os.path.join(folder, 'screen.png'))
-                except Exception:  # noqa: BLE001 - a missing screenshot must not hide the real failure
-                    pass
-            if os.path.exists(kodi.log_path):
-                shutil.copy(kodi.log_path, os.path.join(folder, 'kodi.log'))
-                _print_log_tail(kodi.log_path, 'kodi{}'.format(index))
-            # What Kodi printed (an abort or a crash shows there) and any crash log or older log it left.
-            for path in [os.path.join(kodi.workdir, 'kodi-stdout.log')] + glob.glob(
-                    os.path.join(kodi.home, '*crashlog*')) + glob.glob(os.path.join(kodi.kodi_home, 'temp', '*.log')):
-                if os.path.exists(path) and path != kodi.log_path:
-                    shutil.copy(path, os.path.join(folder, os.path.basename(path)))
-            _print_exit(kodi, 'kodi{}'.format(index))
+            keep_evidence(kodi, request.node.name, 'kodi{}'.format(index))
         kodi.close()
+
+
+def keep_evidence(kodi, test_name, name):
+    """Keep a screenshot, kodi.log, Kodi's stdout and any crash log of a Kodi whose test failed under
+    artifacts/<test name>[-<Kodi label>]/<name>/, and print the log's add-on and error lines."""
+    folder = os.path.join(ARTIFACTS, test_name + ('-' + KODI_LABEL if KODI_LABEL else ''), name)
+    os.makedirs(folder, exist_ok=True)
+    if kodi.process is not None and kodi.process.poll() is None:
+        try:
+            kodi.screenshot(os.path.join(folder, 'screen.png'))
+        except Exception:  # noqa: BLE001 - a missing screenshot must not hide the real failure
+            pass
+    if os.path.exists(kodi.log_path):
+        shutil.copy(kodi.log_path, os.path.join(folder, 'kodi.log'))
+        _print_log_tail(kodi.log_path, name)
+    # What Kodi printed (an abort or a crash shows there) and any crash log or older log it left.
+    for path in [os.path.join(kodi.workdir, 'kodi-stdout.log')] + glob.glob(
+            os.path.join(kodi.home, '*crashlog*')) + glob.glob(os.path.join(kodi.kodi_home, 'temp', '*.log')):
+        if os.path.exists(path) and path != kodi.log_path:
+            shutil.copy(path, os.path.join(folder, os.path.basename(path)))
+    _print_exit(kodi, name)
 
 
 def _worth_showing(line):

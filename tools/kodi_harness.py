@@ -18,6 +18,7 @@ failure.
 """
 import ctypes
 import glob
+import json
 import os
 import re
 import shutil
@@ -261,6 +262,40 @@ class Notifications(object):
         self._transport.close()
 
 
+class QuietTransport(TcpTransport):
+    """A call connection that Kodi sends no notifications to (``JSONRPC.SetConfiguration`` on each new socket).
+
+    Kodi sends every notification to every TCP client, and it does not ignore SIGPIPE (Kodi 20.1: SigIgn 0, and
+    its server's send() has no MSG_NOSIGNAL): a notification written to a connection the client has just closed,
+    before Kodi's server thread has seen the close, kills Kodi. The harness closed its call connection right after
+    ``VideoLibrary.Scan`` (so that a big scan's notifications cannot fill it); under CPU load the scan's first
+    notifications reached it closed, and Kodi died with signal 13 after "Starting scan" (kodi.log), so
+    OnScanFinished never came. A connection without notifications is never written to unasked, can be closed at
+    any time and never fills up."""
+
+    QUIET = {name: False for name in ('application', 'audiolibrary', 'gui', 'input', 'other', 'player', 'playlist',
+                                      'system', 'videolibrary')}
+
+    def _connect(self):
+        fresh = self._sock is None
+        sock = super(QuietTransport, self)._connect()
+        if fresh:
+            try:
+                sock.sendall(json.dumps({'jsonrpc': '2.0', 'id': 'quiet', 'method': 'JSONRPC.SetConfiguration',
+                                         'params': {'notifications': self.QUIET}}).encode('utf-8'))
+                while True:     # what Kodi sent before it took the configuration is of no interest here
+                    value = self.read_value()
+                    if isinstance(value, dict) and value.get('id') == 'quiet':
+                        break
+            except OSError as exc:
+                self.close()
+                raise JsonRpcError('connect', 'Kodi did not take the quiet configuration ({})'.format(exc)) from exc
+            if 'error' in value:
+                self.close()
+                raise JsonRpcError('JSONRPC.SetConfiguration', str(value['error']))
+        return sock
+
+
 class Kodi(object):
     """One real Kodi with a fresh home under ``workdir``."""
 
@@ -416,7 +451,7 @@ class Kodi(object):
                 raise KodiError('Kodi exited with {} during start-up; see {}'.format(self.process.returncode,
                                                                                       self.log_path))
             try:
-                self.rpc = JsonRpc(TcpTransport(port=self.tcp_port, timeout=60.0))
+                self.rpc = JsonRpc(QuietTransport(port=self.tcp_port, timeout=60.0))
                 self.rpc.call('JSONRPC.Ping')
                 break
             except JsonRpcError as exc:
@@ -453,7 +488,17 @@ class Kodi(object):
         self.call('Addons.ExecuteAddon', {'addonid': addon_id, 'params': list(params)})
 
     def wait_notification(self, method, timeout=30.0, since=0, predicate=None):
-        return self.notifications.wait(method, timeout, since, predicate)
+        """The first ``method`` notification after mark ``since``; a Kodi that died fails the wait within a
+        second, with its exit code, instead of at the timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self.notifications.wait(method, max(0.0, min(1.0, deadline - time.monotonic())), since,
+                                               predicate)
+            except KodiError:
+                self._check_alive('a {} notification'.format(method))
+                if time.monotonic() >= deadline:
+                    raise KodiError('no {} notification within {} s'.format(method, timeout)) from None
 
     # -- the video library --------------------------------------------------------------------------------------
     def video_db(self):
@@ -561,18 +606,15 @@ class Kodi(object):
         params = {'showdialogs': False}
         if directory:
             params['directory'] = directory
+        # The scan sends one notification per new item to every client that takes notifications; the call
+        # connection takes none (QuietTransport), so nothing fills it up while nobody reads it.
         self.call('VideoLibrary.Scan', params)
-        # The scan sends one notification per new item to every client. Nobody reads the call connection while
-        # waiting, so on a big scan its socket fills up and Kodi stalls all notifications, OnScanFinished
-        # included. Closing it avoids that; the next call reconnects.
-        self.rpc.transport.close()
         self.wait_notification('VideoLibrary.OnScanFinished', timeout=timeout, since=mark)
 
     def clean_library(self, timeout=120.0):
         """Kodi's "Clean library": drop the items whose files are gone; waits for OnCleanFinished."""
         mark = self.notifications.mark()
         self.call('VideoLibrary.Clean', {'showdialogs': False})
-        self.rpc.transport.close()      # as in scan(): one notification per removed item to every client
         self.wait_notification('VideoLibrary.OnCleanFinished', timeout=timeout, since=mark)
 
     # -- GUI ----------------------------------------------------------------------------------------------------

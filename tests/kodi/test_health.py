@@ -6,8 +6,8 @@ import pytest
 
 import tools.catalog as catalog
 from tests.kodi.conftest import start_kodi
-from tools import media_tree
-from traktsync.kodi.jsonrpc import JsonRpc, TcpTransport
+from tools import kodi_harness, media_tree
+from traktsync.kodi.jsonrpc import JsonRpc
 from traktsync.kodi.library import KodiLibrary
 from traktsync.settings import Settings
 
@@ -24,7 +24,7 @@ def kodi(tmp_path, addon_zip, module_addon_cache):
 
 
 def library_of(kodi):
-    return KodiLibrary(JsonRpc(TcpTransport(port=kodi.tcp_port)), Settings())
+    return KodiLibrary(JsonRpc(kodi_harness.QuietTransport(port=kodi.tcp_port)), Settings())
 
 
 def test_all_sources_reachable_means_complete(kodi):

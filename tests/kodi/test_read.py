@@ -9,9 +9,9 @@ import pytest
 
 import tools.catalog as catalog
 from tests.kodi.conftest import SNAPSHOT_ADDON
-from tools import media_tree
+from tools import kodi_harness, media_tree
 from traktsync.kodi.dates import kodi_to_utc
-from traktsync.kodi.jsonrpc import JsonRpc, TcpTransport
+from traktsync.kodi.jsonrpc import JsonRpc
 from traktsync.kodi.library import KodiLibrary
 from traktsync.model import Ids
 from traktsync.settings import Settings
@@ -85,7 +85,7 @@ def library(tmp_path_factory, kodi_starter):
 
 
 def tcp_library(kodi, settings=None, **kwargs):
-    return KodiLibrary(JsonRpc(TcpTransport(port=kodi.tcp_port)), settings or Settings(), **kwargs)
+    return KodiLibrary(JsonRpc(kodi_harness.QuietTransport(port=kodi.tcp_port)), settings or Settings(), **kwargs)
 
 
 def kodi_date(text):

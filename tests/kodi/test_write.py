@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import tools.catalog as catalog
-from tools import media_tree
-from traktsync.kodi.jsonrpc import JsonRpc, TcpTransport
+from tools import kodi_harness, media_tree
+from traktsync.kodi.jsonrpc import JsonRpc
 from traktsync.kodi.library import KodiLibrary
 from traktsync.settings import Settings
 
@@ -27,7 +27,7 @@ def kodi(tmp_path_factory, kodi_starter):
 
 
 def library_of(kodi, **kwargs):
-    return KodiLibrary(JsonRpc(TcpTransport(port=kodi.tcp_port)), Settings(), **kwargs)
+    return KodiLibrary(JsonRpc(kodi_harness.QuietTransport(port=kodi.tcp_port)), Settings(), **kwargs)
 
 
 def state(snapshot):

@@ -75,6 +75,7 @@ def test_pausing_at_40_percent_and_stopping_gives_a_resume_point_another_kodi_pi
     assert box_a.kodi.python_errors() == [] and box_b.kodi.python_errors() == []
 
 
+@pytest.mark.every_major
 def test_a_rating_set_on_trakt_appears_in_kodi_and_one_set_in_kodi_appears_on_trakt(kodi_factory, tmp_path,
                                                                                     emulator, catalog):
     rated_on_trakt, rated_in_kodi = catalog['movies']

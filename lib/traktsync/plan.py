@@ -681,10 +681,14 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
                                                           rows=rows_now, **naming))
     else:
         new_lastplayed = later(lastplayed, last_watched) if new_kodi else None
+        # Plays from trakt raise the copies below the item's new count and never lower one that reads more (a
+        # copy's plays can count for less than it reads, see _kodi_plays); an un-watch sets every copy to 0.
+        written = [i for i in kodi_items if not new_kodi or (i.playcount or 0) < new_kodi]
+        rows = dict(rows_now)
+        rows.update((row_token(i.kodi_id, i.dateadded), new_kodi) for i in written)
         plan.to_kodi.append(KodiWatchedUpdate(
-            kodi_ids=tuple(i.kodi_id for i in kodi_items), playcount=new_kodi, lastplayed=new_lastplayed,
-            trakt_plays=new_trakt, reason=reason, replaces=replaces, rows=dict.fromkeys(rows_now, new_kodi),
-            **naming))
+            kodi_ids=tuple(i.kodi_id for i in written), playcount=new_kodi, lastplayed=new_lastplayed,
+            trakt_plays=new_trakt, reason=reason, replaces=replaces, rows=rows, **naming))
 
     if options.collection_add:
         if trakt_collected is None:

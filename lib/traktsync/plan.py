@@ -552,14 +552,21 @@ def _viewed_since(kodi_items, baseline, found, token, strict=False):
     return not strict
 
 
-def _lags(item, rows_now, base_rows, target):
-    """Whether a copy reads fewer plays than its item and the user did not change it since the last sync (a new
-    copy, or one left as it was): it is brought up to the item's play count."""
-    token = row_token(item.kodi_id, item.dateadded)
-    count = rows_now[token]
-    if count >= target:
-        return False
-    return base_rows is None or token not in base_rows or base_rows[token] == count
+def _copies_to_bring_up(kodi_items, rows_now, base_rows, target):
+    """The copies to write up to the item's play count ``target``: only when the copy that held it was deleted and
+    none left holds it, those the user did not change since the last sync (a new copy, or one left as it was).
+    Copies are one item, watched if either is: keeping them in step would make a later viewing of a brought-up copy,
+    read by another box, look like as many viewings as the copy gained (docs/design.md, copies)."""
+    if base_rows is None or any(count >= target for count in rows_now.values()):
+        return []
+    if not any(count >= target for token, count in base_rows.items() if token not in rows_now):
+        return []
+    lagging = []
+    for item in kodi_items:
+        token = row_token(item.kodi_id, item.dateadded)
+        if token not in base_rows or base_rows[token] == rows_now[token]:
+            lagging.append(item)
+    return lagging
 
 
 def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history):
@@ -640,15 +647,7 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
         reason += ' (a library row the last sync did not see: planned as a new item)'
 
     if write is None:
-        # Copies are one item, watched if either is: a copy is written only when the copy that held the item's
-        # play count was deleted and none left holds it. Keeping copies in step would make a later viewing of the
-        # brought-up copy, read by another box, look like as many viewings as the copy gained (docs/design.md,
-        # copies).
-        lost_holder = base_rows is not None and any(count >= new_kodi for token, count in base_rows.items()
-                                                    if token not in rows_now)
-        in_step = any(count >= new_kodi for count in rows_now.values())
-        lagging = [i for i in kodi_items if _lags(i, rows_now, base_rows, new_kodi)] if lost_holder and not in_step \
-            else []
+        lagging = _copies_to_bring_up(kodi_items, rows_now, base_rows, new_kodi)
         if lagging and options.to_kodi(kind):
             rows = dict(rows_now)
             rows.update((row_token(i.kodi_id, i.dateadded), new_kodi) for i in lagging)

@@ -119,6 +119,13 @@ def _item(action, **fields):
     return item
 
 
+def _plays_added(answer):
+    """The plays trakt says one history POST added, or None when its answer does not say."""
+    added = answer.added if isinstance(answer.added, dict) else {}
+    counts = [added.get(section, 0) for section in ('movies', 'episodes')]
+    return sum(counts) if added and all(isinstance(count, int) for count in counts) else None
+
+
 def _collection_item(action):
     fields = {'collected_at': format_utc(action.collected_at) or 'released'}
     for name in METADATA_FIELDS:
@@ -232,6 +239,10 @@ class SyncEngine(object):
         self._checked = None      # last_activities read right before the plays were sent (no other writer then)
         self._after_history = None   # (last_activities, requests made) read right after the plays were confirmed
         self._doubt = False       # another writer may have touched the watched lists (doubled plays, re-plan)
+        # Plays sent in several POSTs: trakt's play count right before them and what each POST added, so that the
+        # watched lists can still be brought up to date from what was sent (_plays_counted_alone).
+        self._plays_before = None
+        self._plays_added = []
 
     # -- entry points ------------------------------------------------------------------------------------------
     def sync(self, dry_run=False, clean=None, kodi_unchanged=False):
@@ -453,6 +464,7 @@ class SyncEngine(object):
 
         self._posted = False
         self._written, self._checked, self._after_history, self._doubt = {}, None, None, False
+        self._plays_before, self._plays_added = None, []
         try:
             try:
                 self._apply_writes(plan, trakt_snapshot, baseline, result, activities, clean)
@@ -539,20 +551,40 @@ class SyncEngine(object):
             self._sent_plays = sent + self._sent_plays   # a later round of this sync checks them
             logger.warning('could not check trakt for plays sent twice ({})', exc.message)
 
-    def _take_history_stamps(self, planned):
-        """Right after the plays were confirmed, before anything else is written: read trakt's stamps, so the
-        watched lists can be brought up to date from what was sent (``_refresh_after_writes``). Only when that is
-        safe: one POST carried every play and trakt confirmed all of them, the stamps read right before it showed
-        no other writer, and no other writer was seen in this sync. Otherwise the lists are read again."""
+    def _history_written_alone(self, planned):
+        """trakt confirmed every play sent, no play was removed, the stamps read right before sending showed no
+        other writer, and no other writer was seen in this sync."""
         history = self._written.get('trakt-history')
-        if (history is None or not history['complete'] or history['posts'] != 1 or 'trakt-unwatch' in self._written
-                or self._checked is None or history_moved(planned, self._checked) or self._replanned):
-            return
-        self._after_history = (self.trakt.last_activities(), self.trakt.requests_made)
+        return not (history is None or not history['complete'] or 'trakt-unwatch' in self._written
+                    or self._checked is None or history_moved(planned, self._checked) or self._replanned)
 
-    def _patchable(self, name, cache, planned):
+    def _take_history_stamps(self, planned):
+        """Right after plays that went in one POST were confirmed, before anything else is written: read trakt's
+        stamps, so the watched lists can be brought up to date from what was sent (``_refresh_after_writes``).
+        Plays sent in several POSTs are checked by trakt's play count instead (``_plays_counted_alone``)."""
+        if self._written.get('trakt-history', {}).get('posts') == 1 and self._history_written_alone(planned):
+            self._after_history = (self.trakt.last_activities(), self.trakt.requests_made)
+
+    def _plays_counted_alone(self, planned):
+        """After plays sent in several POSTs, and after the stamps of ``_refresh_after_writes`` were read: trakt's
+        play count grew by exactly what trakt said our POSTs added since the count read right before them, so no
+        other app added or removed a play meanwhile, and the stamps are those of our writes. One request, where
+        reading the watched lists again costs one per page."""
+        if (self._plays_before is None or self._doubt or not self._history_written_alone(planned)
+                or None in self._plays_added):
+            return False
+        after = self._play_count()
+        if after is None or after - self._plays_before != sum(self._plays_added):
+            logger.info('trakt\'s play count moved by {} while this sync added {}: another app wrote; the watched '
+                        'lists are read again', None if after is None else after - self._plays_before,
+                        sum(self._plays_added))
+            return False
+        return True
+
+    def _patchable(self, name, cache, planned, watched_stamps):
         """How list ``name`` gets up to date after this sync's writes: ``None`` (we did not write to it),
-        ``'read'`` (read it again: in doubt) or the list of ``(patch, actions)`` to apply (cache_patch.py)."""
+        ``'read'`` (read it again: in doubt) or the list of ``(patch, actions)`` to apply (cache_patch.py).
+        ``watched_stamps``: the last_activities that hold the watched stamps of our plays, None when unknown."""
         kind, stages = LIST_WRITES[name]
         writes = [(patch, [a for a in self._written[stage]['actions'] if a.kind == kind], self._written[stage])
                   for stage, patch in stages if stage in self._written]
@@ -564,7 +596,7 @@ class SyncEngine(object):
             # wrote to it while we wrote is seen by then.
             return 'read'
         if name in WATCHED_LISTS:
-            if self._after_history is None or self._doubt:
+            if watched_stamps is None or self._doubt:
                 return 'read'
         elif self._checked is not None and stamp(self._checked, name) != stamp(planned, name):
             return 'read'   # another app wrote to the collection between our reading it and our writes
@@ -580,10 +612,16 @@ class SyncEngine(object):
             else:
                 activities = self.trakt.last_activities()
             taken = {section: dict(fields) for section, fields in activities.items() if isinstance(fields, dict)}
+            if self._after_history:
+                watched_stamps = self._after_history[0]
+            elif 'trakt-history' in self._written and self._plays_counted_alone(planned):
+                watched_stamps = activities
+            else:
+                watched_stamps = None
             lists = dict(cache.lists)
             patched = []
             for name in TRAKT_LISTS:
-                how = self._patchable(name, cache, planned)
+                how = self._patchable(name, cache, planned, watched_stamps)
                 if isinstance(how, list):
                     for patch, actions in how:
                         if patch == 'collection':
@@ -593,7 +631,7 @@ class SyncEngine(object):
                     patched.append(name)
                     if name in WATCHED_LISTS:
                         section, field = TRAKT_LISTS[name]
-                        taken[section][field] = stamp(self._after_history[0], name)
+                        taken[section][field] = stamp(watched_stamps, name)
                 elif how == 'read' or stamp(activities, name) != stamp(planned, name):
                     lists[name] = self._fetch(name)
                 elif cache.was_patched(name):
@@ -758,6 +796,8 @@ class SyncEngine(object):
 
         def check_trakt_unchanged():
             # Another writer (a second Kodi box, a scrobbler) may have sent these very viewings since the read.
+            if not wrote and plays > getattr(getattr(self.trakt, 'batch_size', None), 'size', plays):
+                self._plays_before = self._play_count()   # before the stamps: a play between them moves those
             now = self.trakt.last_activities()
             if not wrote:
                 self._checked = now
@@ -765,6 +805,7 @@ class SyncEngine(object):
                 self._replanned = True
                 raise TraktChangedMeanwhile()
         wrote = []
+        plays = sum(len(action.watched_at) for action in plan.to_trakt_history_add)
 
         def check_before_resend():
             # After a rate-limit wait, as before sending. Once a batch of ours went through, our own write moved
@@ -779,6 +820,7 @@ class SyncEngine(object):
                     missing = set(id(item) for item in answer.not_found_items())
                     self._sent_plays.extend(item for item in batch if id(item) not in missing)
                     wrote.append(len(batch))
+                    self._plays_added.append(_plays_added(answer))
                     yield batch, answer
             except trakt_errors.OutcomeUnknown as exc:
                 self._sent_plays.extend(exc.items)   # trakt may have taken them
@@ -787,6 +829,14 @@ class SyncEngine(object):
         self._post(stream.stage, plan.to_trakt_history_add, items_of, add_history, baseline,
                    result, lambda action: streams.counter(stream, action.kind), count_plays=True,
                    before_sending=check_trakt_unchanged)
+
+    def _play_count(self):
+        try:
+            return self.trakt.play_count()
+        except trakt_errors.TraktError as exc:
+            logger.debug('could not read trakt\'s play count ({}); the watched lists are read again after the '
+                         'writes', exc.message)
+            return None
 
     def _post_stream(self, stream, actions, items_of, baseline, result):
         """Send the actions of a stream of the table (streams.py) through its trakt call."""

@@ -1,6 +1,7 @@
 """Issue 12: after writes trakt confirmed in full, the cached trakt lists take what was sent instead of being read
-again (a request per page), and hold exactly what trakt holds; a list in doubt (plays sent in several POSTs,
-another app writing) is read again, so another app's play is never lost to the cache."""
+again (a request per page), and hold exactly what trakt holds; a list in doubt (another app writing) is read
+again, so another app's play is never lost to the cache. Plays sent in several POSTs
+are checked by trakt's play count: it must have grown by exactly what our POSTs added."""
 import os
 from datetime import datetime, timezone
 
@@ -77,13 +78,51 @@ def test_confirmed_writes_update_the_cache_without_reading_the_lists_again(tmp_p
     assert nothing.status == 'ok' and nothing.trakt_requests == 1
 
 
-def test_plays_sent_in_several_posts_are_read_again_and_the_collection_is_not(tmp_path):
+SEVERAL_POSTS = {'batch_start': 2, 'batch_min': 2, 'batch_max': 2}
+
+
+def play_count_reads(requests):
+    return [r for r in requests if r['method'] == 'GET' and r['path'] == '/sync/history']
+
+
+def test_plays_sent_in_several_posts_update_the_cache_when_trakts_play_count_shows_no_other_app(tmp_path):
     world = movies_world(tmp_path)
 
-    result = world.engine(client_options={'batch_start': 2, 'batch_min': 2, 'batch_max': 2}).sync()
+    result = world.engine(client_options=SEVERAL_POSTS).sync()
 
     assert result.status == 'ok', result.error
-    assert sorted(set(reads_after_first_post(world.emu.requests))) == ['/sync/watched/movies']
+    assert [r['path'] for r in world.emu.requests if r['method'] == 'POST'].count('/sync/history') == 3
+    assert reads_after_first_post(world.emu.requests) == []
+    assert len(play_count_reads(world.emu.requests)) == 2     # right before the plays, and after the writes
+    assert state(cached_lists(world.store.folder)) == state(trakt_lists(world.client()))
+
+
+def test_a_play_another_app_sends_between_our_posts_has_the_watched_lists_read_again(tmp_path):
+    world = movies_world(tmp_path, trakt_only=False)   # no Kodi writes: the trakt stages report their own progress
+    world.library.movies.append(kodi_movie(world.catalog['movies'][6], 7))
+    other = world.catalog['movies'][7]['ids']['trakt']
+
+    sent = []
+
+    def progress(stage, done, total):
+        if stage == 'trakt-history' and 0 < done < total and not sent:
+            sent.append(world.emu.add_play('movie', other, '2024-06-01T20:00:00.000Z'))   # between our POSTs
+
+    result = world.engine(client_options=SEVERAL_POSTS, progress=progress).sync()
+
+    assert result.status == 'ok', result.error
+    assert reads_after_first_post(world.emu.requests) == ['/sync/watched/movies']
+    assert state(cached_lists(world.store.folder)) == state(trakt_lists(world.client()))
+
+
+def test_without_trakts_play_count_plays_sent_in_several_posts_are_read_again(tmp_path):
+    world = movies_world(tmp_path)
+    world.emu.inject('strip_pagination', count=10, path_prefix='/sync/history')   # a proxy drops the headers
+
+    result = world.engine(client_options=SEVERAL_POSTS).sync()
+
+    assert result.status == 'ok', result.error
+    assert reads_after_first_post(world.emu.requests) == ['/sync/watched/movies']
     assert state(cached_lists(world.store.folder)) == state(trakt_lists(world.client()))
 
 

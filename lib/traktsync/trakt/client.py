@@ -179,6 +179,12 @@ class TraktClient(object):
         params = {name: value for name, value in (('start_at', start_at), ('end_at', end_at)) if value}
         return self.get_all_pages('/sync/history/' + kind, params, limit=self.history_page_limit)
 
+    def play_count(self):
+        """How many plays the account's history holds (movies and episodes), from ``X-Pagination-Item-Count`` of a
+        one-item page of ``GET /sync/history``; None when the answer does not say (a proxy may strip the header)."""
+        _answer, response, _ = self._call('GET', '/sync/history', params={'page': 1, 'limit': 1})
+        return item_count(response)
+
     def search_id(self, id_type, value, kind=None):
         """``GET /search/{id_type}/{id}[?type=kind]``: the items trakt knows by this id, best first, as trakt
         answers them (``[{type, score, movie|show|episode(+show)}]``). One page: an id names a handful of items

@@ -28,7 +28,7 @@ RATINGS_LISTS = ('ratings_movies', 'ratings_episodes')
 RESUME_LISTS = ('playback_movies', 'playback_episodes')
 
 
-def _stamps(activities, name):
+def list_stamps(activities, name):
     return [((activities or {}).get(section) or {}).get(field) for section, field in STREAM_LISTS[name]]
 
 
@@ -46,7 +46,7 @@ class StreamListCache(object):
         self._cache = cache
 
     def is_current(self, activities, name):
-        stamps = _stamps(activities, name)
+        stamps = list_stamps(activities, name)
         return None not in stamps and self._cache['stamps'].get(name) == stamps and name in self._cache['lists']
 
     def all_current(self, activities, names):
@@ -60,7 +60,7 @@ class StreamListCache(object):
 
     def save(self, activities, lists):
         for name, items in lists.items():
-            self._cache['stamps'][name] = _stamps(activities, name)
+            self._cache['stamps'][name] = list_stamps(activities, name)
             self._cache['lists'][name] = items
         self.store.save(STREAM_CACHE, self._cache)
 

@@ -18,10 +18,10 @@ from traktsync.kodi.library import KodiLibrary
 from traktsync.model import EPISODE, MOVIE
 from traktsync.settings import Settings
 from traktsync.trakt import TraktClient
-from traktsync.trakt_cache import TRAKT_LISTS
 
 # The emulator's largest pages (tools/trakt_emulator/emulator.py): 250 for the lists, 100 with extended=progress.
-PAGE_CAPS = {'watched_movies': 250, 'watched_shows': 100, 'collection_movies': 250, 'collection_shows': 250}
+PAGE_CAPS = {'watched_movies': 250, 'watched_shows': 100, 'collection_movies': 250, 'collection_shows': 250,
+             'ratings_movies': 250, 'ratings_episodes': 250, 'playback_movies': 250, 'playback_episodes': 250}
 POST_BATCH_MAX = Settings().batch_size_max
 FLOOR_WRITE_BATCH = 500   # the best Set*Details batch measured by tools.bench.library_io (500 and 1,000 tie)
 
@@ -48,10 +48,14 @@ def fetch_trakt(emulator, token, names, metadata=True):
     client = trakt_client(emulator, token)
     fetchers = {'watched_movies': client.watched_movies, 'watched_shows': client.watched_shows,
                 'collection_movies': lambda: client.collection_movies(metadata=metadata),
-                'collection_shows': lambda: client.collection_shows(metadata=metadata)}
+                'collection_shows': lambda: client.collection_shows(metadata=metadata),
+                'ratings_movies': lambda: client.ratings('movies'),
+                'ratings_episodes': lambda: client.ratings('episodes'),
+                'playback_movies': lambda: client.playback('movies'),
+                'playback_episodes': lambda: client.playback('episodes')}
     started = time.perf_counter()
     client.last_activities()
-    lists = {name: fetchers[name]() for name in TRAKT_LISTS if name in names}
+    lists = {name: fetchers[name]() for name in fetchers if name in names}
     seconds = time.perf_counter() - started
     return seconds, lists, client.requests_made
 

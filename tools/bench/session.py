@@ -19,7 +19,10 @@ from tools.bench import floor, library_cache
 from tools.bench.probes import LogFollower, Probe
 from tools.trakt_emulator import Emulator
 from tools.trakt_emulator.settings import default_limits
+from traktsync.account import user_from_settings
 from traktsync.kodi.dates import kodi_to_utc
+from traktsync.settings import Settings
+from traktsync.stream_stages import STREAM_CACHE, list_stamps, wanted_lists
 from traktsync.trakt_cache import TRAKT_CACHE, TRAKT_LISTS, stamp
 
 ADDON_ID = 'service.traktsync'
@@ -88,6 +91,8 @@ class Session(object):
         self.dataset.seed_trakt(self.emu)
         self.emu.start()
         self.token = self.emu.issue_token()
+        # Signing in reads the account and keeps it with the token (account.identify): a first sync does not ask.
+        self.token['user'] = user_from_settings(floor.trakt_client(self.emu, self.token).user_settings())
         self.workdir = tempfile.mkdtemp(prefix='traktsync-bench-')
         self.zip = build.build_zip(os.path.join(self.workdir, 'dist'), self.root)
         self._start_kodi(QUIET)
@@ -136,19 +141,25 @@ class Session(object):
             return json.load(handle)
 
     def _cache_stamps(self):
+        """``{list: stamp}`` of the add-on's caches: the watched and collection lists, and the ratings and resume
+        points (stream_stages.py)."""
         folder = os.path.join(self.kodi.profile_dir(ADDON_ID), 'accounts')
+        stamps = {}
         for account in (os.listdir(folder) if os.path.isdir(folder) else []):
-            path = os.path.join(folder, account, TRAKT_CACHE)
-            if os.path.exists(path):
-                with open(path) as handle:
-                    return json.load(handle).get('stamps') or {}
-        return {}
+            for name in (TRAKT_CACHE, STREAM_CACHE):
+                path = os.path.join(folder, account, name)
+                if os.path.exists(path):
+                    with open(path) as handle:
+                        stamps.update(json.load(handle).get('stamps') or {})
+        return stamps
 
     def _changed_lists(self):
-        """The lists whose last_activities stamp moved since the add-on's cache was written."""
+        """The lists whose last_activities stamp moved since the add-on's cache was written: the watched and
+        collection lists, and the ratings and resume-point lists the add-on's default settings sync."""
         cached = self._cache_stamps()
         activities = self.emu.last_activities()
-        return [name for name in TRAKT_LISTS if cached.get(name) is None or cached[name] != stamp(activities, name)]
+        return ([name for name in TRAKT_LISTS if cached.get(name) is None or cached[name] != stamp(activities, name)]
+                + [name for name in wanted_lists(Settings()) if cached.get(name) != list_stamps(activities, name)])
 
     def _dataset_state(self):
         """The watched state the data set's NFOs give (Kodi keeps only the date of an NFO's lastplayed)."""

@@ -8,7 +8,8 @@ The engine sees Kodi and trakt through two objects, so it runs inside Kodi and o
   ``shared_database`` (True: other Kodi boxes use the same library, so they may send the same viewings);
 * ``trakt``: a ``traktsync.trakt.TraktClient`` (``requests_made`` counts its requests).
 
-The Kodi writes and the trakt writes of a plan run at the same time: trakt's on a thread of their own, Kodi's on
+trakt's lists are read on a thread of their own while the sync's thread reads the Kodi library, and the Kodi writes
+and the trakt writes of a plan run at the same time: trakt's on a thread of their own, Kodi's on
 the sync's (write_streams.py); each item has one watched write, so the two never touch the same entry, and both
 record under ``self._records``. Cancelling or a Kodi error stops the trakt writes before their next batch; a trakt
 error is raised once the Kodi writes are done, as when they ran one after the other.
@@ -46,7 +47,7 @@ from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT, StoreWriteError
 from traktsync.stream_stages import StreamPlans, StreamStages
 from traktsync.trakt import errors as trakt_errors
 from traktsync.trakt_cache import TRAKT_LISTS, WATCHED_LISTS, TraktListCache, history_moved, stamp
-from traktsync.write_streams import WAIT_STEP, BackgroundWrites, CombinedProgress
+from traktsync.write_streams import WAIT_STEP, BackgroundWork, CombinedProgress
 
 # Items per Kodi write batch (the Kodi side may split further). 500 made a first sync ~15 % faster than 200 in real
 # Kodi (make bench, S, alternating runs; Kodi refreshes its home screen after each call) and keeps one batch around
@@ -429,13 +430,23 @@ class SyncEngine(object):
             previous = self.profile.load(LAST_RESULT) or {}
             result.kept = {name: previous[name] for name in KEPT_FROM_LAST_READ if name in previous}
             return
-        lists = cache.read(activities, self._fetch, self._progress)
-        self._check_cancel()
+        read = {}
+
+        def read_trakt():   # no progress from this thread: Kodi's dialogs belong to the sync's thread
+            read['lists'] = cache.read(activities, self._fetch)
+            stages.read_lists(activities, quiet=True)
 
         self._progress('kodi', 0, 0)
-        # Listing the video sources wakes sleeping NAS disks: only a sync that may clean (or previews one) does it.
-        probe = bool(settings.clean_collection and (dry_run or clean is not None))
-        snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata, probe_sources=probe)
+        reading = BackgroundWork(read_trakt, 'traktsync-trakt-reads').start()
+        try:
+            # Listing the video sources wakes sleeping NAS disks: only a sync that may clean (or previews one) does it.
+            probe = bool(settings.clean_collection and (dry_run or clean is not None))
+            snapshot = self.library.read_snapshot(with_metadata=settings.collection_metadata, probe_sources=probe)
+        finally:
+            reading.wait()
+        reading.raise_error()
+        lists = read['lists']
+        self._check_cancel()
         result.library_read = True
         result.odd_dates = [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
                             for u in snapshot.odd_dates]
@@ -505,7 +516,7 @@ class SyncEngine(object):
             'trakt-history': sum(len(action.watched_at) for action in plan.to_trakt_history_add),
             'trakt-unwatch': len(plan.to_trakt_history_remove), 'trakt-collection': len(plan.collection_add),
             'trakt-clean': len(plan.clean_candidates) if clean is not None else 0})
-        writes = BackgroundWrites(trakt_writes).start()
+        writes = BackgroundWork(trakt_writes, 'traktsync-trakt-writes').start()
         try:
             self._apply_kodi(plan, baseline, result)
             while not writes.wait(WAIT_STEP):   # the trakt writes outlast Kodi's: keep the dialog moving

@@ -178,13 +178,20 @@ class StreamStages(object):
         read = getattr(self.library, 'stream_state', None)    # a library without (the soak's) has no such state
         return read(self.settings.sync_ratings, self.settings.sync_resume) if read else []
 
-    def plan(self, activities, snapshot, trakt_snapshot, baseline):
-        names = wanted_lists(self.settings)
-        if not names:
-            return StreamPlans()
+    def read_lists(self, activities, quiet=False):
+        """trakt's ratings and resume-point lists the settings sync: cached where current, else read (``quiet``:
+        without a word to the progress dialog, for a thread other than the sync's)."""
         cache = StreamListCache(self.store)
-        lists = cache.read(activities, names, self._fetch)
-        self._lists = (cache, activities, lists)
+        fetch = self._read if quiet else self._fetch
+        self._lists = (cache, activities, cache.read(activities, wanted_lists(self.settings), fetch))
+        return self._lists
+
+    def plan(self, activities, snapshot, trakt_snapshot, baseline):
+        if not wanted_lists(self.settings):
+            return StreamPlans()
+        if self._lists is None or self._lists[1] is not activities:
+            self.read_lists(activities)
+        lists = self._lists[2]
         ratings = resume = None
         if self.settings.sync_ratings:
             items = stream_items.pair(snapshot, lists['ratings_movies'] + lists['ratings_episodes'])
@@ -196,6 +203,9 @@ class StreamStages(object):
 
     def _fetch(self, name):
         self._progress('trakt', 0, 0)
+        return self._read(name)
+
+    def _read(self, name):
         kind = 'movies' if name.endswith('movies') else 'episodes'
         return self.trakt.ratings(kind) if name.startswith('ratings') else self.trakt.playback(kind)
 

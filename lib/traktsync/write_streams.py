@@ -1,20 +1,22 @@
-"""The Kodi writes and the trakt writes of one sync, at the same time.
+"""The Kodi side and the trakt side of one sync, at the same time: the reads, then the writes.
 
 They are independent streams (each item gets one watched write, to Kodi or to trakt; plan.py), and each is slow for
 its own reason: Kodi commits every watched change to its database, trakt takes one POST per second. Run one after
 the other, a first sync waited for both (issue 12). The trakt writes run on a thread of their own
-(``BackgroundWrites``) while the Kodi writes run on the sync's thread; both record into the baseline under one lock
-(engine.py). Only the sync's thread talks to the progress dialog (``CombinedProgress``).
+(``BackgroundWork``) while the Kodi writes run on the sync's thread; both record into the baseline under one lock
+(engine.py). Only the sync's thread talks to the progress dialog (``CombinedProgress``). Before that, trakt's
+lists are read on a thread of their own while the sync's thread reads the Kodi library: both mostly wait, one for
+trakt's answers, the other for Kodi's.
 """
 import threading
 
 WAIT_STEP = 0.1   # seconds: how often the sync's thread looks at the trakt writes it waits for
 
 
-class BackgroundWrites(object):
+class BackgroundWork(object):
     """``work()`` on a thread of its own; ``wait`` for it, then ``raise_error`` re-raises what ended it."""
 
-    def __init__(self, work, name='traktsync-trakt-writes'):
+    def __init__(self, work, name):
         self._work = work
         self._error = None
         self._thread = threading.Thread(target=self._run, name=name)

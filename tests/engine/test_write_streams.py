@@ -181,3 +181,52 @@ def test_a_sync_after_one_that_kodi_stopped_runs_normally(tmp_path):
 
     assert second.status == 'ok', second.error
     assert second.applied.get('kodi_movies') == 2
+
+
+class ReadingLibrary(ListLibrary):
+    """Kodi whose library read lets trakt's list read go on only once it has begun, then waits for that read."""
+
+    def __init__(self, movies, trakt_read):
+        ListLibrary.__init__(self, movies)
+        self.reading = threading.Event()
+        self.trakt_read = trakt_read
+        self.saw_trakt_read = None
+
+    def read_snapshot(self, with_metadata=False, probe_sources=True):
+        self.reading.set()
+        self.saw_trakt_read = self.trakt_read.wait(WAIT)
+        return ListLibrary.read_snapshot(self, with_metadata, probe_sources)
+
+
+def test_trakts_lists_are_read_while_the_kodi_library_is(tmp_path):
+    trakt_read = threading.Event()
+    world = EngineWorld(tmp_path, movies=FILMS)
+    library = world.library = ReadingLibrary([kodi_movie(world.catalog['movies'][0], 1, playcount=1)], trakt_read)
+    engine = world.engine()
+    read_watched = engine.trakt.watched_movies
+    waited = []
+
+    def watched_movies():
+        waited.append(library.reading.wait(WAIT))   # read one after the other, each would wait for the other
+        items = read_watched()
+        trakt_read.set()
+        return items
+    engine.trakt.watched_movies = watched_movies
+
+    result = engine.sync()
+
+    assert result.status == 'ok', result.error
+    assert waited == [True] and library.saw_trakt_read is True
+    assert result.applied == {'history_add_movies': 1, 'collection_add_movies': 1}
+
+
+def test_a_trakt_error_while_kodi_is_read_ends_the_sync_with_trakts_message(tmp_path):
+    world = EngineWorld(tmp_path, movies=FILMS)
+    world.library.movies = [kodi_movie(world.catalog['movies'][0], 1, playcount=1)]
+    world.emu.inject('status:500', count=20, method='GET', path_prefix='/sync/watched/movies')
+
+    result = world.sync()
+
+    assert result.status == 'error' and 'trakt' in result.error.lower(), result.error
+    assert world.library.reads, 'the Kodi library was read meanwhile'
+    assert not [r for r in world.emu.requests if r['method'] == 'POST']

@@ -359,6 +359,17 @@ class SyncEngine(object):
             raise LockLost()
         self.store.save(BASELINE, baseline.to_json())
 
+    def _baseline_writer(self, baseline):
+        """The baseline saver's write: encoded while neither write stream records (the saver may run it on a
+        thread of its own), written to disk after that."""
+        def write():
+            with self._records:
+                payload = self.store.encode(baseline.to_json())
+            if not self._still_owner():
+                raise LockLost()
+            self.store.save_encoded(BASELINE, payload)
+        return write
+
     def _sync_rounds(self, result, dry_run, clean, kodi_unchanged):
         self._account_store()
         self._held = set()
@@ -470,7 +481,7 @@ class SyncEngine(object):
         baseline = baseline or Baseline()
         baseline.account = account
         baseline.record_settled(plan)
-        self._saver = BaselineSaver(lambda: self._save_baseline(baseline), self._clock)
+        self._saver = BaselineSaver(self._baseline_writer(baseline), self._clock, in_background=True)
         self._saver.changed()
 
         self._posted = False
@@ -482,6 +493,7 @@ class SyncEngine(object):
                 # Ratings and resume points: their own stages, after the watched and collection writes ended.
                 stages.apply(result.streams, baseline, result)
             except LockLost:
+                self._saver.idle()   # a write in flight finds the lock lost too
                 raise   # another sync owns the baseline now: this one writes nothing more
             except BaseException:
                 self._saver.flush()   # cancelled, an error, a new round: what was confirmed is kept

@@ -8,9 +8,10 @@ reads both sides and sees those writes as the same change on both sides, so noth
 (docs/design.md, rule 4).
 
 With ``in_background`` the writes during the sync run on a thread of their own, so the Kodi writes do not wait for
-them: at 30,000 items one write takes ~0.3 s, and the Kodi writes wait for nothing else. The write at the end
-(``flush``) runs on the caller's thread, after the one in flight; an error of a background write (a full disk, the
-sync lock lost) is raised by the next ``changed`` or ``flush``.
+them: at 30,000 items one write takes ~0.3 s, and the Kodi writes wait for nothing else. What is written is taken
+(``snapshot()``) on the caller's thread when the write starts, so the file holds exactly the records made until
+then. The write at the end (``flush``) runs on the caller's thread, after the one in flight; an error of a
+background write (a full disk, the sync lock lost) is raised by the next ``changed`` or ``flush``.
 """
 import threading
 
@@ -18,10 +19,12 @@ INTERVAL = 2.0
 
 
 class BaselineSaver(object):
-    """``save()`` writes the baseline (and may raise: a full disk, the sync lock lost); ``clock()`` is seconds."""
+    """``snapshot()`` is the baseline as it is now (its JSON form: nothing in it changes afterwards), ``write(data)``
+    writes it to disk (and may raise: a full disk, the sync lock lost); ``clock()`` is seconds."""
 
-    def __init__(self, save, clock, interval=INTERVAL, in_background=False):
-        self._save = save
+    def __init__(self, snapshot, write, clock, interval=INTERVAL, in_background=False):
+        self._snapshot = snapshot
+        self._write = write
         self._clock = clock
         self._interval = interval
         self._in_background = in_background
@@ -38,9 +41,11 @@ class BaselineSaver(object):
         if self._clock() - self._last < self._interval or self._writing():
             return
         if self._in_background:
+            data = self._snapshot()
             self._dirty = False   # records added from now on are for the next write
             self._last = self._clock()
-            self._writer = threading.Thread(target=self._write_in_background, name='traktsync-baseline')
+            self._writer = threading.Thread(target=self._write_in_background, args=(data,),
+                                            name='traktsync-baseline')
             self._writer.start()
         else:
             self.flush()
@@ -51,7 +56,7 @@ class BaselineSaver(object):
         self._raise_error()
         if not self._dirty:
             return
-        self._save()
+        self._write(self._snapshot())
         self._dirty = False
         self._last = self._clock()
         self.saves += 1
@@ -66,9 +71,9 @@ class BaselineSaver(object):
     def _writing(self):
         return self._writer is not None and self._writer.is_alive()
 
-    def _write_in_background(self):
+    def _write_in_background(self, data):
         try:
-            self._save()
+            self._write(data)
             self.saves += 1
         except BaseException as exc:   # noqa: B902 -- raised on the sync's thread by the next changed or flush
             self._dirty = True

@@ -355,20 +355,12 @@ class SyncEngine(object):
             return None
 
     def _save_baseline(self, baseline):
+        self._write_baseline(baseline.to_json())
+
+    def _write_baseline(self, data):
         if not self._still_owner():
             raise LockLost()
-        self.store.save(BASELINE, baseline.to_json())
-
-    def _baseline_writer(self, baseline):
-        """The baseline saver's write: encoded while neither write stream records (the saver may run it on a
-        thread of its own), written to disk after that."""
-        def write():
-            with self._records:
-                payload = self.store.encode(baseline.to_json())
-            if not self._still_owner():
-                raise LockLost()
-            self.store.save_encoded(BASELINE, payload)
-        return write
+        self.store.save(BASELINE, data)
 
     def _sync_rounds(self, result, dry_run, clean, kodi_unchanged):
         self._account_store()
@@ -481,7 +473,7 @@ class SyncEngine(object):
         baseline = baseline or Baseline()
         baseline.account = account
         baseline.record_settled(plan)
-        self._saver = BaselineSaver(self._baseline_writer(baseline), self._clock, in_background=True)
+        self._saver = BaselineSaver(baseline.to_json, self._write_baseline, self._clock, in_background=True)
         self._saver.changed()
 
         self._posted = False

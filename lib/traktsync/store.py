@@ -96,14 +96,6 @@ class JsonStore(object):
         """Replace ``name`` with ``data`` whole, or raise StoreWriteError and leave the old file as it was."""
         self._write(name, self._encode(data), private)
 
-    def save_encoded(self, name, payload):
-        """``save`` of what ``encode`` made of the data (so the data can be encoded where it is safe to read)."""
-        self._write(name, payload, False)
-
-    @classmethod
-    def encode(cls, data):
-        return cls._encode(data)
-
     def save_verified(self, name, data, private=False):
         """``save``, then read the file back: StoreVerifyError unless it holds exactly what was written."""
         payload = self._encode(data)

@@ -13,7 +13,8 @@ Kodi reads and writes and trakt's pacing are independent, so the writes overlap 
 import math
 import time
 
-from traktsync.kodi.jsonrpc import JsonRpc, TcpTransport
+from tools.kodi_harness import QuietTransport
+from traktsync.kodi.jsonrpc import JsonRpc
 from traktsync.kodi.library import KodiLibrary
 from traktsync.model import EPISODE, MOVIE
 from traktsync.settings import Settings
@@ -74,7 +75,7 @@ def post_pacing(posts, interval, latency):
 
 def read_library(port, with_metadata=True):
     """``(seconds, calls, snapshot)`` of one paged read of the whole library."""
-    library = KodiLibrary(JsonRpc(TcpTransport(port=port, timeout=600)), Settings())
+    library = KodiLibrary(JsonRpc(QuietTransport(port=port, timeout=600)), Settings())
     started = time.perf_counter()
     snapshot = library.read_snapshot(with_metadata=with_metadata)
     return time.perf_counter() - started, library.calls_made, snapshot
@@ -118,7 +119,7 @@ def kodi_writes(port, before, after, batch=FLOOR_WRITE_BATCH):
                (before[key][0] != state[1] or _day(before[key][1]) != _day(state[2]))]
     if not changed:
         return 0.0, 0
-    library = KodiLibrary(JsonRpc(TcpTransport(port=port, timeout=600)), Settings(), write_batch=batch)
+    library = KodiLibrary(JsonRpc(QuietTransport(port=port, timeout=600)), Settings(), write_batch=batch)
     back = [_Write(key[0], state[0], before[key][0], before[key][1]) for key, state in changed]
     again = [_Write(key[0], state[0], state[1], state[2]) for key, state in changed]
     failures = library.apply_watched(back)

@@ -24,7 +24,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, 'lib'))
 
 from tools import catalog, kodi_harness, media_tree  # noqa: E402 - needs lib/ on the path
-from traktsync.kodi.jsonrpc import JsonRpc, TcpTransport  # noqa: E402
+from tools.kodi_harness import QuietTransport  # noqa: E402
+from traktsync.kodi.jsonrpc import JsonRpc  # noqa: E402
 from traktsync.kodi.library import KodiLibrary  # noqa: E402
 from traktsync.settings import Settings  # noqa: E402
 
@@ -65,13 +66,13 @@ def write_media(root, movies, episodes):
 
 
 def measure_read(kodi, page_size, with_metadata):
-    library = KodiLibrary(JsonRpc(TcpTransport(port=kodi.tcp_port, timeout=600)), Settings(), page_size=page_size)
+    library = KodiLibrary(JsonRpc(QuietTransport(port=kodi.tcp_port, timeout=600)), Settings(), page_size=page_size)
     started = time.perf_counter()
     snapshot = library.read_snapshot(with_metadata=with_metadata)
     seconds = time.perf_counter() - started
     calls = library.rpc.calls_made
     del snapshot
-    library = KodiLibrary(JsonRpc(TcpTransport(port=kodi.tcp_port, timeout=600)), Settings(), page_size=page_size)
+    library = KodiLibrary(JsonRpc(QuietTransport(port=kodi.tcp_port, timeout=600)), Settings(), page_size=page_size)
     tracemalloc.start()
     snapshot = library.read_snapshot(with_metadata=with_metadata)
     _current, peak = tracemalloc.get_traced_memory()
@@ -80,7 +81,7 @@ def measure_read(kodi, page_size, with_metadata):
 
 
 def measure_writes(kodi, snapshot, count, batch):
-    library = KodiLibrary(JsonRpc(TcpTransport(port=kodi.tcp_port, timeout=600)), Settings(), write_batch=batch)
+    library = KodiLibrary(JsonRpc(QuietTransport(port=kodi.tcp_port, timeout=600)), Settings(), write_batch=batch)
     items = [('movie', m) for m in snapshot.movies] + [('episode', e) for e in snapshot.episodes]
     base = datetime(2025, 1, 1, tzinfo=timezone.utc) + timedelta(days=batch)
     changes = [Change(kind, (item.kodi_id,), 1 + i % 3, base + timedelta(minutes=i))

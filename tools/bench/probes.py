@@ -8,7 +8,8 @@ import re
 import threading
 import time
 
-from traktsync.kodi.jsonrpc import JsonRpc, JsonRpcError, TcpTransport
+from tools.kodi_harness import QuietTransport
+from traktsync.kodi.jsonrpc import JsonRpc, JsonRpcError
 
 PING_INTERVAL = 0.1
 PING_TIMEOUT = 30.0
@@ -37,7 +38,7 @@ def reset_peak(pid):
 
 class Probe(object):
     def __init__(self, port, pid, interval=PING_INTERVAL):
-        self._rpc = JsonRpc(TcpTransport(port=port, timeout=PING_TIMEOUT))
+        self._rpc = JsonRpc(QuietTransport(port=port, timeout=PING_TIMEOUT))
         self._pid = pid
         self._interval = interval
         self._stop = threading.Event()

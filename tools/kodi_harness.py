@@ -273,8 +273,9 @@ class QuietTransport(TcpTransport):
     OnScanFinished never came. A connection without notifications is never written to unasked, can be closed at
     any time and never fills up."""
 
-    QUIET = {name: False for name in ('application', 'audiolibrary', 'gui', 'input', 'other', 'player', 'playlist',
-                                      'system', 'videolibrary')}
+    # Kodi's own names: lower-case ones are taken without a word and change nothing (JSONRPC.GetConfiguration).
+    QUIET = {name: False for name in ('Application', 'AudioLibrary', 'GUI', 'Input', 'Other', 'Player', 'Playlist',
+                                      'System', 'VideoLibrary')}
 
     def _connect(self):
         fresh = self._sock is None
@@ -293,6 +294,10 @@ class QuietTransport(TcpTransport):
             if 'error' in value:
                 self.close()
                 raise JsonRpcError('JSONRPC.SetConfiguration', str(value['error']))
+            taken = (value.get('result') or {}).get('notifications') or {}
+            if any(taken.get(name, True) for name in self.QUIET):
+                self.close()
+                raise JsonRpcError('JSONRPC.SetConfiguration', 'Kodi still sends notifications: {}'.format(taken))
         return sock
 
 

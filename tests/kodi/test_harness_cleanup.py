@@ -56,3 +56,23 @@ def test_kodi_and_xvfb_end_when_the_test_run_is_killed(tmp_path, module_addon_ca
                 os.kill(pid, signal.SIGKILL)
         if runner.poll() is None:
             runner.kill()
+
+
+def test_the_call_connection_gets_no_notifications(tmp_path, module_addon_cache):
+    """Kodi sends every notification to every TCP client, and blocks when one stops reading: a call connection
+    that takes them fills up during a big scan (nobody reads it between calls) and stalls Kodi's notifications to
+    everyone, OnScanFinished included (the bench's XL scan waited forever). Kodi takes the notification switches
+    only under its own names (``VideoLibrary``, not ``videolibrary``)."""
+    require_kodi()
+    from tools import kodi_harness
+    kodi = kodi_harness.Kodi(str(tmp_path / 'kodi'), module_addon_cache=module_addon_cache)
+    try:
+        kodi.start()
+        kodi.call('JSONRPC.NotifyAll', {'sender': 'test', 'message': 'hello'})
+        kodi.notifications.wait('Other.hello', timeout=30)   # every client that takes them has it now
+        assert kodi.call('JSONRPC.Ping') == 'pong'
+        assert kodi.rpc.transport.notifications == []
+        switches = kodi.call('JSONRPC.GetConfiguration')['notifications']
+        assert not [name for name, on in switches.items() if on], switches
+    finally:
+        kodi.close()

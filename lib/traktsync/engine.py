@@ -436,8 +436,12 @@ class SyncEngine(object):
         read = {}
 
         def read_trakt():   # no progress from this thread: Kodi's dialogs belong to the sync's thread
-            read['lists'] = cache.read(activities, self._fetch)
+            lists = read['lists'] = cache.read(activities, self._fetch)
             stages.read_lists(activities, quiet=True)
+            # What only needs trakt's side and the files is made meanwhile too.
+            read['trakt'] = TraktSnapshot.from_lists(lists['watched_movies'], lists['watched_shows'],
+                                                     lists['collection_movies'], lists['collection_shows'])
+            read['baseline'] = self._load_baseline(account)
 
         self._progress('kodi', 0, 0)
         reading = BackgroundWork(read_trakt, 'traktsync-trakt-reads').start()
@@ -448,16 +452,13 @@ class SyncEngine(object):
         finally:
             reading.wait()
         reading.raise_error()
-        lists = read['lists']
+        lists, trakt_snapshot, baseline = read['lists'], read['trakt'], read['baseline']
         self._check_cancel()
         result.library_read = True
         result.odd_dates = [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
                             for u in snapshot.odd_dates]
         self._check_cancel()
 
-        baseline = self._load_baseline(account)
-        trakt_snapshot = TraktSnapshot.from_lists(lists['watched_movies'], lists['watched_shows'],
-                                                  lists['collection_movies'], lists['collection_shows'])
         # Items whose ids share none with the other side are first looked up on trakt (id_resolution.py).
         plan = plan_with_id_resolution(snapshot, trakt_snapshot, baseline, plan_options(settings), self._held,
                                        self.trakt, self.store, self._clock)

@@ -8,7 +8,8 @@ reads both sides and sees those writes as the same change on both sides, so noth
 (docs/design.md, rule 4).
 
 With ``in_background`` the writes during the sync run on a thread of their own, so the Kodi writes do not wait for
-them: at 30,000 items one write takes ~0.3 s, and the Kodi writes wait for nothing else. What is written is taken
+them: at 30,000 items one write takes ~0.3 s, and the Kodi writes wait for nothing else. A write that took long
+spaces the next one out (``SPACING``), so the writes never take more than a fifth of the time. What is written is taken
 (``snapshot()``) on the caller's thread when the write starts, so the file holds exactly the records made until
 then. The write at the end (``flush``) runs on the caller's thread, after the one in flight; an error of a
 background write (a full disk, the sync lock lost) is raised by the next ``changed`` or ``flush``.
@@ -16,6 +17,9 @@ background write (a full disk, the sync lock lost) is raised by the next ``chang
 import threading
 
 INTERVAL = 2.0
+# A write of a big baseline takes CPU the Kodi writes could use (two cores: Kodi's database thread and its GUI):
+# the next write waits at least this many times as long as the last one took (XL, ~1.2 s per write: every ~6 s).
+SPACING = 5.0
 
 
 class BaselineSaver(object):
@@ -33,12 +37,13 @@ class BaselineSaver(object):
         self._writer = None
         self._error = None
         self.saves = 0
+        self.last_write_seconds = 0.0
 
     def changed(self):
         """Records were added: save when the last save is ``interval`` old."""
         self._dirty = True
         self._raise_error()
-        if self._clock() - self._last < self._interval or self._writing():
+        if self._clock() - self._last < max(self._interval, SPACING * self.last_write_seconds) or self._writing():
             return
         if self._in_background:
             data = self._snapshot()
@@ -56,10 +61,9 @@ class BaselineSaver(object):
         self._raise_error()
         if not self._dirty:
             return
-        self._write(self._snapshot())
+        self._last = self._clock()   # spacing counts from the start of a write, as in the background
+        self._timed_write(self._snapshot())
         self._dirty = False
-        self._last = self._clock()
-        self.saves += 1
 
     def idle(self, timeout=None):
         """Wait for the write in flight; True when none is left."""
@@ -71,10 +75,15 @@ class BaselineSaver(object):
     def _writing(self):
         return self._writer is not None and self._writer.is_alive()
 
+    def _timed_write(self, data):
+        started = self._clock()
+        self._write(data)
+        self.last_write_seconds = max(0.0, self._clock() - started)
+        self.saves += 1
+
     def _write_in_background(self, data):
         try:
-            self._write(data)
-            self.saves += 1
+            self._timed_write(data)
         except BaseException as exc:   # noqa: B902 -- raised on the sync's thread by the next changed or flush
             self._dirty = True
             self._error = exc

@@ -25,6 +25,7 @@ PAGE_CAPS = {'watched_movies': 250, 'watched_shows': 100, 'collection_movies': 2
              'ratings_movies': 250, 'ratings_episodes': 250, 'playback_movies': 250, 'playback_episodes': 250}
 POST_BATCH_MAX = Settings().batch_size_max
 FLOOR_WRITE_BATCH = 500   # the best Set*Details batch measured by tools.bench.library_io (500 and 1,000 tie)
+FLOOR_WRITE_SAMPLE = 8000   # changes written for the floor at most (L writes ~7,500: all of them)
 
 
 class _Token(object):
@@ -109,16 +110,20 @@ def _day(when):
     return when.strftime('%Y-%m-%d') if when is not None else None
 
 
-def kodi_writes(port, before, after, batch=FLOOR_WRITE_BATCH):
-    """``(seconds, count)``: Kodi's cost of the sync's own writes, as real changes. The items whose state differs
-    between ``before`` (``{key: (playcount, lastplayed)}``, the library before the sync) and ``after``
+def kodi_writes(port, before, after, batch=FLOOR_WRITE_BATCH, sample=FLOOR_WRITE_SAMPLE):
+    """``(seconds, count, sampled)``: Kodi's cost of the sync's own writes, as real changes. The items whose state
+    differs between ``before`` (``{key: (playcount, lastplayed)}``, the library before the sync) and ``after``
     (watched_state after it) are put back to their state before (not timed), then to their state after (timed),
     in batches of ``batch``. A write of an unchanged state costs Kodi about half of a real change, so the floor
-    writes real changes only."""
+    writes real changes only. Above ``sample`` changes an evenly spread ``sample`` of them is written and the time
+    scaled to all (Kodi's cost per item does not depend on how many are written: the bench's XL would otherwise
+    spend two Kodi write passes of ~36,000 items on its floor alone)."""
     changed = [(key, state) for key, state in after.items() if key in before and
                (before[key][0] != state[1] or _day(before[key][1]) != _day(state[2]))]
     if not changed:
-        return 0.0, 0
+        return 0.0, 0, 0
+    count = len(changed)
+    changed = changed[::int(math.ceil(count / float(sample)))]
     library = KodiLibrary(JsonRpc(QuietTransport(port=port, timeout=600)), Settings(), write_batch=batch)
     back = [_Write(key[0], state[0], before[key][0], before[key][1]) for key, state in changed]
     again = [_Write(key[0], state[0], state[1], state[2]) for key, state in changed]
@@ -128,4 +133,4 @@ def kodi_writes(port, before, after, batch=FLOOR_WRITE_BATCH):
     seconds = time.perf_counter() - started
     if failures:
         raise RuntimeError('Kodi refused {} of the floor\'s writes: {}'.format(len(failures), failures[0].message))
-    return seconds, len(changed)
+    return seconds * count / len(changed), count, len(changed)

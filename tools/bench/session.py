@@ -271,11 +271,11 @@ class Session(object):
         minimum = 1 + floor.pages(lists) + posts
         library_seconds = library_calls = 0
         write_seconds = 0.0
-        floor_writes = 0
+        floor_writes = floor_sampled = 0
         if read_library or kodi_writes:
             library_seconds, library_calls, snapshot = floor.read_library(self.kodi.tcp_port)
             after = floor.watched_state(snapshot)
-            write_seconds, floor_writes = floor.kodi_writes(self.kodi.tcp_port, self.before, after)
+            write_seconds, floor_writes, floor_sampled = floor.kodi_writes(self.kodi.tcp_port, self.before, after)
             self.before = {key: (playcount, lastplayed) for key, (_id, playcount, lastplayed) in after.items()}
         if not read_library:
             library_seconds = 0.0
@@ -288,7 +288,7 @@ class Session(object):
             else None,
             'floor_parts': {'library_read_s': round(library_seconds, 2), 'library_read_calls': library_calls,
                             'trakt_fetch_s': round(fetch_seconds, 2), 'kodi_writes_s': round(write_seconds, 2),
-                            'kodi_writes': floor_writes,
+                            'kodi_writes': floor_writes, 'kodi_writes_timed': floor_sampled,
                             'post_pacing_s': round(pacing, 2), 'lists_read': sorted(lists)},
             'requests': len(requests), 'requests_min': minimum, 'requests_by_endpoint': by_endpoint,
             'posted_items': posted, 'kodi_calls': result.get('kodi_calls'), 'kodi_writes': kodi_writes,

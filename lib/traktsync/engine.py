@@ -474,7 +474,8 @@ class SyncEngine(object):
         baseline = baseline or Baseline()
         baseline.account = account
         baseline.record_settled(plan)
-        self._saver = BaselineSaver(baseline.to_json, self._write_baseline, self._clock, in_background=True)
+        self._saver = BaselineSaver(lambda: baseline.to_json(ordered=False), self._write_baseline, self._clock,
+                                    in_background=True)
         self._saver.changed()
 
         self._posted = False

@@ -648,11 +648,13 @@ class Baseline:
         self.collected = set(plan.collected_on_trakt)
 
     # storage
-    def to_json(self):
-        """A JSON-serializable dict (``schema`` versioned)."""
-        return {'schema': self.SCHEMA, 'account': self.account, 'watched': dict(sorted(self.watched.items())),
-                'collected': sorted(self.collected), 'ratings': dict(sorted(self.ratings.items())),
-                'resume': dict(sorted(self.resume.items()))}
+    def to_json(self, ordered=True):
+        """A JSON-serializable dict (``schema`` versioned); nothing in it changes when the baseline does later.
+        ``ordered=False`` leaves the keys in no order (a copy ten times quicker, for the saves during a sync)."""
+        arrange = sorted if ordered else list
+        return {'schema': self.SCHEMA, 'account': self.account, 'watched': dict(arrange(self.watched.items())),
+                'collected': arrange(self.collected), 'ratings': dict(arrange(self.ratings.items())),
+                'resume': dict(arrange(self.resume.items()))}
 
     @classmethod
     def from_json(cls, data):

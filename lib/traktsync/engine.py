@@ -433,6 +433,12 @@ class SyncEngine(object):
         baseline = self._load_baseline(account)
         trakt_snapshot = TraktSnapshot.from_lists(lists['watched_movies'], lists['watched_shows'],
                                                   lists['collection_movies'], lists['collection_shows'])
+        if not dry_run:
+            cache.keep(activities, lists)
+        # The raw lists are the largest thing a sync holds (as Python objects ~6 times their JSON text) and the
+        # snapshot has what the plan needs: they go before planning, the peak of a sync (tools/bench/memory.py).
+        del lists
+        cache.release()
         # Items whose ids share none with the other side are first looked up on trakt (id_resolution.py).
         plan = plan_with_id_resolution(snapshot, trakt_snapshot, baseline, plan_options(settings), self._held,
                                        self.trakt, self.store, self._clock)
@@ -444,7 +450,6 @@ class SyncEngine(object):
         if dry_run:
             return
 
-        cache.save(activities, lists)
         baseline = baseline or Baseline()
         baseline.account = account
         baseline.record_settled(plan)

@@ -32,6 +32,7 @@ What makes it safe to interrupt at any point (docs/design.md, "What a sync promi
 import threading
 import time
 from datetime import datetime, timezone
+from functools import partial
 
 from traktsync import cache_patch, doubled_plays, logger, streams
 from traktsync.account import Accounts, account_folder_name
@@ -453,7 +454,7 @@ class SyncEngine(object):
         baseline = baseline or Baseline()
         baseline.account = account
         baseline.record_settled(plan)
-        self._saver = BaselineSaver(lambda: self._save_baseline(baseline), self._clock)
+        self._saver = BaselineSaver(partial(self._save_baseline, baseline), self._clock)
         self._saver.changed()
 
         self._posted = False
@@ -470,6 +471,11 @@ class SyncEngine(object):
                 raise
             self._saver.flush()
         finally:
+            # The baseline is on disk and the snapshots are done with: they go before the lists are read back
+            # below (the peak of a first sync), and the saver's closure no longer ties the baseline to the engine
+            # in a reference cycle, which kept it alive after the sync until a garbage collection.
+            self._saver = None
+            del baseline, snapshot, trakt_snapshot
             if self._posted and self._cancelled():
                 # Quitting Kodi must not wait for re-reads: the next sync reads these lists instead.
                 cache.forget(list(TRAKT_LISTS))
@@ -586,6 +592,7 @@ class SyncEngine(object):
                 activities = self.trakt.last_activities()
             taken = {section: dict(fields) for section, fields in activities.items() if isinstance(fields, dict)}
             lists = dict(cache.lists)
+            cache.release()   # ``lists`` is the one copy now: a list read again below replaces its old copy
             patched = []
             for name in TRAKT_LISTS:
                 how = self._patchable(name, cache, planned)
@@ -600,6 +607,7 @@ class SyncEngine(object):
                         section, field = TRAKT_LISTS[name]
                         taken[section][field] = stamp(self._after_history[0], name)
                 elif how == 'read' or stamp(activities, name) != stamp(planned, name):
+                    lists[name] = None   # not held while its new copy is read
                     lists[name] = self._fetch(name)
                 elif cache.was_patched(name):
                     patched.append(name)   # still as our earlier writes made it

@@ -33,6 +33,7 @@ What makes it safe to interrupt at any point (docs/design.md, "What a sync promi
 import threading
 import time
 from datetime import datetime, timezone
+from functools import partial
 
 from traktsync import cache_patch, doubled_plays, logger, streams
 from traktsync.account import Accounts, account_folder_name
@@ -442,6 +443,8 @@ class SyncEngine(object):
             read['trakt'] = TraktSnapshot.from_lists(lists['watched_movies'], lists['watched_shows'],
                                                      lists['collection_movies'], lists['collection_shows'])
             read['baseline'] = self._load_baseline(account)
+            if not dry_run:
+                cache.keep(activities, lists)
 
         self._progress('kodi', 0, 0)
         reading = BackgroundWork(read_trakt, 'traktsync-trakt-reads').start()
@@ -459,6 +462,10 @@ class SyncEngine(object):
                             for u in snapshot.odd_dates]
         self._check_cancel()
 
+        # The raw lists are the largest thing a sync holds (as Python objects ~6 times their JSON text) and the
+        # snapshot has what the plan needs: they go before planning, the peak of a sync (tools/bench/memory.py).
+        del lists, read['lists']
+        cache.release()
         # Items whose ids share none with the other side are first looked up on trakt (id_resolution.py).
         plan = plan_with_id_resolution(snapshot, trakt_snapshot, baseline, plan_options(settings), self._held,
                                        self.trakt, self.store, self._clock)
@@ -470,11 +477,10 @@ class SyncEngine(object):
         if dry_run:
             return
 
-        cache.save(activities, lists)
         baseline = baseline or Baseline()
         baseline.account = account
         baseline.record_settled(plan)
-        self._saver = BaselineSaver(lambda: baseline.to_json(ordered=False), self._write_baseline, self._clock,
+        self._saver = BaselineSaver(partial(baseline.to_json, ordered=False), self._write_baseline, self._clock,
                                     in_background=True)
         self._saver.changed()
 
@@ -494,6 +500,11 @@ class SyncEngine(object):
                 raise
             self._saver.flush()
         finally:
+            # The baseline is on disk and the snapshots are done with: they go before the lists are read back
+            # below (the peak of a first sync), and the saver's closure no longer ties the baseline to the engine
+            # in a reference cycle, which kept it alive after the sync until a garbage collection.
+            self._saver = None
+            del baseline, snapshot, trakt_snapshot
             if self._posted and self._cancelled():
                 # Quitting Kodi must not wait for re-reads: the next sync reads these lists instead.
                 cache.forget(list(TRAKT_LISTS))
@@ -636,6 +647,7 @@ class SyncEngine(object):
             else:
                 watched_stamps = None
             lists = dict(cache.lists)
+            cache.release()   # ``lists`` is the one copy now: a list read again below replaces its old copy
             patched = []
             for name in TRAKT_LISTS:
                 how = self._patchable(name, cache, planned, watched_stamps)
@@ -650,6 +662,7 @@ class SyncEngine(object):
                         section, field = TRAKT_LISTS[name]
                         taken[section][field] = stamp(watched_stamps, name)
                 elif how == 'read' or stamp(activities, name) != stamp(planned, name):
+                    lists[name] = None   # not held while its new copy is read
                     lists[name] = self._fetch(name)
                 elif cache.was_patched(name):
                     patched.append(name)   # still as our earlier writes made it

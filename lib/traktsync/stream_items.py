@@ -4,26 +4,42 @@ The same matching as the watched merge (model.ItemIndex: ids only, copies of one
 ratings and resume entries in the baseline sit under the key its plays do.
 """
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import Optional
 
 from traktsync import streams
-from traktsync.model import EPISODE, MOVIE, Ids, ItemIndex
+from traktsync.model import EPISODE, MOVIE, Ids, ItemIndex, _slots
 
 
+@_slots
 @dataclass
 class StreamItem:
     """One library item (all its Kodi copies in ``rows``) and trakt's entry for it, if any. ``aliases``: every key
-    its baseline entry may be under, canonical (``key``) first."""
+    its baseline entry may be under, canonical (``key``) first. Slotted, and the aliases and the title are made when
+    asked (from ``index`` and the first row): a library's worth of them made up front was the largest part of
+    planning the streams (tools/bench/memory.py: 5 of the 29 MiB of a no-op sync's peak at M)."""
     kind: str
     key: str
-    aliases: List[str]
-    title: str
     ids: Ids
     show_ids: Optional[Ids]
     season: Optional[int]
     number: Optional[int]
+    index: ItemIndex
+    group: tuple
     rows: list = field(default_factory=list)
     trakt: Optional[dict] = None
+
+    @property
+    def aliases(self):
+        if self.kind == MOVIE:
+            return self.index.movie_aliases(self.group)
+        return self.index.episode_aliases(self.group, self.season, self.number)
+
+    @property
+    def title(self):
+        first = self.rows[0]
+        if self.kind == MOVIE:
+            return first.title
+        return '{} S{:02d}E{:02d}'.format(first.show_title, self.season, self.number)
 
     @property
     def kodi_ids(self):
@@ -72,18 +88,15 @@ def pair(snapshot, trakt_entries):
         key = index.movie_key(group)
         item = items.get(key)
         if item is None:
-            item = items[key] = StreamItem(MOVIE, key, index.movie_aliases(group), movie.title, movie.ids, None,
-                                           None, None)
+            item = items[key] = StreamItem(MOVIE, key, movie.ids, None, None, None, index, group)
         item.rows.append(movie)
     for episode in snapshot.episodes:
         group = index.group_of_show(episode.show_ids)
         key = index.episode_key(group, episode.season, episode.number)
         item = items.get(key)
         if item is None:
-            item = items[key] = StreamItem(
-                EPISODE, key, index.episode_aliases(group, episode.season, episode.number),
-                '{} S{:02d}E{:02d}'.format(episode.show_title, episode.season, episode.number), episode.ids,
-                episode.show_ids, episode.season, episode.number)
+            item = items[key] = StreamItem(EPISODE, key, episode.ids, episode.show_ids, episode.season,
+                                           episode.number, index, group)
         item.rows.append(episode)
     for (kind, ids, show_ids, season, number), entry in parsed:
         if kind == MOVIE:

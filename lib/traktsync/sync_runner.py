@@ -4,6 +4,7 @@ The callers differ only in what they pass: how the lock is taken (the service gi
 a dialog), what shows the progress (a background bar, a dialog), what cancels (a video starting, the Cancel
 button) and what ends a trakt request in flight (Kodi quitting; for the menu also Cancel).
 """
+from traktsync import memory
 from traktsync.cancel import AbortWhenCancelled
 from traktsync.engine import SyncResult
 from traktsync.status import remember_error
@@ -42,7 +43,7 @@ class SyncRunner(object):
         lock = take_lock()
         if lock is None:
             return None
-        progress = None
+        progress = engine = None
         try:
             progress = make_progress()
             try:
@@ -56,6 +57,8 @@ class SyncRunner(object):
             if progress is not None:
                 progress.close()
             lock.release()
+            engine = None
+            memory.give_back()
         if result.status == 'error' and not dry_run:
             remember_error(self._store, result.error)
         return result

@@ -30,18 +30,21 @@ class TraktListCache(object):
     def __init__(self, store, with_metadata):
         self.store = store
         self.with_metadata = with_metadata
-        cache = store.load(TRAKT_CACHE)
+        self._cache = self._load()
+        self._fetched = set()   # lists read from trakt by this object (not made from our writes)
+
+    def _load(self):
+        cache = self.store.load(TRAKT_CACHE)
         if (not isinstance(cache, dict) or cache.get('schema') != CACHE_SCHEMA
-                or cache.get('metadata') != with_metadata or not isinstance(cache.get('stamps'), dict)
+                or cache.get('metadata') != self.with_metadata or not isinstance(cache.get('stamps'), dict)
                 or not isinstance(cache.get('lists'), dict)):
             cache = {'stamps': {}, 'lists': {}}
-        self._cache = cache
-        self._fetched = set()   # lists read from trakt by this object (not made from our writes)
+        return cache
 
     def is_current(self, activities, name):
         """Whether the cached copy of list ``name`` is what trakt has now (its stamp is the same)."""
         value = stamp(activities, name)
-        return value is not None and self._cache['stamps'].get(name) == value and name in self._cache['lists']
+        return value is not None and self._cache['stamps'].get(name) == value and name in self.lists
 
     def all_current(self, activities):
         return all(self.is_current(activities, name) for name in TRAKT_LISTS)
@@ -62,8 +65,22 @@ class TraktListCache(object):
 
     @property
     def lists(self):
-        """The lists as last read or saved (``{name: raw list}``)."""
+        """The lists as last read or saved (``{name: raw list}``); read from the file again after ``release``."""
+        if self._cache['lists'] is None:
+            self._cache['lists'] = self._load()['lists']
         return self._cache['lists']
+
+    def keep(self, activities, lists):
+        """Save the lists as ``read`` returned them, unless every one came from the file (it holds them already:
+        saving would write the same bytes again, and the JSON text of every list costs memory)."""
+        if self._fetched:
+            self.save(activities, lists)
+
+    def release(self):
+        """Let go of the raw lists once they are saved and parsed: they are 5-6 times the size of their JSON
+        text as Python objects, and a sync needs them again only after it wrote to trakt (``lists`` reads them
+        back from the file then)."""
+        self._cache['lists'] = None
 
     def was_patched(self, name):
         """Whether the cached copy of ``name`` was made from our own writes rather than read from trakt."""

@@ -35,7 +35,7 @@ import time
 from datetime import datetime, timezone
 from functools import partial
 
-from traktsync import cache_patch, doubled_plays, logger, streams
+from traktsync import cache_patch, doubled_plays, logger, memory, streams
 from traktsync.account import Accounts, account_folder_name
 from traktsync.baseline_saver import BaselineSaver
 from traktsync.clean_backup import CleanBackup
@@ -363,6 +363,12 @@ class SyncEngine(object):
             raise LockLost()
         self.store.save(BASELINE, data)
 
+    def _write_baseline_while_writing(self, data):
+        self._write_baseline(data)
+        # Kodi keeps what its process takes: the copy and the JSON text of each write, and what the batches freed,
+        # are handed back every few seconds instead of piling up in the C library's heaps for the whole sync.
+        memory.give_back(collect=False)
+
     def _sync_rounds(self, result, dry_run, clean, kodi_unchanged):
         self._account_store()
         self._held = set()
@@ -476,12 +482,15 @@ class SyncEngine(object):
         logger.info('plan: {}', '; '.join(plan.summary() + result.streams.summary()) or 'nothing to do')
         if dry_run:
             return
+        # What the reads left behind is free but kept by the C library, much of it in the reading thread's heap,
+        # which the writes on this thread cannot use: handed back before Kodi's writes make it grow again.
+        memory.give_back(collect=False)
 
         baseline = baseline or Baseline()
         baseline.account = account
         baseline.record_settled(plan)
-        self._saver = BaselineSaver(partial(baseline.to_json, ordered=False), self._write_baseline, self._clock,
-                                    in_background=True)
+        self._saver = BaselineSaver(partial(baseline.to_json, ordered=False), self._write_baseline_while_writing,
+                                    self._clock, in_background=True)
         self._saver.changed()
 
         self._posted = False

@@ -12,9 +12,11 @@ import gc
 from traktsync import logger
 
 
-def give_back():
-    """Collect the garbage of the sync, then return free heap pages to the system (glibc only)."""
-    gc.collect()   # objects in reference cycles would otherwise wait for a collection that may never come
+def give_back(collect=True):
+    """Collect the garbage of the sync (unless ``collect`` is False), then return free heap pages to the system
+    (glibc only)."""
+    if collect:
+        gc.collect()   # objects in reference cycles would otherwise wait for a collection that may never come
     try:
         import ctypes
         trim = ctypes.CDLL('libc.so.6').malloc_trim

@@ -9,7 +9,9 @@ HEADER = ('size scenario      lat |  wall (start engine)  floor  xfloor | req  m
           '                          | rpc  kodi-w | RSS+MiB | ping max')
 SHORT = {'GET /users/settings': 'us', 'GET last_activities': 'la', 'watched_movies': 'wm', 'watched_shows': 'ws',
          'collection_movies': 'cm', 'collection_shows': 'cs', 'POST history': 'Ph', 'POST collection': 'Pc',
-         'POST history/remove': 'Phr', 'POST collection/remove': 'Pcr'}
+         'POST history/remove': 'Phr', 'POST collection/remove': 'Pcr', 'GET history': 'hc',
+         'GET ratings/movies': 'rm', 'GET ratings/episodes': 're', 'GET playback/movies': 'pm',
+         'GET playback/episodes': 'pe'}
 
 
 def _endpoints(by_endpoint):

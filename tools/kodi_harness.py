@@ -306,7 +306,7 @@ class Kodi(object):
 
     def __init__(self, workdir, addons=(), enable=(), module_addon_cache=None, webserver=False, debug=False,
                  home=None, env=None, with_module_addons=True, video_database=None, root=None,
-                 seed_addons=True):
+                 seed_addons=True, listen=True):
         self.workdir = workdir
         # The chroot whose Kodi runs (None: the system's); see kodi_root().
         self.root = root or kodi_root()
@@ -333,6 +333,9 @@ class Kodi(object):
         self.process = None
         self.rpc = None
         self.notifications = None
+        # False: no connection takes Kodi's notifications (the bench: a listener parsing every OnUpdate of a big
+        # sync costs the two cores, and one that falls behind holds up Kodi's announcements to every client).
+        self.listen = listen
 
     # -- set-up -------------------------------------------------------------------------------------------------
     @property
@@ -463,7 +466,7 @@ class Kodi(object):
                 if time.monotonic() > deadline:
                     raise KodiError('Kodi did not answer JSON-RPC within {} s'.format(timeout)) from exc
                 time.sleep(0.1)
-        self.notifications = Notifications(self.tcp_port)
+        self.notifications = Notifications(self.tcp_port) if self.listen else None
         return self
 
     def _check_visible_in_root(self):
@@ -492,9 +495,16 @@ class Kodi(object):
     def run_script(self, addon_id, params=()):
         self.call('Addons.ExecuteAddon', {'addonid': addon_id, 'params': list(params)})
 
+    def _mark(self):
+        if self.notifications is None:
+            raise KodiError('this Kodi was started without a notification listener (listen=False)')
+        return self.notifications.mark()
+
     def wait_notification(self, method, timeout=30.0, since=0, predicate=None):
         """The first ``method`` notification after mark ``since``; a Kodi that died fails the wait within a
         second, with its exit code, instead of at the timeout."""
+        if self.notifications is None:
+            raise KodiError('this Kodi was started without a notification listener (listen=False)')
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -607,7 +617,7 @@ class Kodi(object):
         self.scan(timeout=timeout)
 
     def scan(self, directory=None, timeout=120.0):
-        mark = self.notifications.mark()
+        mark = self._mark()
         params = {'showdialogs': False}
         if directory:
             params['directory'] = directory
@@ -618,7 +628,7 @@ class Kodi(object):
 
     def clean_library(self, timeout=120.0):
         """Kodi's "Clean library": drop the items whose files are gone; waits for OnCleanFinished."""
-        mark = self.notifications.mark()
+        mark = self._mark()
         self.call('VideoLibrary.Clean', {'showdialogs': False})
         self.wait_notification('VideoLibrary.OnCleanFinished', timeout=timeout, since=mark)
 

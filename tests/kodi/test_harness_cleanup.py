@@ -71,7 +71,8 @@ def test_the_call_connection_gets_no_notifications(tmp_path, module_addon_cache)
         kodi.call('JSONRPC.NotifyAll', {'sender': 'test', 'message': 'hello'})
         kodi.notifications.wait('Other.hello', timeout=30)   # every client that takes them has it now
         assert kodi.call('JSONRPC.Ping') == 'pong'
-        assert kodi.rpc.transport.notifications == []
+        # (one Kodi was already sending when the switches changed may still arrive: not this one, sent after)
+        assert [n for n in kodi.rpc.transport.notifications if n.get('method') == 'Other.hello'] == []
         switches = kodi.call('JSONRPC.GetConfiguration')['notifications']
         assert not [name for name, on in switches.items() if on], switches
     finally:

@@ -107,7 +107,7 @@ class Session(object):
             env['TRAKTSYNC_PROFILE'] = self.profile_dir
         if self.kodi is None:
             self.kodi = kodi_harness.Kodi(self.workdir, enable=[ADDON_ID], module_addon_cache=self.module_cache,
-                                          env=env)
+                                          env=env, listen=False)
             self.kodi._prepare_home()
             build.unpack(self.zip, self.kodi.addons_dir)
             database = os.path.join(self.kodi.userdata, 'Database')

@@ -7,14 +7,16 @@ however they end. A crash (Kodi killed, power lost) loses at most the records of
 reads both sides and sees those writes as the same change on both sides, so nothing confirmed is sent again
 (docs/design.md, rule 4).
 
-With ``in_background`` the writes during the sync run on a thread of their own, so the Kodi writes do not wait for
-them: at 30,000 items one write takes ~0.3 s, and the Kodi writes wait for nothing else. A write that took long
-spaces the next one out (``SPACING``), so the writes never take more than a fifth of the time. What is written is taken
-(``snapshot()``) on the caller's thread when the write starts, so the file holds exactly the records made until
-then. The write at the end (``flush``) runs on the caller's thread, after the one in flight; an error of a
+The writes during the sync run on a thread of their own (write_streams.BackgroundWork), so the Kodi writes do not
+wait for them: at 30,000 items one write takes ~0.3 s, and the Kodi writes wait for nothing else. A write that took
+long spaces the next one out (``SPACING``), so the writes never take more than a fifth of the time. What is written
+is taken (``snapshot()``) on the caller's thread when the write starts, so the file holds exactly the records made
+until then. The write at the end (``flush``) runs on the caller's thread, after the one in flight; an error of a
 background write (a full disk, the sync lock lost) is raised by the next ``changed`` or ``flush``.
 """
-import threading
+from functools import partial
+
+from traktsync.write_streams import BackgroundWork
 
 INTERVAL = 2.0
 # A write of a big baseline takes CPU the Kodi writes could use (two cores: Kodi's database thread and its GUI):
@@ -26,34 +28,28 @@ class BaselineSaver(object):
     """``snapshot()`` is the baseline as it is now (its JSON form: nothing in it changes afterwards), ``write(data)``
     writes it to disk (and may raise: a full disk, the sync lock lost); ``clock()`` is seconds."""
 
-    def __init__(self, snapshot, write, clock, interval=INTERVAL, in_background=False):
+    def __init__(self, snapshot, write, clock, interval=INTERVAL):
         self._snapshot = snapshot
         self._write = write
         self._clock = clock
         self._interval = interval
-        self._in_background = in_background
         self._last = clock()
         self._dirty = False
-        self._writer = None
-        self._error = None
-        self.saves = 0
-        self.last_write_seconds = 0.0
+        self._writer = None          # the BackgroundWork of the write in flight, or of the last one
+        self._last_write_seconds = 0.0
 
     def changed(self):
-        """Records were added: save when the last save is ``interval`` old."""
+        """Records were added: start a write when the last one started ``interval`` ago (or longer, after a slow
+        one) and has ended."""
         self._dirty = True
         self._raise_error()
-        if self._clock() - self._last < max(self._interval, SPACING * self.last_write_seconds) or self._writing():
+        if (self._clock() - self._last < max(self._interval, SPACING * self._last_write_seconds)
+                or not self.idle(0)):
             return
-        if self._in_background:
-            data = self._snapshot()
-            self._dirty = False   # records added from now on are for the next write
-            self._last = self._clock()
-            self._writer = threading.Thread(target=self._write_in_background, args=(data,),
-                                            name='traktsync-baseline')
-            self._writer.start()
-        else:
-            self.flush()
+        data = self._snapshot()
+        self._dirty = False   # records added from now on are for the next write
+        self._last = self._clock()
+        self._writer = BackgroundWork(partial(self._timed_write, data), 'traktsync-baseline').start()
 
     def flush(self):
         """Save now if anything was recorded since the last save (after the write in flight, if any)."""
@@ -67,28 +63,15 @@ class BaselineSaver(object):
 
     def idle(self, timeout=None):
         """Wait for the write in flight; True when none is left."""
-        writer = self._writer
-        if writer is not None:
-            writer.join(timeout)
-        return not self._writing()
-
-    def _writing(self):
-        return self._writer is not None and self._writer.is_alive()
+        return self._writer is None or self._writer.wait(timeout)
 
     def _timed_write(self, data):
         started = self._clock()
         self._write(data)
-        self.last_write_seconds = max(0.0, self._clock() - started)
-        self.saves += 1
-
-    def _write_in_background(self, data):
-        try:
-            self._timed_write(data)
-        except BaseException as exc:   # noqa: B902 -- raised on the sync's thread by the next changed or flush
-            self._dirty = True
-            self._error = exc
+        self._last_write_seconds = max(0.0, self._clock() - started)
 
     def _raise_error(self):
-        if self._error is not None and not self._writing():
-            error, self._error = self._error, None
-            raise error
+        """The error of the last background write, once it has ended: its records are written again next time."""
+        if self._writer is not None and self._writer.error is not None and self.idle(0):
+            self._dirty = True
+            self._writer.raise_error()

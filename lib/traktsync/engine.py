@@ -490,7 +490,7 @@ class SyncEngine(object):
         baseline.account = account
         baseline.record_settled(plan)
         self._saver = BaselineSaver(partial(baseline.to_json, ordered=False), self._write_baseline_while_writing,
-                                    self._clock, in_background=True)
+                                    self._clock)
         self._saver.changed()
 
         self._posted = False

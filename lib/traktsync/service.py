@@ -184,7 +184,9 @@ class Service(object):
             self._tell_warnings(settings, result.warnings)
             if result.changed_something and settings.notifications and not self._video_playing:
                 to_trakt, to_kodi = changes(result.applied)
-                ui.notify(ui.localize(30022, trakt=to_trakt, kodi=to_kodi))
+                message = ui.localize(30022, trakt=to_trakt, kodi=to_kodi)
+                ui.notify(message)
+                logger.info('told the user: {}', message)
             return SyncOutcome.UNCONFIRMED if result.waiting_for_trakt else SyncOutcome.OK
         if result.status == 'cancelled':
             return SyncOutcome.CANCELLED

@@ -51,13 +51,15 @@ def test_the_collection_limit_skips_the_collection_only_and_is_told_once(kodi_fa
     emulator.set_limits(dict(default_limits(), collection={'item_count': 2}))
     world = make_world(kodi_factory, tmp_path, catalog, emulator)
     kodi = world.kodi
-    world.wait_syncs(1)
     told = TOLD + r'your trakt account is at its free limit of 2 collection items; trakt VIP lifts it'
-    assert kodi.count_log(told) == 1
+    kodi.wait_log(told, timeout=30)   # the user is told after the sync has ended and logged its result
+    world.wait_syncs(1)
     assert world.profile_file('last-result.json')['status'] == 'ok'
 
     world.set_movie_watched(catalog['movies'][0]['ids']['imdb'])   # instant push: a second sync
     world.wait_syncs(2)
+    # The second sync's own notification comes after its warnings would have been told.
+    kodi.wait_log(TOLD + r'Sync finished: 1 changes sent to trakt', timeout=30)
 
     assert emulator.play_count('movie', catalog['movies'][0]['ids']['trakt']) == 1   # the history went on
     assert emulator.collection('movie') == []

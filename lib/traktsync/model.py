@@ -194,10 +194,15 @@ class Ids:
 
     def tokens(self, kind):
         """``(type, value)`` pairs that identify the item when matching (``kind`` movie or show), best first."""
-        return [(name, getattr(self, name)) for name in _MATCH_ORDER[kind] if getattr(self, name) is not None]
+        tokens = []
+        for name in _MATCH_ORDER[kind]:   # a plain loop: called for every item of both sides, several times
+            value = getattr(self, name)
+            if value is not None:
+                tokens.append((name, value))
+        return tokens
 
     def __bool__(self):
-        return any(getattr(self, n) is not None for n in ('imdb', 'tmdb', 'tvdb', 'trakt'))
+        return not (self.imdb is None and self.tmdb is None and self.tvdb is None and self.trakt is None)
 
 
 # --- the Kodi side -------------------------------------------------------------------------------------------
@@ -495,6 +500,11 @@ class ItemIndex:
 
     def group_of_show(self, ids):
         return self._group(SHOW, ids)
+
+    def has_aliases(self, group):
+        """Whether the group is known by more than one key (more than one id)."""
+        self._prepare()
+        return len(self._members[group]) > 1
 
     def movie_key(self, group):
         _kind, name, value = self._best[group]

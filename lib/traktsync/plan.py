@@ -539,13 +539,13 @@ def _kodi_plays(rows_now, found, viewed=lambda token: True, played_after=lambda 
     return bk, (bk, bt), base_rows, False
 
 
-def _viewed_since(kodi_items, baseline, found, token, strict=False):
-    """Whether the row ``token`` was played after the last sync recorded the item (its ``lastplayed`` is later,
-    to the minute, than the item's then): a copy another Kodi box brought up carries the item's old one.
-    Without both times it counts as played, unless ``strict``."""
+def _viewed_since(rows, baseline, found, token, strict=False):
+    """Whether the row ``token`` (of ``rows``, the item's ``(row token, Kodi item)`` pairs) was played after the
+    last sync recorded the item (its ``lastplayed`` is later, to the minute, than the item's then): a copy another
+    Kodi box brought up carries the item's old one. Without both times it counts as played, unless ``strict``."""
     recorded = parse_utc(baseline.watched[found[0]][2])
-    for item in kodi_items:
-        if row_token(item.kodi_id, item.dateadded) == token:
+    for row, item in rows:
+        if row == token:
             if recorded is None or item.lastplayed is None:
                 return not strict
             return to_minute(item.lastplayed) > to_minute(recorded)
@@ -628,15 +628,15 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
     if found is not None:
         claimed.add(found[0])
         replaces = found[0] if found[0] != key else None
-    rows_now = {row_token(i.kodi_id, i.dateadded): i.playcount or 0 for i in kodi_items}
+    row_items = [(row_token(i.kodi_id, i.dateadded), i) for i in kodi_items]
+    rows_now = {token: i.playcount or 0 for token, i in row_items}
     kodi_plays, base, base_rows, new_rows = _kodi_plays(rows_now, found,
-                                                        partial(_viewed_since, kodi_items, baseline, found),
-                                                        partial(_viewed_since, kodi_items, baseline, found,
+                                                        partial(_viewed_since, row_items, baseline, found),
+                                                        partial(_viewed_since, row_items, baseline, found,
                                                                 strict=True),
-                                                        {row_token(i.kodi_id, i.dateadded):
-                                                         (i.playcount, to_minute(i.lastplayed) if i.lastplayed
-                                                          else row_token(i.kodi_id, i.dateadded))
-                                                         for i in kodi_items},
+                                                        {token: (i.playcount,
+                                                                 to_minute(i.lastplayed) if i.lastplayed else token)
+                                                         for token, i in row_items},
                                                         plan.library_rebuilt)
     before_reset = kind == EPISODE and trakt_item is not None and trakt_item.watched_before_reset()
     same_last_viewing = (lastplayed is not None and last_watched is not None

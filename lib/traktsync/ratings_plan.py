@@ -86,7 +86,7 @@ def make_plan(items, baseline, now=None):
 def _plan_item(plan, item, baseline, now):
     kodi = max(_rating(row.userrating) for row in item.rows)
     trakt = _rating((item.trakt or {}).get('rating'))
-    base_key, base = baseline.find_rating(item.aliases) if baseline is not None else (None, None)
+    base_key, base = item.baseline_entry(baseline.find_rating) if baseline is not None else (None, None)
     rated_at = parse_utc((item.trakt or {}).get('rated_at')) if item.trakt else None
     kodi_after, trakt_after = decide(kodi, trakt, base, rated_at, now)
 

@@ -135,7 +135,7 @@ def _plan_item(plan, item, baseline, trakt_last_played):
     trakt_played = trakt_last_played(item)
     if trakt_percent and trakt_played is not None and trakt_at is not None and trakt_played >= trakt_at:
         trakt_percent, trakt_at = 0.0, None    # played on trakt after it was saved: trakt's point is stale
-    base_key, base = baseline.find_resume(item.aliases) if baseline is not None else (None, None)
+    base_key, base = item.baseline_entry(baseline.find_resume) if baseline is not None else (None, None)
     if base is None:
         changed = (bool(kodi_percent), bool(trakt_percent))
     else:

@@ -34,6 +34,14 @@ class StreamItem:
             return self.index.movie_aliases(self.group)
         return self.index.episode_aliases(self.group, self.season, self.number)
 
+    def baseline_entry(self, find):
+        """``find(keys)`` (a Baseline.find_* method) over this item's keys: its canonical key, then its other
+        aliases only when that misses and it has any (most items have one id, so one key)."""
+        found = find((self.key,))
+        if found[1] is None and self.index.has_aliases(self.group):
+            found = find(self.aliases)
+        return found
+
     @property
     def title(self):
         first = self.rows[0]
@@ -70,8 +78,10 @@ def pair(snapshot, trakt_entries):
     index = ItemIndex()
     for movie in snapshot.movies:
         index.add_movie(movie.ids)
-    for episode in snapshot.episodes:
-        index.add_show(episode.show_ids)
+    # The episodes of a show share one Ids object (library.py): each show is added and looked up once.
+    show_ids = {id(episode.show_ids): episode.show_ids for episode in snapshot.episodes}
+    for ids in show_ids.values():
+        index.add_show(ids)
     parsed = []
     for entry in trakt_entries:
         parts = _trakt_parts(entry)
@@ -90,8 +100,9 @@ def pair(snapshot, trakt_entries):
         if item is None:
             item = items[key] = StreamItem(MOVIE, key, movie.ids, None, None, None, index, group)
         item.rows.append(movie)
+    show_groups = {number: index.group_of_show(ids) for number, ids in show_ids.items()}
     for episode in snapshot.episodes:
-        group = index.group_of_show(episode.show_ids)
+        group = show_groups[id(episode.show_ids)]
         key = index.episode_key(group, episode.season, episode.number)
         item = items.get(key)
         if item is None:

@@ -77,3 +77,15 @@ def test_episodes_match_through_their_show_and_every_copy_gets_the_rating():
     plan = make_plan(items(episodes=[episode(10), episode(11)],
                            trakt=[trakt_episode(rating=10, rated_at=stamp(at(3)))]), Baseline(), NOW)
     assert [(c.kind, c.kodi_ids, c.rating) for c in plan.to_kodi] == [('episode', (10, 11), 10)]
+
+
+def test_a_rating_removed_in_kodi_is_removed_on_trakt_when_the_last_sync_kept_it_under_another_id():
+    # The last sync knew the film by its trakt id; now its imdb id is the canonical key.
+    removed = make_plan(items([movie(userrating=0)], trakt=[trakt_movie(rating=7, rated_at=stamp(at(3)))]),
+                        Baseline(ratings={'movie:trakt:7': [7, 7]}), NOW)
+    assert [c.title for c in removed.to_trakt_remove] == ['Film tt0000001']
+    assert not removed.to_kodi
+    episode_removed = make_plan(items(episodes=[episode(userrating=0)],
+                                      trakt=[trakt_episode(rating=6, rated_at=stamp(at(3)))]),
+                                Baseline(ratings={'episode:trakt:5:1:2': [6, 6]}), NOW)
+    assert len(episode_removed.to_trakt_remove) == 1 and not episode_removed.to_kodi

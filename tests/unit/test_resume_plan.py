@@ -102,3 +102,11 @@ def test_one_stop_seen_by_kodi_and_the_scrobbler_keeps_kodis_exact_point():
     """A skip and a stop within a second: the scrobbler's last reading is behind Kodi's own point of that stop."""
     plan = _plan([movie(resume=(3000, 6000), lastplayed=at(20))], [_trakt(40.0, at(20).replace(second=3))])
     assert [c.percent for c in plan.to_trakt] == [50.0] and not plan.to_kodi
+
+
+def test_a_point_removed_in_kodi_is_removed_on_trakt_when_the_last_sync_kept_it_under_another_id():
+    # The last sync knew the film by its trakt id; now its imdb id is the canonical key.
+    plan = make_plan(items([movie()], trakt=[_trakt(40.0, at(20))]),
+                     Baseline(resume={'movie:trakt:7': [2400, 40.0]}))
+    assert [c.playback_id for c in plan.to_trakt_remove] == [31]
+    assert not plan.to_kodi

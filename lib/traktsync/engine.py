@@ -461,7 +461,7 @@ class SyncEngine(object):
         finally:
             reading.wait()
         reading.raise_error()
-        lists, trakt_snapshot, baseline = read['lists'], read['trakt'], read['baseline']
+        lists, trakt_snapshot, baseline = read.pop('lists'), read.pop('trakt'), read.pop('baseline')
         self._check_cancel()
         result.library_read = True
         result.odd_dates = [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
@@ -470,7 +470,7 @@ class SyncEngine(object):
 
         # The raw lists are the largest thing a sync holds (as Python objects ~6 times their JSON text) and the
         # snapshot has what the plan needs: they go before planning, the peak of a sync (tools/bench/memory.py).
-        del lists, read['lists']
+        del lists
         cache.release()
         # Items whose ids share none with the other side are first looked up on trakt (id_resolution.py).
         plan = plan_with_id_resolution(snapshot, trakt_snapshot, baseline, plan_options(settings), self._held,
@@ -482,6 +482,11 @@ class SyncEngine(object):
         logger.info('plan: {}', '; '.join(plan.summary() + result.streams.summary()) or 'nothing to do')
         if dry_run:
             return
+        # The plans hold what the writes need: the library's items, and trakt's unless a clean needs them, go before
+        # the writes, during which Kodi's memory peaks in a first sync.
+        del snapshot
+        if clean is None:
+            trakt_snapshot = None
         # What the reads left behind is free but kept by the C library, much of it in the reading thread's heap,
         # which the writes on this thread cannot use: handed back before Kodi's writes make it grow again.
         memory.give_back(collect=False)
@@ -513,7 +518,7 @@ class SyncEngine(object):
             # below (the peak of a first sync), and the saver's closure no longer ties the baseline to the engine
             # in a reference cycle, which kept it alive after the sync until a garbage collection.
             self._saver = None
-            del baseline, snapshot, trakt_snapshot
+            del baseline, trakt_snapshot
             if self._posted and self._cancelled():
                 # Quitting Kodi must not wait for re-reads: the next sync reads these lists instead.
                 cache.forget(list(TRAKT_LISTS))

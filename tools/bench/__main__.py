@@ -33,7 +33,8 @@ def _list(text):
 
 
 def run_session(dataset, latency, scenarios, args, machine):
-    session = Session(dataset, ROOT, latency, post_interval=args.post_interval, profile_dir=args.profile, say=say)
+    session = Session(dataset, ROOT, latency, post_interval=args.post_interval, profile_dir=args.profile, say=say,
+                      logs_dir=args.logs)
     rows = []
     try:
         session.open()
@@ -71,6 +72,8 @@ def main(argv=None):
     parser.add_argument('--post-interval', type=float, default=1.0, help="trakt's POST pacing (%(default)s s)")
     parser.add_argument('--results', default=os.path.join(ROOT, 'bench', 'results.json'))
     parser.add_argument('--profile', help='folder for a cProfile (.pstats) of each manual sync inside Kodi')
+    parser.add_argument('--logs', help="folder to keep each session's kodi.log in (to find what Kodi was doing at "
+                                       "the times of the slow pings a row lists)")
     args = parser.parse_args(argv)
     missing = kodi_harness.missing_parts()
     if missing:

@@ -13,6 +13,8 @@ from traktsync.kodi.jsonrpc import JsonRpc, JsonRpcError
 
 PING_INTERVAL = 0.1
 PING_TIMEOUT = 30.0
+SLOW_PING = 0.1       # seconds: a ping this slow is listed with its time, to find in kodi.log what Kodi was doing
+SLOW_PINGS_KEPT = 10
 
 
 def rss_kib(pid, field='VmRSS'):
@@ -44,6 +46,7 @@ class Probe(object):
         self._stop = threading.Event()
         self._thread = None
         self.pings = []          # seconds per answered ping
+        self.slow_pings = []     # (UTC time sent, seconds) of the slowest pings over SLOW_PING
         self.failures = 0
         self.rss_start = None
         self.rss_peak = None
@@ -59,10 +62,14 @@ class Probe(object):
 
     def _run(self):
         while not self._stop.is_set():
-            started = time.perf_counter()
+            started, sent = time.perf_counter(), time.time()
             try:
                 self._rpc.call('JSONRPC.Ping')
-                self.pings.append(time.perf_counter() - started)
+                seconds = time.perf_counter() - started
+                self.pings.append(seconds)
+                if seconds >= SLOW_PING:
+                    self.slow_pings = sorted(self.slow_pings + [(sent, seconds)],
+                                             key=lambda ping: -ping[1])[:SLOW_PINGS_KEPT]
             except JsonRpcError:
                 self.failures += 1
             rss = rss_kib(self._pid)
@@ -86,6 +93,8 @@ class Probe(object):
             'ping_max_ms': round(pings[-1] * 1000, 1) if pings else None,
             'ping_p99_ms': round(pings[int(len(pings) * 0.99)] * 1000, 1) if pings else None,
             'pings': len(pings), 'ping_failures': self.failures,
+            'ping_slow': [[time.strftime('%H:%M:%S', time.gmtime(sent)) + '.{:03d}'.format(int(sent % 1 * 1000)),
+                           round(seconds * 1000, 1)] for sent, seconds in sorted(self.slow_pings)],
             'rss_start_mib': round((self.rss_start or 0) / 1024.0, 1),
             'rss_growth_mib': round(((self.rss_peak or 0) - (self.rss_start or 0)) / 1024.0, 1),
         }

@@ -68,12 +68,13 @@ def posted_items(body):
 
 
 class Session(object):
-    def __init__(self, dataset, root, latency, post_interval=1.0, profile_dir=None, say=print):
+    def __init__(self, dataset, root, latency, post_interval=1.0, profile_dir=None, say=print, logs_dir=None):
         self.dataset = dataset
         self.root = root
         self.latency = latency
         self.post_interval = post_interval
         self.profile_dir = profile_dir
+        self.logs_dir = logs_dir
         self.say = say
         self.build_dir = os.path.join(root, 'build')
         self.module_cache = os.path.join(self.build_dir, 'module-addons')
@@ -131,6 +132,12 @@ class Session(object):
     def close(self):
         if self.kodi is not None:
             self.kodi.close()
+            if self.logs_dir and os.path.exists(self.kodi.log_path):
+                os.makedirs(self.logs_dir, exist_ok=True)
+                kept = os.path.join(self.logs_dir, '{}-{:.0f}ms-{}.log'.format(
+                    self.dataset.size.name, self.latency * 1000, time.strftime('%Y%m%dT%H%M%S', time.gmtime())))
+                shutil.copy(self.kodi.log_path, kept)
+                self.say('kodi.log kept as {}'.format(kept))
         if self.emu is not None:
             self.emu.stop()
         if self.workdir:

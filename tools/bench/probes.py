@@ -1,11 +1,11 @@
 """What the benchmark watches while a sync runs: Kodi's responsiveness and memory, and the add-on's log lines.
 
 ``Probe`` sends ``JSONRPC.Ping`` on a connection of its own every ``interval`` seconds and samples Kodi's resident
-memory (``/proc/<pid>/status``) at the same time; ``LogFollower`` reads kodi.log from where it last stopped (a
-big log read whole ten times a second would cost the machine more than the sync).
+memory (``/proc/<pid>/status``) at the same time, from a process of its own; ``LogFollower`` reads kodi.log from
+where it last stopped (a big log read whole ten times a second would cost the machine more than the sync).
 """
+import multiprocessing
 import re
-import threading
 import time
 
 from tools.kodi_harness import QuietTransport
@@ -38,53 +38,63 @@ def reset_peak(pid):
         return False
 
 
+def _sample(port, pid, interval, stop, results):
+    """The probe's loop, in a process of its own: in the bench's process the emulator's Python work (a page of a
+    big watched list is made from every play) held the GIL for up to half a second, and a ping Kodi answered in
+    time was read late (docs/performance.md, Round 4)."""
+    rpc = JsonRpc(QuietTransport(port=port, timeout=PING_TIMEOUT))
+    pings, slow, failures = [], [], 0
+    rss_start = rss_kib(pid)
+    rss_peak = rss_start
+    peak_reset = reset_peak(pid)
+    results.put('started')
+    while not stop.is_set():
+        started, sent = time.perf_counter(), time.time()
+        try:
+            rpc.call('JSONRPC.Ping')
+            seconds = time.perf_counter() - started
+            pings.append(seconds)
+            if seconds >= SLOW_PING:
+                slow = sorted(slow + [(sent, seconds)], key=lambda ping: -ping[1])[:SLOW_PINGS_KEPT]
+        except JsonRpcError:
+            failures += 1
+        rss = rss_kib(pid)
+        if rss is not None:
+            rss_peak = max(rss_peak or 0, rss)
+        stop.wait(max(0.0, interval - (time.perf_counter() - started)))
+    rpc.transport.close()
+    if peak_reset:
+        # the kernel's own peak catches a spike between two samples
+        rss_peak = max(rss_peak or 0, rss_kib(pid, 'VmHWM') or 0)
+    results.put((pings, slow, failures, rss_start, rss_peak))
+
+
 class Probe(object):
+    """Pings Kodi and samples its memory from a process of its own (``_sample``) between ``start`` and ``stop``."""
+
     def __init__(self, port, pid, interval=PING_INTERVAL):
-        self._rpc = JsonRpc(QuietTransport(port=port, timeout=PING_TIMEOUT))
-        self._pid = pid
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = None
+        self._args = (port, pid, interval)
+        context = multiprocessing.get_context('spawn')   # the bench's threads (the emulator) stay out of it
+        self._stop = context.Event()
+        self._results = context.Queue()
+        self._process = context.Process(target=_sample, args=self._args + (self._stop, self._results),
+                                        name='bench-probe', daemon=True)
         self.pings = []          # seconds per answered ping
         self.slow_pings = []     # (UTC time sent, seconds) of the slowest pings over SLOW_PING
         self.failures = 0
         self.rss_start = None
         self.rss_peak = None
-        self.peak_reset = False
 
     def start(self):
-        self.rss_start = rss_kib(self._pid)
-        self.rss_peak = self.rss_start
-        self.peak_reset = reset_peak(self._pid)
-        self._thread = threading.Thread(target=self._run, name='bench-probe', daemon=True)
-        self._thread.start()
+        self._process.start()
+        self._results.get(timeout=PING_TIMEOUT)   # sampling from here on: the caller starts the sync next
         return self
-
-    def _run(self):
-        while not self._stop.is_set():
-            started, sent = time.perf_counter(), time.time()
-            try:
-                self._rpc.call('JSONRPC.Ping')
-                seconds = time.perf_counter() - started
-                self.pings.append(seconds)
-                if seconds >= SLOW_PING:
-                    self.slow_pings = sorted(self.slow_pings + [(sent, seconds)],
-                                             key=lambda ping: -ping[1])[:SLOW_PINGS_KEPT]
-            except JsonRpcError:
-                self.failures += 1
-            rss = rss_kib(self._pid)
-            if rss is not None:
-                self.rss_peak = max(self.rss_peak or 0, rss)
-            self._stop.wait(max(0.0, self._interval - (time.perf_counter() - started)))
 
     def stop(self):
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(PING_TIMEOUT + 1)
-        self._rpc.transport.close()
-        if self.peak_reset:
-            # the kernel's own peak catches a spike between two samples
-            self.rss_peak = max(self.rss_peak or 0, rss_kib(self._pid, 'VmHWM') or 0)
+        self.pings, self.slow_pings, self.failures, self.rss_start, self.rss_peak = self._results.get(
+            timeout=PING_TIMEOUT + 30)
+        self._process.join(30)
         return self
 
     def summary(self):

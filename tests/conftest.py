@@ -128,6 +128,13 @@ def keep_evidence(kodi, test_name, name):
         if os.path.exists(path) and path != kodi.log_path:
             shutil.copy(path, os.path.join(folder, os.path.basename(path)))
     _print_exit(kodi, name)
+    if kodi.process is not None and kodi.process.poll() is not None:
+        backtrace = kodi.crash_report()
+        if backtrace:
+            with open(os.path.join(folder, 'kodi-backtrace.txt'), 'w') as handle:
+                handle.write(backtrace)
+            print('--- {}: Kodi dumped core; the backtrace of every thread is in {} ---'.format(
+                name, os.path.join(folder, 'kodi-backtrace.txt')))
 
 
 def _worth_showing(line):

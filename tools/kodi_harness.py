@@ -21,6 +21,7 @@ import glob
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -125,19 +126,27 @@ def free_port():
 
 
 
-def _ends_with_this_process():
+def _ends_with_this_process(core_dumps=False):
     """``preexec_fn`` for Xvfb and Kodi: the kernel sends them SIGTERM when the process that started them dies, so a
     test run killed by ``timeout`` (or by CI) leaves no Kodi behind. Kodi's start script passes SIGTERM on to
-    kodi.bin. Only from the main thread: the signal follows the thread that started the child, not the process."""
+    kodi.bin. Only from the main thread: the signal follows the thread that started the child, not the process.
+    ``core_dumps``: the child may dump core (up to the hard limit), so a Kodi that crashes leaves a core file in its
+    work folder for ``Kodi.crash_report`` (kodi.bin is started without Kodi's start script, which would do it)."""
     if threading.current_thread() is not threading.main_thread():
         return None
 
     def arm():
+        if core_dumps:
+            try:
+                resource.setrlimit(resource.RLIMIT_CORE, (resource.getrlimit(resource.RLIMIT_CORE)[1],) * 2)
+            except (ValueError, OSError):
+                pass
         try:
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)    # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
     return arm
+
 
 class KodiError(Exception):
     pass
@@ -452,7 +461,7 @@ class Kodi(object):
         self._stdout = open(os.path.join(self.workdir, 'kodi-stdout.log'), 'ab')
         self.process = subprocess.Popen(args, env=env, stdout=self._stdout, stderr=subprocess.STDOUT,
                                         start_new_session=True, cwd=self.workdir,
-                                        preexec_fn=_ends_with_this_process())
+                                        preexec_fn=_ends_with_this_process(core_dumps=True))
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
@@ -853,6 +862,33 @@ class Kodi(object):
         if getattr(self, '_stdout', None):
             self._stdout.close()
         self._stop_xvfb()
+        for core in self._cores():   # a test that wanted it took its backtrace first (crash_report)
+            os.remove(core)
+
+    def _cores(self):
+        # The kernel names the file after /proc/sys/kernel/core_pattern: "core" or "core.<pid>" by default, in the
+        # crashing process's working folder; a pattern that pipes to a program (systemd-coredump) leaves none.
+        return sorted(glob.glob(os.path.join(self.workdir, 'core*')))
+
+    def crash_report(self):
+        """The backtraces of all of Kodi's threads (gdb) from the core file a crash left, or None when Kodi left
+        none; the core file is removed (hundreds of MiB)."""
+        reports = []
+        for core in self._cores():
+            binary = os.path.join(self.root or '/', kodi_binary(self.root).lstrip('/'))
+            if shutil.which('gdb') is None:
+                reports.append('{}: Kodi dumped core, but gdb is not installed for a backtrace'.format(core))
+            else:
+                sysroot = ['-ex', 'set sysroot {}'.format(self.root)] if self.root else []
+                try:
+                    done = subprocess.run(['gdb', '--batch', '--nx'] + sysroot + [
+                        '-ex', 'thread apply all bt', binary, core], stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT, timeout=300)
+                    reports.append(done.stdout.decode('utf-8', 'replace'))
+                except subprocess.TimeoutExpired:
+                    reports.append('{}: gdb took more than 300 s for a backtrace'.format(core))
+            os.remove(core)
+        return '\n'.join(reports) or None
 
     def __enter__(self):
         return self.start()

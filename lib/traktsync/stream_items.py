@@ -79,8 +79,8 @@ def pair(snapshot, trakt_entries):
     for movie in snapshot.movies:
         index.add_movie(movie.ids)
     # The episodes of a show share one Ids object (library.py): each show is added and looked up once.
-    show_ids = {id(episode.show_ids): episode.show_ids for episode in snapshot.episodes}
-    for ids in show_ids.values():
+    shows = {id(episode.show_ids): episode.show_ids for episode in snapshot.episodes}
+    for ids in shows.values():
         index.add_show(ids)
     parsed = []
     for entry in trakt_entries:
@@ -100,7 +100,7 @@ def pair(snapshot, trakt_entries):
         if item is None:
             item = items[key] = StreamItem(MOVIE, key, movie.ids, None, None, None, index, group)
         item.rows.append(movie)
-    show_groups = {number: index.group_of_show(ids) for number, ids in show_ids.items()}
+    show_groups = {identity: index.group_of_show(ids) for identity, ids in shows.items()}
     for episode in snapshot.episodes:
         group = show_groups[id(episode.show_ids)]
         key = index.episode_key(group, episode.season, episode.number)

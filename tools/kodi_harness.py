@@ -504,21 +504,22 @@ class Kodi(object):
     def run_script(self, addon_id, params=()):
         self.call('Addons.ExecuteAddon', {'addonid': addon_id, 'params': list(params)})
 
-    def _mark(self):
+    def _listener(self):
         if self.notifications is None:
             raise KodiError('this Kodi was started without a notification listener (listen=False)')
-        return self.notifications.mark()
+        return self.notifications
+
+    def _mark(self):
+        return self._listener().mark()
 
     def wait_notification(self, method, timeout=30.0, since=0, predicate=None):
         """The first ``method`` notification after mark ``since``; a Kodi that died fails the wait within a
         second, with its exit code, instead of at the timeout."""
-        if self.notifications is None:
-            raise KodiError('this Kodi was started without a notification listener (listen=False)')
+        listener = self._listener()
         deadline = time.monotonic() + timeout
         while True:
             try:
-                return self.notifications.wait(method, max(0.0, min(1.0, deadline - time.monotonic())), since,
-                                               predicate)
+                return listener.wait(method, max(0.0, min(1.0, deadline - time.monotonic())), since, predicate)
             except KodiError:
                 self._check_alive('a {} notification'.format(method))
                 if time.monotonic() >= deadline:

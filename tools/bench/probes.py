@@ -73,11 +73,10 @@ class Probe(object):
     """Pings Kodi and samples its memory from a process of its own (``_sample``) between ``start`` and ``stop``."""
 
     def __init__(self, port, pid, interval=PING_INTERVAL):
-        self._args = (port, pid, interval)
         context = multiprocessing.get_context('spawn')   # the bench's threads (the emulator) stay out of it
         self._stop = context.Event()
         self._results = context.Queue()
-        self._process = context.Process(target=_sample, args=self._args + (self._stop, self._results),
+        self._process = context.Process(target=_sample, args=(port, pid, interval, self._stop, self._results),
                                         name='bench-probe', daemon=True)
         self.pings = []          # seconds per answered ping
         self.slow_pings = []     # (UTC time sent, seconds) of the slowest pings over SLOW_PING

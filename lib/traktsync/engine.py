@@ -38,6 +38,7 @@ from functools import partial
 from traktsync import cache_patch, doubled_plays, logger, memory, streams
 from traktsync.account import Accounts, account_folder_name
 from traktsync.baseline_saver import BaselineSaver
+from traktsync.baseline_text import BaselineText
 from traktsync.clean_backup import CleanBackup
 from traktsync.id_resolution import plan_with_id_resolution
 from traktsync.kodi.jsonrpc import JsonRpcError
@@ -363,8 +364,10 @@ class SyncEngine(object):
             raise LockLost()
         self.store.save(BASELINE, data)
 
-    def _write_baseline_while_writing(self, data):
-        self._write_baseline(data)
+    def _write_baseline_while_writing(self, text, data):
+        if not self._still_owner():
+            raise LockLost()
+        self.store.save_encoded(BASELINE, text.encode(data))
         # Kodi keeps what its process takes: the copy and the JSON text of each write, and what the batches freed,
         # are handed back every few seconds instead of piling up in the C library's heaps for the whole sync.
         memory.give_back(collect=False)
@@ -494,8 +497,8 @@ class SyncEngine(object):
         baseline = baseline or Baseline()
         baseline.account = account
         baseline.record_settled(plan)
-        self._saver = BaselineSaver(partial(baseline.to_json, ordered=False), self._write_baseline_while_writing,
-                                    self._clock)
+        self._saver = BaselineSaver(partial(baseline.to_json, ordered=False),
+                                    partial(self._write_baseline_while_writing, BaselineText()), self._clock)
         self._saver.changed()
 
         self._posted = False

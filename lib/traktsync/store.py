@@ -96,6 +96,10 @@ class JsonStore(object):
         """Replace ``name`` with ``data`` whole, or raise StoreWriteError and leave the old file as it was."""
         self._write(name, self._encode(data), private)
 
+    def save_encoded(self, name, payload, private=False):
+        """``save`` of data already encoded: ``payload`` is its JSON text as UTF-8 bytes."""
+        self._write(name, payload, private)
+
     def save_verified(self, name, data, private=False):
         """``save``, then read the file back: StoreVerifyError unless it holds exactly what was written."""
         payload = self._encode(data)

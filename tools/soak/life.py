@@ -206,14 +206,15 @@ class FlakyStore(JsonStore):
         JsonStore.__init__(self, folder)
         self.full_after = None
 
-    def save(self, name, data, private=False):
+    def _write(self, name, payload, private):
+        # Under every way of saving (``save``, ``save_encoded``, ``save_verified``).
         if self.full_after is not None:
             if self.full_after <= 0:
                 with open('{}.tmp-{}'.format(self.path(name), os.getpid()), 'wb') as handle:
                     handle.write(b'{"sch')
                 raise OSError(errno.ENOSPC, 'No space left on device')
             self.full_after -= 1
-        JsonStore.save(self, name, data, private)
+        JsonStore._write(self, name, payload, private)
 
 
 def profile_files(folder):

@@ -1,54 +1,51 @@
-"""The baseline's JSON text for the writes during a sync, made again only for the watched entries that changed.
+"""The baseline's JSON text for the writes during a sync, made again only for the parts that changed.
 
 A sync writes the whole baseline every few seconds (baseline_saver.py), and at XL (~140,000 entries) making its
 text with ``dumps`` took ~0.3-0.5 s here and a median of 0.7 s inside Kodi, each time, on the two cores Kodi's own
-writes use (docs/performance.md, Round 5). Between two writes only the entries of the confirmed batches change,
-so the text of every other entry is kept from the write before.
+writes use (docs/performance.md, Round 5). Between two writes only the entries of the confirmed batches change.
 
-An entry is never changed in place: ``Baseline`` records a change as a new list. So an entry whose list is the one
-encoded last time (``is``, with that list kept alive here so its identity cannot be reused) has the same text. The
-file is the same JSON as ``Baseline.to_json`` makes, in no particular order, and is written whole and atomically
-as before (store.py): this changes what the text costs, not what a crash can leave behind.
+So the watched entries are encoded in runs of ``RUN`` entries, in the baseline's own order: a confirmed batch
+replaces entries where they are (a new list each time: ``Baseline`` never changes one in place), and its items
+lie close together in that order. A run whose keys and entries are the ones encoded last time keeps its text;
+comparing them costs little, because an entry that did not change is the same object. Keeping the text in runs,
+not per entry, keeps what it holds near the size of the file (at L ~3 MiB), which matters to Kodi's memory.
 
-One ``BaselineText`` serves one sync; its calls must not overlap (the saver runs one write at a time).
+The file is the same JSON as ``Baseline.to_json`` makes, in no particular order, and is written whole and
+atomically as before (store.py): this changes what the text costs, not what a crash can leave behind. One
+``BaselineText`` serves one sync; its calls must not overlap (the saver runs one write at a time).
 """
-from traktsync.jsonutil import dumps, quote
+from traktsync.jsonutil import dumps
 
+RUN = 512
 _SECTIONS = ('schema', 'account', 'collected', 'ratings', 'resume')
 
 
 class BaselineText(object):
 
-    def __init__(self):
-        self._watched = {}   # key -> (the entry list encoded, its text b'"key":[...]')
+    def __init__(self, run=RUN):
+        self._run = run
+        self._runs = []   # per run of watched entries: (keys, entries, text without the braces)
 
     def encode(self, data):
         """``data`` is ``Baseline.to_json(...)``; returns its JSON as UTF-8 bytes."""
-        known = self._watched
-        current = {}
-        for key, entry in data['watched'].items():
-            encoded = known.get(key)
-            if encoded is None or encoded[0] is not entry:
-                encoded = (entry, _watched_entry(key, entry))
-            current[key] = encoded
-        # Keys gone from the baseline go from here too.
-        self._watched = current
-        sections = ','.join('{}:{}'.format(quote(name), _dumps(data[name])) for name in _SECTIONS if name in data)
-        return b''.join([b'{', sections.encode('ascii'), b',' if sections else b'', b'"watched":{',
-                         b','.join([text for _, text in current.values()]), b'}}'])
+        watched = data['watched']
+        # Keys and entries apart: a list of (key, entry) pairs would make a new object per entry, and that many
+        # new objects set off the garbage collector's passes over everything the sync holds.
+        all_keys, all_entries = list(watched), list(watched.values())
+        previous = self._runs
+        runs = []
+        size = self._run
+        for number, start in enumerate(range(0, len(all_keys), size)):
+            keys, entries = tuple(all_keys[start:start + size]), tuple(all_entries[start:start + size])
+            known = previous[number] if number < len(previous) else None
+            if known is None or known[0] != keys or known[1] != entries:
+                known = (keys, entries, _dumps(dict(zip(keys, entries)))[1:-1].encode('ascii'))
+            runs.append(known)
+        self._runs = runs
+        sections = ['"{}":{}'.format(name, _dumps(data[name])) for name in _SECTIONS if name in data]
+        return b''.join([b'{', ','.join(sections).encode('ascii'), b',' if sections else b'', b'"watched":{',
+                         b','.join([text for _, _, text in runs]), b'}}'])
 
 
 def _dumps(value):
     return dumps(value, separators=(',', ':'))
-
-
-def _watched_entry(key, entry):
-    """``"key":[kodi_plays,trakt_plays,lastplayed,rows]`` (model.Baseline), ASCII like ``dumps``."""
-    kodi_plays, trakt_plays, lastplayed, rows = entry
-    if rows is None:
-        rows_text = 'null'
-    else:
-        rows_text = '{' + ','.join([quote(token) + ':%d' % count for token, count in rows.items()]) + '}'
-    text = '%s:[%d,%d,%s,%s]' % (quote(key), kodi_plays, trakt_plays,
-                                 'null' if lastplayed is None else quote(lastplayed), rows_text)
-    return text.encode('ascii')

@@ -13,5 +13,4 @@ except ImportError:
 
 loads = json.loads
 dumps = json.dumps
-quote = json.encoder.encode_basestring_ascii   # a str as a JSON string, ASCII only (as ``dumps`` writes it)
 JSONDecodeError = getattr(json, 'JSONDecodeError', ValueError)

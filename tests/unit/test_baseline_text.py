@@ -1,7 +1,8 @@
 """The baseline's text during a sync (baseline_text.py) keeps the text of the entries that did not change since the
 last write. What it writes must read back as exactly the baseline at that moment, whatever happened in between:
 entries added, replaced, dropped, moved to a new key; collection, ratings and resume points changed; ids and row
-tokens with characters JSON has to escape."""
+tokens with characters JSON has to escape. The text is kept in runs of entries (``RUN``); the tests use short
+runs too, so that changes fall in some runs and not in others."""
 import random
 from datetime import datetime, timezone
 
@@ -55,11 +56,14 @@ def change_something(rng, baseline):
         baseline.record_resume(key, rng.uniform(0, 5000), rng.uniform(0, 100))
 
 
+@pytest.mark.parametrize('run', [1, 3, 512])
 @pytest.mark.parametrize('seed', range(40))
-def test_every_write_of_a_changing_baseline_reads_back_as_it_was(seed):
+def test_every_write_of_a_changing_baseline_reads_back_as_it_was(seed, run):
+    """Runs of one and three entries: the baselines here have up to ~100 entries, so they span many runs, and an
+    entry added, dropped or moved shifts the runs after it."""
     rng = random.Random(seed)
     baseline = Baseline(account='account-{}'.format(ODD_TEXT[seed % len(ODD_TEXT)]))
-    text = BaselineText()
+    text = BaselineText(run)
     for _ in range(rng.randrange(1, 12)):
         for _ in range(rng.randrange(0, 30)):
             change_something(rng, baseline)

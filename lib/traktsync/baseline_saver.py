@@ -8,10 +8,10 @@ reads both sides and sees those writes as the same change on both sides, so noth
 (docs/design.md, rule 4).
 
 The writes during the sync run on a thread of their own (write_streams.BackgroundWork), so the Kodi writes do not
-wait for them: at 30,000 items one write takes ~0.3 s, and the Kodi writes wait for nothing else. A write that took
-long spaces the next one out (``SPACING``), so the writes never take more than a fifth of the time. What is written
-is taken (``snapshot()``) on the caller's thread when the write starts, so the file holds exactly the records made
-until then. The write at the end (``flush``) runs on the caller's thread, after the one in flight; an error of a
+wait for them, and the engine makes the file's text again only for the parts that changed (baseline_text.py). A
+write that took long spaces the next one out (``SPACING``), so the writes never take more than a fifth of the time.
+What is written is taken (``snapshot()``, a copy of the baseline's sections: a few milliseconds even at XL) on the
+caller's thread when the write starts, so the file holds exactly the records made until then. The write at the end (``flush``) runs on the caller's thread, after the one in flight; an error of a
 background write (a full disk, the sync lock lost) is raised by the next ``changed`` or ``flush``.
 """
 from functools import partial
@@ -20,7 +20,7 @@ from traktsync.write_streams import BackgroundWork
 
 INTERVAL = 2.0
 # A write of a big baseline takes CPU the Kodi writes could use (two cores: Kodi's database thread and its GUI):
-# the next write waits at least this many times as long as the last one took (XL, ~1.2 s per write: every ~6 s).
+# the next write waits at least this many times as long as the last one took.
 SPACING = 5.0
 
 

@@ -11,8 +11,9 @@ The writes during the sync run on a thread of their own (write_streams.Backgroun
 wait for them, and the engine makes the file's text again only for the parts that changed (baseline_text.py). A
 write that took long spaces the next one out (``SPACING``), so the writes never take more than a fifth of the time.
 What is written is taken (``snapshot()``, a copy of the baseline's sections: a few milliseconds even at XL) on the
-caller's thread when the write starts, so the file holds exactly the records made until then. The write at the end (``flush``) runs on the caller's thread, after the one in flight; an error of a
-background write (a full disk, the sync lock lost) is raised by the next ``changed`` or ``flush``.
+caller's thread when the write starts, so the file holds exactly the records made until then. The write at the
+end (``flush``) runs on the caller's thread, after the one in flight; an error of a background write (a full disk,
+the sync lock lost) is raised by the next ``changed`` or ``flush``.
 """
 from functools import partial
 

@@ -27,7 +27,9 @@ class BaselineText(object):
         self._runs = []   # per run of watched entries: (keys, entries, text without the braces)
 
     def encode(self, data):
-        """``data`` is ``Baseline.to_json(...)``; returns its JSON as UTF-8 bytes."""
+        """``data`` is ``Baseline.to_json(...)``; returns its JSON as a list of UTF-8 byte strings, to be written
+        one after the other (``JsonStore.save_encoded``): joined, they would be one more copy of the file in
+        memory."""
         watched = data['watched']
         # Keys and entries apart: a list of (key, entry) pairs would make a new object per entry, and that many
         # new objects set off the garbage collector's passes over everything the sync holds.
@@ -43,8 +45,13 @@ class BaselineText(object):
             runs.append(known)
         self._runs = runs
         sections = ['"{}":{}'.format(name, _dumps(data[name])) for name in _SECTIONS if name in data]
-        return b''.join([b'{', ','.join(sections).encode('ascii'), b',' if sections else b'', b'"watched":{',
-                         b','.join([text for _, _, text in runs]), b'}}'])
+        parts = [b'{' + ','.join(sections).encode('ascii') + (b',' if sections else b'') + b'"watched":{']
+        for number, (_, _, text) in enumerate(runs):
+            if number:
+                parts.append(b',')
+            parts.append(text)
+        parts.append(b'}}')
+        return parts
 
 
 def _dumps(value):

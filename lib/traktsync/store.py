@@ -96,9 +96,10 @@ class JsonStore(object):
         """Replace ``name`` with ``data`` whole, or raise StoreWriteError and leave the old file as it was."""
         self._write(name, self._encode(data), private)
 
-    def save_encoded(self, name, payload, private=False):
-        """``save`` of data already encoded: ``payload`` is its JSON text as UTF-8 bytes."""
-        self._write(name, payload, private)
+    def save_encoded(self, name, parts, private=False):
+        """``save`` of data already encoded: ``parts`` is its JSON text as a list of UTF-8 byte strings, written one
+        after the other (a big text need not be joined in memory first)."""
+        self._write(name, parts, private)
 
     def save_verified(self, name, data, private=False):
         """``save``, then read the file back: StoreVerifyError unless it holds exactly what was written."""
@@ -123,6 +124,8 @@ class JsonStore(object):
         return dumps(data, separators=(',', ':')).encode('utf-8')
 
     def _write(self, name, payload, private):
+        """``payload``: bytes, or a list of bytes written in order."""
+        parts = [payload] if isinstance(payload, bytes) else payload
         path = self.path(name)
         temporary = _temporary_path(path)
         try:
@@ -134,7 +137,8 @@ class JsonStore(object):
             raise StoreWriteError(name, _reason(exc), exc.errno) from exc
         try:
             try:
-                _write_all(handle, payload)
+                for part in parts:
+                    _write_all(handle, part)
                 os.fsync(handle)
             finally:
                 os.close(handle)

@@ -16,8 +16,8 @@ from traktsync.store import JsonStore
 ODD_TEXT = ['tt0000001', 'quote"d', 'back\\slash', 'ünïcödé', 'tab\there', 'line\nbreak', 'emoji \U0001F3AC']
 
 
-def read_back(payload):
-    return Baseline.from_json(loads(payload.decode('utf-8')))
+def read_back(parts):
+    return Baseline.from_json(loads(b''.join(parts).decode('utf-8')))
 
 
 def same(one, other):

@@ -337,6 +337,10 @@ class SyncEngine(object):
         """Before each write: stop when cancelled, and when another sync took the lock over."""
         if self._cancelled() or self._stop_writes:
             raise SyncCancelled()
+        self._check_owner()
+
+    def _check_owner(self):
+        """Before each write, the baseline's too: another sync took the lock over, and owns the baseline now."""
         if not self._still_owner():
             raise LockLost()
 
@@ -360,13 +364,11 @@ class SyncEngine(object):
         self._write_baseline(baseline.to_json())
 
     def _write_baseline(self, data):
-        if not self._still_owner():
-            raise LockLost()
+        self._check_owner()
         self.store.save(BASELINE, data)
 
     def _write_baseline_while_writing(self, text, data):
-        if not self._still_owner():
-            raise LockLost()
+        self._check_owner()
         self.store.save_encoded(BASELINE, text.encode(data))
         # Kodi keeps what its process takes: the copy and the JSON text of each write, and what the batches freed,
         # are handed back every few seconds instead of piling up in the C library's heaps for the whole sync.

@@ -1,8 +1,8 @@
-"""The baseline's text during a sync (baseline_text.py) keeps the text of the entries that did not change since the
-last write. What it writes must read back as exactly the baseline at that moment, whatever happened in between:
-entries added, replaced, dropped, moved to a new key; collection, ratings and resume points changed; ids and row
-tokens with characters JSON has to escape. The text is kept in runs of entries (``RUN``); the tests use short
-runs too, so that changes fall in some runs and not in others."""
+"""The baseline's text during a sync (baseline_text.py) keeps the text of the runs of entries that did not change
+since the last write. What it writes must read back as exactly the baseline at that moment, whatever happened in
+between: entries added, replaced, dropped, moved to a new key; collection, ratings and resume points changed; ids
+and row tokens with characters JSON has to escape. The tests use short runs too (``RUN`` is 512), so that changes
+fall in some runs and not in others."""
 import random
 from datetime import datetime, timezone
 

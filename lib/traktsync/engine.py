@@ -273,6 +273,12 @@ class SyncEngine(object):
             result.status = 'error'
             result.error = 'the sync stopped on an unexpected error: {}'.format(exc)
             logger.exception('sync stopped: {}', result.error)
+        except BaseException:
+            # Kodi quitting ends a script that still runs by raising SystemExit in it (a "Sync now" in the middle
+            # of a Kodi batch does not see the abort in time): a cancel, not an error, on the status screen.
+            result.status = 'cancelled'
+            logger.info('sync cancelled by Kodi; what was confirmed is kept')
+            raise
         finally:
             result.waiting_for_trakt = len(self._held)
             if self._held:

@@ -14,7 +14,7 @@ The file is the same JSON as ``Baseline.to_json`` makes, in no particular order,
 atomically as before (store.py): this changes what the text costs, not what a crash can leave behind. One
 ``BaselineText`` serves one sync; its calls must not overlap (the saver runs one write at a time).
 """
-from traktsync.jsonutil import dumps
+from traktsync.store import encode
 
 RUN = 512
 _SECTIONS = ('schema', 'account', 'collected', 'ratings', 'resume')
@@ -41,18 +41,14 @@ class BaselineText(object):
             keys, entries = tuple(all_keys[start:start + size]), tuple(all_entries[start:start + size])
             known = previous[number] if number < len(previous) else None
             if known is None or known[0] != keys or known[1] != entries:
-                known = (keys, entries, _dumps(dict(zip(keys, entries)))[1:-1].encode('ascii'))
+                known = (keys, entries, encode(dict(zip(keys, entries)))[1:-1])
             runs.append(known)
         self._runs = runs
-        sections = ['"{}":{}'.format(name, _dumps(data[name])) for name in _SECTIONS if name in data]
-        parts = [b'{' + ','.join(sections).encode('ascii') + (b',' if sections else b'') + b'"watched":{']
+        parts = [b''.join([b'{'] + [encode(name) + b':' + encode(data[name]) + b',' for name in _SECTIONS]
+                          + [b'"watched":{'])]
         for number, (_, _, text) in enumerate(runs):
             if number:
                 parts.append(b',')
             parts.append(text)
         parts.append(b'}}')
         return parts
-
-
-def _dumps(value):
-    return dumps(value, separators=(',', ':'))

@@ -65,6 +65,11 @@ def _write_all(handle, payload):
         view = view[written:]
 
 
+def encode(data):
+    """The text of a profile file: compact JSON, as UTF-8 bytes (ASCII: ``dumps`` escapes the rest)."""
+    return dumps(data, separators=(',', ':')).encode('utf-8')
+
+
 class JsonStore(object):
 
     def __init__(self, folder):
@@ -94,7 +99,7 @@ class JsonStore(object):
 
     def save(self, name, data, private=False):
         """Replace ``name`` with ``data`` whole, or raise StoreWriteError and leave the old file as it was."""
-        self._write(name, self._encode(data), private)
+        self._write(name, encode(data), private)
 
     def save_encoded(self, name, parts, private=False):
         """``save`` of data already encoded: ``parts`` is its JSON text as a list of UTF-8 byte strings, written one
@@ -103,7 +108,7 @@ class JsonStore(object):
 
     def save_verified(self, name, data, private=False):
         """``save``, then read the file back: StoreVerifyError unless it holds exactly what was written."""
-        payload = self._encode(data)
+        payload = encode(data)
         self._write(name, payload, private)
         path = self.path(name)
         try:
@@ -118,10 +123,6 @@ class JsonStore(object):
                 raise StoreVerifyError(name, 'the file read back differs from what was written')
         except (JSONDecodeError, UnicodeDecodeError, ValueError):
             raise StoreVerifyError(name, 'the file read back is not valid JSON') from None
-
-    @staticmethod
-    def _encode(data):
-        return dumps(data, separators=(',', ':')).encode('utf-8')
 
     def _write(self, name, payload, private):
         """``payload``: bytes, or a list of bytes written in order."""

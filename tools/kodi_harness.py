@@ -126,12 +126,14 @@ def free_port():
 
 
 
-def _ends_with_this_process(core_dumps=False):
-    """``preexec_fn`` for Xvfb and Kodi: the kernel sends them SIGTERM when the process that started them dies, so a
-    test run killed by ``timeout`` (or by CI) leaves no Kodi behind. Kodi's start script passes SIGTERM on to
-    kodi.bin. Only from the main thread: the signal follows the thread that started the child, not the process.
-    ``core_dumps``: the child may dump core (up to the hard limit), so a Kodi that crashes leaves a core file in its
-    work folder for ``Kodi.crash_report`` (kodi.bin is started without Kodi's start script, which would do it)."""
+def _ends_with_this_process(core_dumps=False, death_signal=signal.SIGTERM):
+    """``preexec_fn`` for Xvfb and Kodi: the kernel sends them ``death_signal`` when the process that started them
+    dies, so a test run killed by ``timeout`` (or by CI) leaves no Kodi behind. Kodi gets SIGKILL: a busy kodi.bin
+    that had just lost its display was seen to outlive SIGTERM by minutes (a benchmark stopped during an XL sync),
+    and nobody is left to read what a clean exit would write. Only from the main thread: the signal follows the
+    thread that started the child, not the process. ``core_dumps``: the child may dump core (up to the hard limit),
+    so a Kodi that crashes leaves a core file in its work folder for ``Kodi.crash_report`` (kodi.bin is started
+    without Kodi's start script, which would do it)."""
     if threading.current_thread() is not threading.main_thread():
         return None
 
@@ -142,7 +144,7 @@ def _ends_with_this_process(core_dumps=False):
             except (ValueError, OSError):
                 pass
         try:
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)    # PR_SET_PDEATHSIG
+            ctypes.CDLL(None, use_errno=True).prctl(1, death_signal)    # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
     return arm
@@ -461,7 +463,8 @@ class Kodi(object):
         self._stdout = open(os.path.join(self.workdir, 'kodi-stdout.log'), 'ab')
         self.process = subprocess.Popen(args, env=env, stdout=self._stdout, stderr=subprocess.STDOUT,
                                         start_new_session=True, cwd=self.workdir,
-                                        preexec_fn=_ends_with_this_process(core_dumps=True))
+                                        preexec_fn=_ends_with_this_process(core_dumps=True,
+                                                                           death_signal=signal.SIGKILL))
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:

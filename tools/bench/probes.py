@@ -109,6 +109,10 @@ class Probe(object):
         }
 
 
+class LogTimeout(RuntimeError):
+    """No log line matched within the time given."""
+
+
 class LogFollower(object):
     """Lines of a growing log file, read incrementally; ``wait(pattern)`` returns the first new matching line."""
 
@@ -150,5 +154,5 @@ class LogFollower(object):
             if alive is not None and not alive():
                 raise RuntimeError('Kodi ended while the benchmark waited for {!r}'.format(pattern))
             if time.monotonic() > deadline:
-                raise RuntimeError('no log line matching {!r} within {} s'.format(pattern, timeout))
+                raise LogTimeout('no log line matching {!r} within {} s'.format(pattern, timeout))
             time.sleep(poll)

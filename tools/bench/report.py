@@ -5,7 +5,7 @@ import platform
 import subprocess
 import time
 
-HEADER = ('size scenario      lat |  wall (start engine)  floor  xfloor | req  min | GET/POST by endpoint'
+HEADER = ('size scenario      lat | open |  wall (engine)  floor  xfloor | req  min | GET/POST by endpoint'
           '                          | rpc  kodi-w | RSS+MiB | ping max')
 SHORT = {'GET /users/settings': 'us', 'GET last_activities': 'la', 'watched_movies': 'wm', 'watched_shows': 'ws',
          'collection_movies': 'cm', 'collection_shows': 'cs', 'POST history': 'Ph', 'POST collection': 'Pc',
@@ -21,11 +21,11 @@ def _endpoints(by_endpoint):
 
 def line(row):
     ratio = row.get('wall_over_floor')
-    return ('{:<4} {:<13} {:>4} | {:>5.1f} ({:>5} {:>6.1f}) {:>6.1f} {:>6} | {:>4} {:>4} | {:<45} | {:>4} {:>6} | '
+    return ('{:<4} {:<13} {:>4} | {:>4} | {:>5.1f} ({:>6.1f}) {:>6.1f} {:>6} | {:>4} {:>4} | {:<45} | {:>4} {:>6} | '
             '{:>7} | {:>6}').format(
-        row['size'], row['scenario'], row['latency_ms'], row['wall_s'],
-        '{:.1f}'.format(row['start_s']) if row.get('start_s') is not None else '-', row['engine_s'] or 0,
-        row['floor_s'],
+        row['size'], row['scenario'], row['latency_ms'],
+        '{:.1f}'.format(row['start_s']) if row.get('start_s') is not None else '-', row['wall_s'],
+        row['engine_s'] or 0, row['floor_s'],
         '{:.2f}'.format(ratio) if ratio is not None else '-', row['requests'], row['requests_min'],
         _endpoints(row['requests_by_endpoint']), row.get('kodi_calls') or 0, row['kodi_writes'],
         row['rss_growth_mib'], '{} ms'.format(row['ping_max_ms']))

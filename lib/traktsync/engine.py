@@ -42,6 +42,7 @@ from traktsync.baseline_text import BaselineText
 from traktsync.clean_backup import CleanBackup
 from traktsync.id_resolution import plan_with_id_resolution
 from traktsync.kodi.jsonrpc import JsonRpcError
+from traktsync.kodi_batch import KodiBatchSize
 from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktDataError, TraktSnapshot, format_utc
 from traktsync.not_found import NotFoundMemory
 from traktsync.plan import PlanOptions
@@ -51,10 +52,6 @@ from traktsync.trakt import errors as trakt_errors
 from traktsync.trakt_cache import TRAKT_LISTS, WATCHED_LISTS, TraktListCache, history_moved, stamp
 from traktsync.write_streams import WAIT_STEP, BackgroundWork, CombinedProgress
 
-# Items per Kodi write batch (the Kodi side may split further). 500 made a first sync ~15 % faster than 200 in real
-# Kodi (make bench, S, alternating runs; Kodi refreshes its home screen after each call) and keeps one batch around
-# 2 s on a quiet machine, which is how long a cancel or Kodi's shutdown may wait for the batch in flight.
-KODI_BATCH = 500
 # After a write whose outcome is unknown the sync starts a new round: read both sides again, plan again (holding
 # back the items in doubt), go on. trakt asks to wait after an overload (502/503/504); these are the pauses before
 # rounds 2 and 3.
@@ -702,11 +699,16 @@ class SyncEngine(object):
     # -- applying ----------------------------------------------------------------------------------------------
     def _apply_kodi(self, plan, baseline, result):
         updates = plan.to_kodi
-        for start in range(0, len(updates), KODI_BATCH):
+        size = KodiBatchSize()   # by time: the batch in flight is what a cancel or Kodi quitting waits for
+        done = 0
+        while done < len(updates):
             self._check_cancel()
-            self._write_progress(streams.KODI_WATCHED.stage, start, len(updates))
-            batch = updates[start:start + KODI_BATCH]
+            self._write_progress(streams.KODI_WATCHED.stage, done, len(updates))
+            batch = updates[done:done + size.size]
+            done += len(batch)
+            began = self._clock()
             failures = self.library.apply_watched(batch)
+            size.took(len(batch), self._clock() - began)
             failed = set(id(failure.change) for failure in failures)
             for failure in failures:
                 logger.warning('Kodi did not take {}: {}', failure.change.title, failure.message)

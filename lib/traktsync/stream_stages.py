@@ -12,6 +12,7 @@ cached point older than trakt's newest play of the item counts as none (resume_p
 from datetime import datetime, timezone
 
 from traktsync import logger, ratings_plan, resume_plan, stream_items, streams
+from traktsync.kodi_batch import KodiBatchSize
 from traktsync.model import EPISODE, MOVIE, SHOW, format_utc
 from traktsync.trakt import errors as trakt_errors
 
@@ -287,16 +288,21 @@ class StreamStages(object):
     def _apply_kodi(self, stream, changes, write, baseline, result):
         """``write``: the library's method (``apply_ratings``, ``apply_resume``), asked for only when there is
         something to write."""
-        if not changes:
-            return
-        self._check_cancel()
-        self._progress(stream.stage, 0, len(changes))
-        failures = getattr(self.library, write)(changes)
-        failed = set(id(failure.change) for failure in failures)
-        for failure in failures:
-            logger.warning('Kodi did not take {}: {}', failure.change.title, failure.message)
-        for change in changes:
-            if id(change) not in failed:
-                baseline.record(change)
-                result.count(streams.counter(stream, change.kind))
-        self._save_baseline(baseline)
+        size = KodiBatchSize()   # by time: the batch in flight is what a cancel or Kodi quitting waits for
+        done = 0
+        while done < len(changes):
+            self._check_cancel()
+            self._progress(stream.stage, done, len(changes))
+            batch = changes[done:done + size.size]
+            done += len(batch)
+            began = self._now()
+            failures = getattr(self.library, write)(batch)
+            size.took(len(batch), (self._now() - began).total_seconds())
+            failed = set(id(failure.change) for failure in failures)
+            for failure in failures:
+                logger.warning('Kodi did not take {}: {}', failure.change.title, failure.message)
+            for change in batch:
+                if id(change) not in failed:
+                    baseline.record(change)
+                    result.count(streams.counter(stream, change.kind))
+            self._save_baseline(baseline)

@@ -41,8 +41,8 @@ PAGE_SIZE = 1000
 # Set*Details calls per JSON-RPC batch. Kodi spends ~3.5 ms per item (a database write and a notification), so the
 # batch size only changes the round trips: 2,000 writes took 17 s in batches of 50 or 100, 8.2 s of 250, 7.0 s of
 # 500 or 1,000 (same bench, same machine; the small batches varied 9-17 s between runs). A whole first sync (make
-# bench) was ~15 % faster with 500 than with 250: Kodi refreshes its home screen after each call. 500 keeps one
-# batch around 2 s on a quiet machine, so a cancel or Kodi's shutdown is not held up for long.
+# bench) was ~15 % faster with 500 than with 250: Kodi refreshes its home screen after each call. The sync asks for
+# fewer at a time when Kodi writes slowly (traktsync/kodi_batch.py); this is the most in one call.
 WRITE_BATCH = 500
 
 MOVIE_PROPERTIES = ['title', 'year', 'uniqueid', 'imdbnumber', 'playcount', 'lastplayed', 'dateadded', 'file']

@@ -12,7 +12,7 @@ is sized from the time per write of the batch before.
 FIRST = 100
 SMALLEST = 25
 LARGEST = 500
-BATCH_SECONDS = 3.0
+BATCH_SECONDS = 4.5
 
 
 class KodiBatchSize(object):

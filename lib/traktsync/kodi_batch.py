@@ -4,7 +4,7 @@
 Kodi finishes a JSON-RPC batch it has started, so the batch in flight is what "Cancel", or Kodi quitting, waits
 for; Kodi ends a script that has not stopped 5 s after quitting began, with an error in its log. Kodi's cost per
 ``Set*Details`` is not one figure: measured on one machine, 6.3-7.4 ms a write in a SQLite library and 14.5 ms in a
-MariaDB one (a shared library, the server on the same machine), so a batch of 500 took 3.2-3.7 s in one and 7.3 s
+MariaDB one (a shared library, the server on the same machine), so a batch of 500 took 3.2-3.4 s in one and 7.3 s
 in the other; a server across the network or a slower box takes longer still. Large batches are faster, because
 Kodi refreshes its home screen after each call, up to about 500. So the first batch is small, and each one after it
 is sized from the time per write of the batch before.
@@ -12,6 +12,8 @@ is sized from the time per write of the batch before.
 FIRST = 100
 SMALLEST = 25
 LARGEST = 500
+# Within the 5 s Kodi gives a quitting script. At 3 s an L first sync (make bench) was ~5 % slower, with batches of
+# ~330 writes; at 4.5 s a fast Kodi keeps batches of about 500 (docs/performance.md, Round 6).
 BATCH_SECONDS = 4.5
 
 

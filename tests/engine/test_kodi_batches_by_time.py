@@ -1,5 +1,5 @@
 """Kodi finishes a JSON-RPC batch it has started, so "Cancel", or Kodi quitting, waits for the batch in flight, and
-Kodi ends a script that has not stopped 5 s after quitting began. A batch of 500 watched writes took 3.2-3.7 s in a
+Kodi ends a script that has not stopped 5 s after quitting began. A batch of 500 watched writes took 3.2-3.4 s in a
 SQLite library and 7.3 s in a MariaDB one on the same machine (measured in real Kodi 20.1); a slower box or a
 server across the network takes longer. So the sync sizes its Kodi batches by time (traktsync/kodi_batch.py).
 

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.engine.world import EngineWorld, kodi_movie
+from tests.engine.world import EngineWorld, SteppedClock, kodi_movie
 from traktsync.account import ACCOUNTS_FOLDER
 from traktsync.store import BASELINE, JsonStore, StoreWriteError
 
@@ -28,16 +28,6 @@ def baseline_writes(monkeypatch):
             writes.append(name)
     monkeypatch.setattr(JsonStore, '_write', write)
     return writes
-
-
-class SteppedClock(object):
-    """The engine's clock; the test moves it (one confirmed batch = one second)."""
-
-    def __init__(self):
-        self.now = 1.8e9
-
-    def __call__(self):
-        return self.now
 
 
 def baseline_path(world):

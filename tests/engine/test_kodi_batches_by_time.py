@@ -4,19 +4,11 @@ SQLite library and 7.3 s in a MariaDB one on the same machine (measured in real 
 server across the network takes longer. So the sync sizes its Kodi batches by time (traktsync/kodi_batch.py).
 
 Kodi here is a list whose writes move a clock of the test's by a set cost per item."""
-from tests.engine.world import EngineWorld, ListLibrary, kodi_movie
+from tests.engine.world import EngineWorld, ListLibrary, SteppedClock, kodi_movie
 
 FILMS = 1200
 KODI_PATIENCE = 5.0   # seconds Kodi gives a script to stop once it is quitting
 PLAYED = '2024-05-01T20:00:00.000Z'
-
-
-class Clock(object):
-    def __init__(self):
-        self.now = 1.7e9
-
-    def __call__(self):
-        return self.now
 
 
 class TimedLibrary(ListLibrary):
@@ -54,7 +46,7 @@ def world_where_trakt_watched_everything(tmp_path, seconds_per_write, before_bat
     catalog = world.catalog['movies']
     for entry in catalog:
         world.emu.add_play('movie', entry['ids']['trakt'], PLAYED)
-    clock = Clock()
+    clock = SteppedClock()
     world.library = TimedLibrary([kodi_movie(entry, i + 1) for i, entry in enumerate(catalog)], clock,
                                  seconds_per_write, before_batch)
     return world, clock

@@ -52,6 +52,16 @@ class ListLibrary(object):
         return []
 
 
+class SteppedClock(object):
+    """The engine's clock; the test moves it (``now``, seconds)."""
+
+    def __init__(self):
+        self.now = 1.8e9
+
+    def __call__(self):
+        return self.now
+
+
 def kodi_movie(entry, kodi_id, playcount=0, lastplayed=None, ids=None):
     """A Kodi row for a catalog movie (``ids``: the uniqueids Kodi has, by default imdb + tmdb)."""
     if ids is None:

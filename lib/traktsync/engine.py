@@ -42,7 +42,7 @@ from traktsync.baseline_text import BaselineText
 from traktsync.clean_backup import CleanBackup
 from traktsync.id_resolution import plan_with_id_resolution
 from traktsync.kodi.jsonrpc import JsonRpcError
-from traktsync.kodi_batch import KodiBatchSize
+from traktsync.kodi_batch import write_in_batches
 from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktDataError, TraktSnapshot, format_utc
 from traktsync.not_found import NotFoundMemory
 from traktsync.plan import PlanOptions
@@ -699,19 +699,13 @@ class SyncEngine(object):
     # -- applying ----------------------------------------------------------------------------------------------
     def _apply_kodi(self, plan, baseline, result):
         updates = plan.to_kodi
-        size = KodiBatchSize()   # by time: the batch in flight is what a cancel or Kodi quitting waits for
-        done = 0
-        while done < len(updates):
+
+        def before_batch(done):
             self._check_cancel()
             self._write_progress(streams.KODI_WATCHED.stage, done, len(updates))
-            batch = updates[done:done + size.size]
-            done += len(batch)
-            began = self._clock()
-            failures = self.library.apply_watched(batch)
-            size.took(len(batch), self._clock() - began)
-            failed = set(id(failure.change) for failure in failures)
-            for failure in failures:
-                logger.warning('Kodi did not take {}: {}', failure.change.title, failure.message)
+
+        # By time: the batch in flight is what a cancel or Kodi quitting waits for.
+        for batch, failed in write_in_batches(updates, self.library.apply_watched, self._clock, before_batch):
             with self._records:
                 for action in batch:
                     if id(action) not in failed:

@@ -9,6 +9,8 @@ in the other; a server across the network or a slower box takes longer still. La
 Kodi refreshes its home screen after each call, up to about 500. So the first batch is small, and each one after it
 is sized from the time per write of the batch before.
 """
+from traktsync import logger
+
 FIRST = 100
 SMALLEST = 25
 LARGEST = 500
@@ -33,3 +35,21 @@ class KodiBatchSize(object):
             return
         self.size = max(self.smallest, min(self.largest, int(self.seconds * writes / seconds)))
 
+
+def write_in_batches(changes, write, clock, before_batch):
+    """Write ``changes`` into Kodi through ``write`` (the library's ``apply_*``) in batches sized by time; yields
+    each batch with the ids of its changes Kodi refused (logged here). ``before_batch(done)`` runs before each one
+    (the cancel check, the progress); ``clock()`` is in seconds. Only the write is timed, not what the caller does
+    with a batch."""
+    size = KodiBatchSize()
+    done = 0
+    while done < len(changes):
+        before_batch(done)
+        batch = changes[done:done + size.size]
+        done += len(batch)
+        began = clock()
+        failures = write(batch)
+        size.took(len(batch), clock() - began)
+        for failure in failures:
+            logger.warning('Kodi did not take {}: {}', failure.change.title, failure.message)
+        yield batch, set(id(failure.change) for failure in failures)

@@ -12,7 +12,7 @@ cached point older than trakt's newest play of the item counts as none (resume_p
 from datetime import datetime, timezone
 
 from traktsync import logger, ratings_plan, resume_plan, stream_items, streams
-from traktsync.kodi_batch import KodiBatchSize
+from traktsync.kodi_batch import write_in_batches
 from traktsync.model import EPISODE, MOVIE, SHOW, format_utc
 from traktsync.trakt import errors as trakt_errors
 
@@ -288,19 +288,18 @@ class StreamStages(object):
     def _apply_kodi(self, stream, changes, write, baseline, result):
         """``write``: the library's method (``apply_ratings``, ``apply_resume``), asked for only when there is
         something to write."""
-        size = KodiBatchSize()   # by time: the batch in flight is what a cancel or Kodi quitting waits for
-        done = 0
-        while done < len(changes):
+        if not changes:
+            return
+
+        def before_batch(done):
             self._check_cancel()
             self._progress(stream.stage, done, len(changes))
-            batch = changes[done:done + size.size]
-            done += len(batch)
-            began = self._now()
-            failures = getattr(self.library, write)(batch)
-            size.took(len(batch), (self._now() - began).total_seconds())
-            failed = set(id(failure.change) for failure in failures)
-            for failure in failures:
-                logger.warning('Kodi did not take {}: {}', failure.change.title, failure.message)
+
+        def seconds():
+            return self._now().timestamp()
+
+        # By time: the batch in flight is what a cancel or Kodi quitting waits for.
+        for batch, failed in write_in_batches(changes, getattr(self.library, write), seconds, before_batch):
             for change in batch:
                 if id(change) not in failed:
                     baseline.record(change)

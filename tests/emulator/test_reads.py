@@ -171,3 +171,46 @@ def test_history_start_at_and_end_at_narrow_it_to_days_or_minutes(emulator, api,
     assert history('/sync/history', start_at='2024-03-10T12:00:30Z', end_at='2024-03-10T21:15:00.000Z') == [
         ids['other'], ids['episode']]
     assert api.get('/sync/history', params={'start_at': 'last week'}).status_code == 400
+
+
+def _list_state(api):
+    """What a client reads of the four lists, every variant the emulator builds."""
+    paths = [('/sync/watched/movies', None), ('/sync/watched/shows', None),
+             ('/sync/watched/shows', 'progress'), ('/sync/collection/movies', 'metadata'),
+             ('/sync/collection/shows', None)]
+    return [api.get(path, params=dict(limit=250, **({'extended': extended} if extended else {}))).json()
+            for path, extended in paths]
+
+
+def _first_episode(catalog):
+    return catalog['shows'][0]['seasons'][1]['episodes'][0]['ids']['trakt']
+
+
+@pytest.mark.parametrize('change', ['play', 'api play', 'api history remove', 'reset', 'collect',
+                                    'api collect', 'api collection remove'])
+def test_every_change_shows_in_the_lists_read_before_it(emulator, api, catalog, change):
+    # The lists are built once per state of the account (a large list is read page by page): a change made after
+    # a read must show in the next one.
+    movie, episode = _movie_ids(catalog)[0], _first_episode(catalog)
+    emulator.add_play('movie', movie, '2024-03-01T10:00:00Z')
+    emulator.add_play('episode', episode, '2024-03-01T11:00:00Z')
+    emulator.collect('movie', movie, '2024-03-01T10:00:00Z')
+    emulator.collect('episode', episode, '2024-03-01T10:00:00Z')
+    before = _list_state(api)
+    second_movie = {'movies': [{'ids': {'trakt': _movie_ids(catalog)[1]}, 'watched_at': '2024-03-02T10:00:00Z'}]}
+    if change == 'play':
+        emulator.add_play('movie', movie, '2024-03-02T10:00:00Z')
+    elif change == 'api play':
+        assert api.post('/sync/history', second_movie).status_code == 201
+    elif change == 'api history remove':
+        assert api.post('/sync/history/remove', {'movies': [{'ids': {'trakt': movie}}]}).status_code == 200
+    elif change == 'reset':
+        emulator.set_reset_at(catalog['shows'][0]['ids']['trakt'], '2024-03-01T12:00:00Z')
+    elif change == 'collect':
+        emulator.collect('movie', movie, '2024-03-01T10:00:00Z', metadata={'resolution': 'hd_1080p'})
+    elif change == 'api collect':
+        assert api.post('/sync/collection', second_movie).status_code == 201
+    else:
+        body = {'episodes': [{'ids': {'trakt': episode}}]}
+        assert api.post('/sync/collection/remove', body).status_code == 200
+    assert _list_state(api) != before

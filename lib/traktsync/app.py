@@ -29,8 +29,11 @@ def make_trakt_client(settings, store, sleep=None):
                        sleep=sleep or time.sleep)
 
 
-def make_engine(settings, profile_dir, rpc, progress=None, is_cancelled=None, sleep=None, still_owner=None):
-    """``still_owner``: the sync lock's ``still_held``, so a sync whose lock was taken over stops writing."""
+def make_engine(settings, profile_dir, rpc, progress=None, is_cancelled=None, sleep=None, still_owner=None,
+                before_kodi_writes=None):
+    """``still_owner``: the sync lock's ``still_held``, so a sync whose lock was taken over stops writing;
+    ``before_kodi_writes(count)``: called before the watched states of the plan are written into Kodi."""
     store = JsonStore(profile_dir)
     return SyncEngine(KodiLibrary(rpc, settings), make_trakt_client(settings, store, sleep), store, settings,
-                      progress=progress, is_cancelled=is_cancelled, still_owner=still_owner)
+                      progress=progress, is_cancelled=is_cancelled, still_owner=still_owner,
+                      before_kodi_writes=before_kodi_writes)

@@ -213,7 +213,7 @@ class SyncEngine(object):
     """``store`` is the profile's JsonStore; the sync memory lives in the signed-in account's folder of it."""
 
     def __init__(self, library, trakt, store, settings, progress=None, is_cancelled=None, sleep=time.sleep,
-                 clock=time.time, still_owner=None):
+                 clock=time.time, still_owner=None, before_kodi_writes=None):
         self._posted = False
         self._sleep = sleep
         self._clock = clock
@@ -226,6 +226,8 @@ class SyncEngine(object):
         self._progress = progress or (lambda stage, done, total: None)
         self._is_cancelled = is_cancelled or (lambda: False)
         self._still_owner = still_owner or (lambda: True)   # the sync lock is still ours (SyncLock.still_held)
+        # Told how many watched states go into Kodi, on the sync's thread, before the first is written.
+        self._before_kodi_writes = before_kodi_writes or (lambda count: None)
         self._aborted = False
         self._held = set()    # keys whose history write had an unknown outcome in this sync
         self._sent_plays = []     # client items of the plays sent in this sync, not yet checked for doubles
@@ -699,6 +701,8 @@ class SyncEngine(object):
     # -- applying ----------------------------------------------------------------------------------------------
     def _apply_kodi(self, plan, baseline, result):
         updates = plan.to_kodi
+        if updates:
+            self._before_kodi_writes(len(updates))
 
         def before_batch(done):
             self._check_cancel()

@@ -61,6 +61,24 @@ class ProgressDialog(object):
         self._dialog.close()
 
 
+class Backdrop(object):
+    """A full-screen window of the add-on's fanart, dimmed. Shown behind a long sync's progress dialog, it keeps
+    Kodi's home screen from being the active window: while it is, Kodi re-reads its widgets (and the home screen's
+    totals) from the library after every watched state written, which doubled Kodi's cost per write and grew with
+    the library (docs/performance.md, "Round 8"). Kodi refuses to open a window over a modal dialog: it goes up
+    while the progress dialog is closed."""
+
+    def __init__(self):
+        self._window = xbmcgui.Window()
+        fanart = xbmcaddon.Addon(ADDON_ID).getAddonInfo('fanart')
+        self._window.addControl(xbmcgui.ControlImage(0, 0, self._window.getWidth(), self._window.getHeight(), fanart,
+                                                     aspectRatio=1, colorDiffuse='FF505050'))
+        self._window.show()
+
+    def close(self):
+        self._window.close()
+
+
 def abort_requested():
     return bool(xbmc.Monitor().abortRequested())
 

@@ -35,6 +35,8 @@ AUTOMATIC = r'\[service\.traktsync\] automatic sync \(([^)]*)\)'
 # What the engine logs when a sync ends after one request, without reading Kodi's library (engine.py).
 NOT_READ = 'the library was not read'
 OK_DIALOG = 12002
+HOME_WINDOW = 10000
+SETTINGS_WINDOW = 10004    # Kodi's settings menu: no library widgets behind the floor's writes
 SELECT_DIALOG = 12000      # the add-on's menu; its first entry is "Sync now"
 MENU_CLICK_SECONDS = 5     # a click that Kodi's just-opened menu did not take yet is sent again after this
 STARTUP_DELAY = 3          # seconds between the service's start and its start-up sync (the probe starts first)
@@ -308,7 +310,16 @@ class Session(object):
         if read_library or kodi_writes:
             library_seconds, library_calls, snapshot = floor.read_library(self.kodi.tcp_port)
             after = floor.watched_state(snapshot)
-            write_seconds, floor_writes, floor_sampled = floor.kodi_writes(self.kodi.tcp_port, self.before, after)
+            # Kodi's own cost at its best: its home screen re-reads its widgets after every write, so the floor
+            # writes with the home screen covered, as "Sync now" does from script.COVER_HOME_FROM writes.
+            self.kodi.call('GUI.ActivateWindow', {'window': 'settings'})
+            self.kodi.wait_window(SETTINGS_WINDOW, timeout=30)
+            try:
+                write_seconds, floor_writes, floor_sampled = floor.kodi_writes(self.kodi.tcp_port, self.before,
+                                                                               after)
+            finally:
+                self.kodi.call('GUI.ActivateWindow', {'window': 'home'})
+                self.kodi.wait_window(HOME_WINDOW, timeout=30)
             self.before = {key: (playcount, lastplayed) for key, (_id, playcount, lastplayed) in after.items()}
         if not read_library:
             library_seconds = 0.0

@@ -39,6 +39,7 @@ HOME_WINDOW = 10000
 SETTINGS_WINDOW = 10004    # Kodi's settings menu: no library widgets behind the floor's writes
 SELECT_DIALOG = 12000      # the add-on's menu; its first entry is "Sync now"
 MENU_CLICK_SECONDS = 5     # a click that Kodi's just-opened menu did not take yet is sent again after this
+MENU_CLICKS = 24           # ... at most this many times (2 minutes): a menu that never takes input fails the run
 STARTUP_DELAY = 3          # seconds between the service's start and its start-up sync (the probe starts first)
 TIMER_SECONDS = 8          # the test "hour" of the timer scenario (sync_interval_hours = 1)
 QUIET = {'sync_at_startup': False, 'sync_interval_hours': 0, 'sync_after_scan': False, 'instant_push': False,
@@ -216,7 +217,7 @@ class Session(object):
         """Select the menu's first entry, "Sync now"; ``(time of the click that was taken, its log index)``. A
         menu that has just opened may not take input yet: the click is sent again while it stays on screen."""
         since = self.log.skip_to_end()
-        while True:
+        for _attempt in range(MENU_CLICKS):
             clicked = time.time()
             self.kodi.call('Input.Select')
             try:
@@ -226,6 +227,8 @@ class Session(object):
                 if self.kodi.current_window()['id'] != SELECT_DIALOG:   # taken, the script is slow to log it
                     index, _line = self.log.wait(MENU_ACTION, since, 120, self._alive)
                     return clicked, index
+        raise LogTimeout('the add-on\'s menu took none of {} clicks on "Sync now" in {} s'.format(
+            MENU_CLICKS, MENU_CLICKS * MENU_CLICK_SECONDS))
 
     def small_change(self):
         """10 items watched in Kodi and 10 on trakt since the last sync, then "Sync now"."""

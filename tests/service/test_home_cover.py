@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.e2e.sync_world import library_part, world_catalog
-from tests.service.service_world import OK_DIALOG, PROGRESS_DIALOG, ServiceWorld
+from tests.service.service_world import HOME_WINDOW, OK_DIALOG, PROGRESS_DIALOG, ServiceWorld
 from tools import catalog as catalogs
 
 pytestmark = pytest.mark.kodi
@@ -16,12 +16,20 @@ ADDON_ID = 'service.traktsync'
 COVERED = r'\[service\.traktsync\] \d+ watched states to write into Kodi: its home screen is covered'
 HOME = 'home'
 DIALOG = 'progressdialog'
-HOME_WINDOW = 10000
 
 
 @pytest.fixture
 def catalog():
     return world_catalog(movies=6, shows=2, seasons=2, episodes_per_season=55)   # 220 episodes
+
+
+def _every_episode_watched_on_trakt(kodi_factory, tmp_path, catalog, emulator):
+    """Kodi with the catalog's 220 episodes, all of them watched on trakt: "Sync now" writes 220 states into Kodi."""
+    world = ServiceWorld(kodi_factory, tmp_path, emulator, library_part(catalog, movies=6, shows=2))
+    for _show, _season, episode in catalogs.iter_episodes(catalog):
+        emulator.add_play('episode', episode['ids']['trakt'], '2026-11-20T20:00:00.000Z')
+    emulator.latency = 1.0   # every trakt request takes a second: the sync's last ones come after Kodi's writes
+    return world
 
 
 def _episodes_watched(kodi):
@@ -43,11 +51,8 @@ def _windows_until_done(world, done):
 @pytest.mark.every_major
 def test_sync_now_covers_the_home_screen_while_it_writes_many_watched_states_then_gives_it_back(
         kodi_factory, tmp_path, catalog, emulator):
-    world = ServiceWorld(kodi_factory, tmp_path, emulator, library_part(catalog, movies=6, shows=2))
+    world = _every_episode_watched_on_trakt(kodi_factory, tmp_path, catalog, emulator)
     kodi = world.kodi
-    for _show, _season, episode in catalogs.iter_episodes(catalog):
-        emulator.add_play('episode', episode['ids']['trakt'], '2026-11-20T20:00:00.000Z')
-    emulator.latency = 1.0   # every trakt request takes a second: the sync's last ones come after Kodi's writes
     assert world.visible(HOME) == [HOME]
 
     done = world.syncs_done()
@@ -65,11 +70,8 @@ def test_sync_now_covers_the_home_screen_while_it_writes_many_watched_states_the
 
 
 def test_cancel_while_the_home_screen_is_covered_gives_it_back(kodi_factory, tmp_path, catalog, emulator):
-    world = ServiceWorld(kodi_factory, tmp_path, emulator, library_part(catalog, movies=6, shows=2))
+    world = _every_episode_watched_on_trakt(kodi_factory, tmp_path, catalog, emulator)
     kodi = world.kodi
-    for _show, _season, episode in catalogs.iter_episodes(catalog):
-        emulator.add_play('episode', episode['ids']['trakt'], '2026-11-20T20:00:00.000Z')
-    emulator.latency = 1.0
 
     kodi.run_script(ADDON_ID, ['action=sync'])
     kodi.wait_log(COVERED, timeout=60)

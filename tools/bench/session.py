@@ -133,18 +133,26 @@ class Session(object):
         self.log = LogFollower(self.kodi.log_path)
         self.log.wait(SERVICE_STARTED, 0, 60, self._alive)
 
+    def _keep_logs(self):
+        # A session that restarted Kodi (the timer scenario) has its manual syncs in the log Kodi moved aside.
+        stamp = time.strftime('%Y%m%dT%H%M%S', time.gmtime())
+        for source, part in ((self.kodi.log_path.replace('kodi.log', 'kodi.old.log'), '-before-restart'),
+                             (self.kodi.log_path, '')):
+            if os.path.exists(source):
+                os.makedirs(self.logs_dir, exist_ok=True)
+                kept = os.path.join(self.logs_dir, '{}-{:.0f}ms-{}{}.log'.format(
+                    self.dataset.size.name, self.latency * 1000, stamp, part))
+                shutil.copy(source, kept)
+                self.say('kodi.log kept as {}'.format(kept))
+
     def _alive(self):
         return self.kodi.process is not None and self.kodi.process.poll() is None
 
     def close(self):
         if self.kodi is not None:
             self.kodi.close()
-            if self.logs_dir and os.path.exists(self.kodi.log_path):
-                os.makedirs(self.logs_dir, exist_ok=True)
-                kept = os.path.join(self.logs_dir, '{}-{:.0f}ms-{}.log'.format(
-                    self.dataset.size.name, self.latency * 1000, time.strftime('%Y%m%dT%H%M%S', time.gmtime())))
-                shutil.copy(self.kodi.log_path, kept)
-                self.say('kodi.log kept as {}'.format(kept))
+            if self.logs_dir:
+                self._keep_logs()
         if self.emu is not None:
             self.emu.stop()
         if self.workdir:

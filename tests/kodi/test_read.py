@@ -158,6 +158,25 @@ def test_calls_depend_on_pages_not_on_the_number_of_shows(library):
     assert len(snapshot.episodes) == SHOWS * SEASONS * EPISODES_PER_SEASON
 
 
+def test_a_long_list_is_read_in_larger_pages_and_nothing_is_lost_between_them(library):
+    # Kodi counts the whole list for every page, so a big library is read in about ``most_pages`` calls per list.
+    whole = tcp_library(library['kodi']).read_snapshot()
+    grown = tcp_library(library['kodi'], page_size=100, most_pages=3)
+    snapshot = grown.read_snapshot()
+    movies, episodes = MOVIES + 5, SHOWS * SEASONS * EPISODES_PER_SEASON + 2
+    later_movie_pages = -(-(movies - 100) // -(-movies // 3))          # pages of 102 after the first 100
+    later_episode_pages = -(-(episodes - 100) // -(-episodes // 3))    # pages of 268
+    assert (later_movie_pages, later_episode_pages) == (3, 3)          # 3 and 8 with pages of 100
+    assert grown.rpc.calls_made == 1 + later_movie_pages + later_episode_pages + 1
+
+    def rows(snap):
+        return (sorted((m.kodi_id, m.file, m.playcount) for m in snap.movies),
+                sorted((e.kodi_id, e.file, e.playcount) for e in snap.episodes),
+                sorted((u.kind, u.title) for u in snap.unmatched))
+    assert rows(snapshot) == rows(whole)
+    assert len(snapshot.episodes) == SHOWS * SEASONS * EPISODES_PER_SEASON
+
+
 def test_items_with_odd_ids_are_unmatched_or_matched_only_by_their_real_ids(library):
     snapshot = tcp_library(library['kodi']).read_snapshot()
     odd = library['odd']

@@ -36,8 +36,15 @@ from traktsync.model import EPISODE, MOVIE, Ids, KodiEpisode, KodiMovie, KodiSna
 # too: one answer is built as a whole) and gain little. Kodi's own peak is what issue 12 counts: in a whole sync at
 # M (make bench, 7,772 items), Kodi's resident memory grew 73 MiB with pages of 1,000 against 102 MiB with 5,000
 # (a "Sync now" that changed nothing: 28 against 60 MiB), and the syncs took the same time (49 s, 3.6 s). So
-# 1,000: about 30 calls at issue 12's library L, 125 for a 100,000-episode library.
+# 1,000: about 30 calls at issue 12's library L.
 PAGE_SIZE = 1000
+# Kodi's fixed cost of one page grows with the list it pages through (it counts the whole list for every page): a
+# page of one episode took 0.03-0.05 s at 24,690 episodes and 0.10-0.17 s at 100,000 (real Kodi 20.1). With a fixed
+# page size the number of pages grows with the library too, and the read with its square: at 100,000 episodes, 120
+# calls of 1,000 took 33 s and 29 calls of 4,000 took 23 s; in make bench's XL first sync, Kodi's peak memory growth
+# stayed where it was (+358 MiB against +352 and +354). So the pages after the first grow to keep a list at about
+# this many calls; a list under 25,000 items keeps pages of 1,000.
+MOST_PAGES = 25
 # Set*Details calls per JSON-RPC batch. Kodi spends ~3.5 ms per item (a database write and a notification), so the
 # batch size only changes the round trips: 2,000 writes took 17 s in batches of 50 or 100, 8.2 s of 250, 7.0 s of
 # 500 or 1,000 (same bench, same machine; the small batches varied 9-17 s between runs). A whole first sync (make
@@ -212,10 +219,11 @@ class _SnapshotBuilder(object):
 class KodiLibrary(object):
     """The library behind a ``JsonRpc`` (either transport) and the user's ``Settings``."""
 
-    def __init__(self, rpc, settings=None, page_size=None, write_batch=None, advancedsettings=None):
+    def __init__(self, rpc, settings=None, page_size=None, write_batch=None, advancedsettings=None, most_pages=None):
         self.rpc = rpc
         self.settings = settings
         self.page_size = page_size or PAGE_SIZE
+        self.most_pages = most_pages or MOST_PAGES
         self.write_batch = write_batch or WRITE_BATCH
         self._advancedsettings = advancedsettings   # its path; None: Kodi's own (none outside Kodi)
         self._shared = None
@@ -239,8 +247,12 @@ class KodiLibrary(object):
                 ('VideoLibrary.GetTVShows', {'properties': SHOW_PROPERTIES}, 'tvshows'),
                 ('VideoLibrary.GetEpisodes', {'properties': EPISODE_PROPERTIES + extra}, 'episodes')]
 
-    def _page(self, params, start):
-        return dict(params, limits={'start': start, 'end': start + self.page_size})
+    def _page(self, params, start, size=None):
+        return dict(params, limits={'start': start, 'end': start + (size or self.page_size)})
+
+    def _later_page_size(self, total):
+        """Items per page after the first, once the list's ``total`` is known (``MOST_PAGES``)."""
+        return max(self.page_size, -(-total // self.most_pages))
 
     def _read(self, with_metadata):
         """``(snapshot, sources listed)``: pages one after another (each page a round trip, so no answer is larger
@@ -262,8 +274,9 @@ class KodiLibrary(object):
         total = ((answer or {}).get('limits') or {}).get('total', len(got))
         read = len(got)
         sink(got)
+        size = self._later_page_size(total)
         while read < total:
-            page = self.rpc.call(method, self._page(params, read)) or {}
+            page = self.rpc.call(method, self._page(params, read, size)) or {}
             got = page.get(key) or []
             if (page.get('limits') or {}).get('total', total) != total or not got:
                 raise LibraryChanged('{} changed while it was read'.format(key))

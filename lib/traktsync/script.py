@@ -245,14 +245,19 @@ def authorize():
         # The account decides whose sync memory is used (traktsync.account): another account starts afresh.
         username = account.identify(client, TokenStore(JsonStore(profile_dir()))).get('username') or ''
         write_setting('username', username)
-        ui.ok(ui.localize(30101), ui.localize(30028, username))
     except trakt_errors.AuthorizationCancelled:
         logger.info('authorization cancelled by the user')
+        return
     except trakt_errors.TraktError as exc:
         ui.ok(ui.localize(30101), ui.localize(30029, exc.message))
+        return
     finally:
         if dialog is not None:
             dialog.close()
+    # The first sync, from here, has the menu's progress dialog and covers Kodi's home screen while it writes (the
+    # service's would not); "no" leaves time to look at the settings first, the service syncs at its next time.
+    if ui.yesno(ui.localize(30101), ui.localize(30107, username)):
+        sync_now()
 
 
 def sign_out():

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.e2e.sync_world import ADDON_ID, OK_DIALOG, SYNC_DONE, SyncWorld, library_part, world_catalog
+from tests.e2e.sync_world import ADDON_ID, OK_DIALOG, SYNC_DONE, YESNO_DIALOG, SyncWorld, library_part, world_catalog
 from tools.trakt_emulator.settings import user_uuid
 
 pytestmark = pytest.mark.kodi
@@ -83,8 +83,8 @@ def authorize(world, username):
     signed_in = world.kodi.count_log(SIGNED_IN.format(username))
     run_action(world, 'authorize')
     world.kodi.wait_log_count(SIGNED_IN.format(username), signed_in + 1, timeout=60)
-    world.kodi.wait_window(OK_DIALOG, timeout=30)           # "signed in as …"
-    world.kodi.press('Select')
+    world.kodi.wait_window(YESNO_DIALOG, timeout=30)        # "signed in as …; sync now?"
+    world.kodi.press('Back')                                # no: the test syncs by itself
 
 
 def test_another_account_inherits_nothing_and_the_first_accounts_files_are_kept(kodi_factory, tmp_path, catalog,

@@ -66,6 +66,24 @@ def test_cancel_in_sync_now_ends_it_at_once_while_trakt_is_slow_and_the_next_syn
     assert kodi.python_errors() == []
 
 
+def test_yes_after_signing_in_syncs_at_once_with_the_progress_dialog(kodi_factory, tmp_path, catalog, emulator):
+    world = ServiceWorld(kodi_factory, tmp_path, emulator, library_part(catalog, movies=3, shows=1), token=False)
+    kodi = world.kodi
+    done = world.syncs_done()
+    emulator.auto_approve = True
+    kodi.run_script(ADDON_ID, ['action=authorize'])
+    kodi.wait_window(YESNO_DIALOG, timeout=30)       # "signed in as …; sync now?"
+    assert world.syncs_done() == done
+    _yes(kodi)
+    kodi.wait_window(PROGRESS_DIALOG, timeout=15)
+    kodi.wait_log_count(SYNC_DONE, done + 1, timeout=30)
+    kodi.wait_window(OK_DIALOG, timeout=10)
+    assert 'sent to trakt' in _wait_text_on_screen(kodi, 'sent to trakt')
+    kodi.press('Select')
+    assert len(emulator.collection('movie')) == 3 and len(emulator.collection('episode')) == 2
+    assert kodi.python_errors() == []
+
+
 @pytest.mark.every_major
 def test_menu_actions_through_their_dialogs(kodi_factory, tmp_path, catalog, emulator, dialog_shots):
     world = ServiceWorld(kodi_factory, tmp_path, emulator, library_part(catalog, movies=3, shows=1), token=False,
@@ -80,21 +98,24 @@ def test_menu_actions_through_their_dialogs(kodi_factory, tmp_path, catalog, emu
         time.sleep(0.1)
     (_, user_code, _), = emulator.device_codes()
     dialog_shots(kodi, 'authorize-code')
+    done = world.syncs_done()
     emulator.approve(user_code)
-    kodi.wait_window(OK_DIALOG, timeout=15)
+    kodi.wait_window(YESNO_DIALOG, timeout=15)       # "signed in as …; sync now?"
+    assert emulator.username in _wait_text_on_screen(kodi, emulator.username)
     dialog_shots(kodi, 'authorize-done')
-    kodi.press('Select')
+    kodi.press('Back')                               # no: not yet
     assert world.profile_file('token.json')['access_token']
     assert world.setting('username')
 
-    # Sync now: the library goes to the trakt collection
-    done = world.syncs_done()
+    # Sync now: the library goes to the trakt collection (the "no" above started no sync)
     kodi.run_script(ADDON_ID, ['action=sync'])
     kodi.wait_log_count(SYNC_DONE, done + 1, timeout=30)
     kodi.wait_window(OK_DIALOG, timeout=10)
+    assert 'sent to trakt' in _wait_text_on_screen(kodi, 'sent to trakt')
     dialog_shots(kodi, 'sync-done')
     kodi.press('Select')
     assert len(emulator.collection('movie')) == 3 and len(emulator.collection('episode')) == 2
+    assert world.syncs_done() == done + 1
 
     # Preview: shows what would change and changes nothing
     movie = catalog['movies'][0]

@@ -158,6 +158,7 @@ def test_calls_depend_on_pages_not_on_the_number_of_shows(library):
     assert len(snapshot.episodes) == SHOWS * SEASONS * EPISODES_PER_SEASON
 
 
+@pytest.mark.every_major
 def test_a_long_list_is_read_in_larger_pages_and_nothing_is_lost_between_them(library):
     # Kodi counts the whole list for every page, so a big library is read in about ``most_pages`` calls per list.
     whole = tcp_library(library['kodi']).read_snapshot()

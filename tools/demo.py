@@ -27,7 +27,7 @@ from tools.trakt_emulator import Emulator
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO_DIR = os.path.join(ROOT, 'build', 'demo')
 ADDON_ID = 'service.traktsync'
-OK_DIALOG, TEXT_VIEWER, YESNO_DIALOG = 12002, 10147, 10100
+OK_DIALOG, TEXT_VIEWER = 12002, 10147
 SYNC_DONE = r'\[service\.traktsync\] sync (ok|error|cancelled) in'
 SCROBBLED_MOVIE = 10      # an unwatched library movie whose file is a playable clip
 SCROBBLE_STOP = r'\[service\.traktsync\] scrobble stop of .*'
@@ -155,7 +155,7 @@ def main():
         say('\nAuthorizing with trakt (device flow)...')
         kodi_before, (trakt_before, collected_before) = kodi_watched(kodi), trakt_state(emu, known)
         kodi.run_script(ADDON_ID, ['action=authorize'])
-        kodi.wait_window(YESNO_DIALOG, timeout=60)       # "signed in as ...; sync now?"
+        kodi.wait_window(kodi_harness.YESNO_DIALOG, timeout=60)       # "signed in as ...; sync now?"
         say('  ' + kodi.wait_log(r'\[service\.traktsync\] trakt authorization approved', 30).split('] ', 1)[1])
         say('\nSync now? Yes (inside Kodi)...')
         kodi.press('Left', 'Select')

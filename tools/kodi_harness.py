@@ -38,6 +38,7 @@ KODI_BINARIES = ['/usr/lib/x86_64-linux-gnu/kodi/kodi.bin'] + glob.glob('/usr/li
 KODI_ROOT_ENV = 'TRAKTSYNC_KODI_ROOT'
 BUILTIN_HELPER_ID = 'script.harness.builtin'
 YESNO_DIALOG = 10100
+HOME_WINDOW = 10000
 
 # The media tree's files are stand-ins that no demuxer can open. Kodi 20.1 aborted twice in one full test run
 # ("pthread_mutex_lock: Assertion `mutex->__data.__owner == 0' failed") right after failing to extract a

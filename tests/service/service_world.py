@@ -18,7 +18,6 @@ SETTER_DONE = r'\[setter\] '
 SYNC_DONE = r'\[service\.traktsync\] sync (ok|error|cancelled) in'
 SERVICE_STARTED = r'\[service\.traktsync\] service \S+ started'
 AUTOMATIC_SYNC = r'\[service\.traktsync\] automatic sync \(([^)]*)\)'
-HOME_WINDOW = 10000
 PROGRESS_DIALOG = 10101
 OK_DIALOG = 12002
 YESNO_DIALOG = 10100

@@ -35,7 +35,6 @@ AUTOMATIC = r'\[service\.traktsync\] automatic sync \(([^)]*)\)'
 # What the engine logs when a sync ends after one request, without reading Kodi's library (engine.py).
 NOT_READ = 'the library was not read'
 OK_DIALOG = 12002
-HOME_WINDOW = 10000
 SETTINGS_WINDOW = 10004    # Kodi's settings menu: no library widgets behind the floor's writes
 SELECT_DIALOG = 12000      # the add-on's menu; its first entry is "Sync now"
 MENU_CLICK_SECONDS = 5     # a click that Kodi's just-opened menu did not take yet is sent again after this
@@ -330,7 +329,7 @@ class Session(object):
                                                                                after)
             finally:
                 self.kodi.call('GUI.ActivateWindow', {'window': 'home'})
-                self.kodi.wait_window(HOME_WINDOW, timeout=30)
+                self.kodi.wait_window(kodi_harness.HOME_WINDOW, timeout=30)
             self.before = {key: (playcount, lastplayed) for key, (_id, playcount, lastplayed) in after.items()}
         if not read_library:
             library_seconds = 0.0

@@ -20,7 +20,7 @@ PREVIEW_DONE = r'\[service\.traktsync\] preview (ok|error|cancelled) in'
 MENU_ACTION = r'\[service\.traktsync\] menu action: {}'
 SIGNED_IN = r'\[service\.traktsync\] signed in to trakt as {}'
 COLLECTED_AT = '2024-02-03T04:05:00.000Z'
-A_FILES = ('baseline.json', 'trakt-cache.json', 'clean-backup.json')
+A_FILES = ('baseline.json', 'trakt-cache.json', 'trakt-cache-stamps.json', 'clean-backup.json')
 
 
 @pytest.fixture

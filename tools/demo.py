@@ -22,12 +22,12 @@ import sys
 import time
 
 from tools import build, catalog, kodi_harness, media_tree
+from tools.kodi_harness import OK_DIALOG, TEXT_VIEWER
 from tools.trakt_emulator import Emulator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO_DIR = os.path.join(ROOT, 'build', 'demo')
 ADDON_ID = 'service.traktsync'
-OK_DIALOG, TEXT_VIEWER = 12002, 10147
 SYNC_DONE = r'\[service\.traktsync\] sync (ok|error|cancelled) in'
 SCROBBLED_MOVIE = 10      # an unwatched library movie whose file is a playable clip
 SCROBBLE_STOP = r'\[service\.traktsync\] scrobble stop of .*'

@@ -37,8 +37,15 @@ from traktsync.kodi.jsonrpc import JsonRpc, JsonRpcError, TcpTransport
 KODI_BINARIES = ['/usr/lib/x86_64-linux-gnu/kodi/kodi.bin'] + glob.glob('/usr/lib/*/kodi/kodi.bin')
 KODI_ROOT_ENV = 'TRAKTSYNC_KODI_ROOT'
 BUILTIN_HELPER_ID = 'script.harness.builtin'
-YESNO_DIALOG = 10100
+# Kodi's window ids, as GUI.GetProperties' currentwindow gives them
 HOME_WINDOW = 10000
+SETTINGS_WINDOW = 10004     # Kodi's settings menu: no library widgets behind it
+YESNO_DIALOG = 10100
+PROGRESS_DIALOG = 10101
+SETTINGS_DIALOG = 10140     # an add-on's settings
+TEXT_VIEWER = 10147
+SELECT_DIALOG = 12000       # e.g. the add-on's menu
+OK_DIALOG = 12002
 
 # The media tree's files are stand-ins that no demuxer can open. Kodi 20.1 aborted twice in one full test run
 # ("pthread_mutex_lock: Assertion `mutex->__data.__owner == 0' failed") right after failing to extract a

@@ -10,7 +10,8 @@ import sys
 import tempfile
 
 from tools import build, kodi_harness, media_tree, screenshots
-from tools.demo import ADDON_ID, OK_DIALOG, SYNC_DONE, close_dialog, demo_catalogs, seed_account
+from tools.demo import ADDON_ID, SYNC_DONE, close_dialog, demo_catalogs, seed_account
+from tools.kodi_harness import OK_DIALOG
 from tools.trakt_emulator import Emulator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

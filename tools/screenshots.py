@@ -13,10 +13,9 @@ enough) so the picture catches it. Returns ``{name: path}`` of the PNGs written
 import os
 import time
 
+from tools.kodi_harness import SETTINGS_DIALOG, TEXT_VIEWER
+
 ADDON_ID = 'service.traktsync'
-SETTINGS_DIALOG = 10140
-TEXT_VIEWER = 10147
-OK_DIALOG = 12002
 BAR = 'Window.IsVisible(extendedprogressdialog)'
 
 

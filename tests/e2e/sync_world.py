@@ -11,13 +11,11 @@ import time
 
 from tools import catalog as catalogs
 from tools import media_tree
+from tools.kodi_harness import OK_DIALOG
 
 ADDON_ID = 'service.traktsync'
 MENU_ACTION = r'\[service\.traktsync\] menu action: '
 SYNC_DONE = r'\[service\.traktsync\] sync (ok|error|cancelled) in'
-OK_DIALOG = 12002
-YESNO_DIALOG = 10100
-TEXT_VIEWER = 10147
 
 
 class SyncWorld(object):

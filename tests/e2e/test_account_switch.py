@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from tests.e2e.sync_world import ADDON_ID, OK_DIALOG, SYNC_DONE, YESNO_DIALOG, SyncWorld, library_part, world_catalog
+from tests.e2e.sync_world import ADDON_ID, SYNC_DONE, SyncWorld, library_part, world_catalog
+from tools.kodi_harness import OK_DIALOG, YESNO_DIALOG
 from tools.trakt_emulator.settings import user_uuid
 
 pytestmark = pytest.mark.kodi

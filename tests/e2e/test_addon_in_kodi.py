@@ -3,11 +3,11 @@ import re
 
 import pytest
 
+from tools.kodi_harness import OK_DIALOG, SELECT_DIALOG, SETTINGS_DIALOG
+
 SERVICE_STARTED = r'\[service\.traktsync\] service (\S+) started'
 SERVICE_STOPPED = r'\[service\.traktsync\] service \S+ stopped'
 ABORT_REQUESTED = r'CPythonInvoker\(\d+, .*service\.traktsync/service\.py\): trigger Monitor abort request'
-SELECT_DIALOG = 12000
-OK_DIALOG = 12002
 
 
 @pytest.mark.every_major
@@ -54,7 +54,7 @@ def test_run_script_with_an_action_skips_the_menu(kodi_factory):
     kodi = kodi_factory()
     kodi.run_script('service.traktsync', ['action=settings'])
     kodi.wait_log(r'\[service\.traktsync\] menu action: settings', timeout=10)
-    window = kodi.wait_window(10140)          # the add-on settings dialog
-    assert window['id'] == 10140
+    window = kodi.wait_window(SETTINGS_DIALOG)
+    assert window['id'] == SETTINGS_DIALOG
     kodi.press('Back')
     assert kodi.python_errors() == []

@@ -4,8 +4,9 @@ import shutil
 
 import pytest
 
-from tests.e2e.sync_world import OK_DIALOG, SYNC_DONE, SyncWorld, library_part, world_catalog
+from tests.e2e.sync_world import SYNC_DONE, SyncWorld, library_part, world_catalog
 from tools import media_tree
+from tools.kodi_harness import OK_DIALOG
 from tools.trakt_emulator import Emulator
 
 pytestmark = pytest.mark.kodi

@@ -9,12 +9,11 @@ import pytest
 
 from tools import build, module_addons, repo
 from tools.build import ADDON_ID
+from tools.kodi_harness import OK_DIALOG, YESNO_DIALOG
 
 from .conftest import zip_with_version
 
 SERVICE_STARTED = r'\[service\.traktsync\] service {} started'
-YES_NO_DIALOG = 10100
-OK_DIALOG = 12002
 MODULES = ('script.module.requests', 'script.module.six', 'script.module.kodi-six', 'script.module.simplejson')
 
 
@@ -70,7 +69,7 @@ def _kodi_with_repository(kodi_factory, served, tmp_path, **kwargs):
 
 def _install(kodi):
     kodi.builtin('InstallAddon({})'.format(ADDON_ID))
-    kodi.wait_window(YES_NO_DIALOG)            # "Would you like to download this add-on?", focus on No
+    kodi.wait_window(YESNO_DIALOG)            # "Would you like to download this add-on?", focus on No
     kodi.press('Left', 'Select')
 
 

@@ -18,12 +18,6 @@ SETTER_DONE = r'\[setter\] '
 SYNC_DONE = r'\[service\.traktsync\] sync (ok|error|cancelled) in'
 SERVICE_STARTED = r'\[service\.traktsync\] service \S+ started'
 AUTOMATIC_SYNC = r'\[service\.traktsync\] automatic sync \(([^)]*)\)'
-PROGRESS_DIALOG = 10101
-OK_DIALOG = 12002
-YESNO_DIALOG = 10100
-TEXT_VIEWER = 10147
-SELECT_DIALOG = 12000
-SETTINGS_DIALOG = 10140
 # Window names for Window.IsVisible: the background progress bar and the notification toast.
 BAR = 'extendedprogressdialog'
 TOAST = 'notification'

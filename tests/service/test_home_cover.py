@@ -7,9 +7,9 @@ import time
 import pytest
 
 from tests.e2e.sync_world import library_part, world_catalog
-from tests.service.service_world import OK_DIALOG, PROGRESS_DIALOG, ServiceWorld
+from tests.service.service_world import ServiceWorld
 from tools import catalog as catalogs
-from tools.kodi_harness import HOME_WINDOW
+from tools.kodi_harness import HOME_WINDOW, OK_DIALOG, PROGRESS_DIALOG
 
 pytestmark = pytest.mark.kodi
 EMULATOR_OPTIONS = {'post_interval': 0.2}

@@ -7,8 +7,8 @@ import time
 import pytest
 
 from tests.e2e.sync_world import wait_for_request, world_catalog
-from tests.service.service_world import OK_DIALOG, SYNC_DONE, ServiceWorld
-from tools.kodi_harness import KodiError
+from tests.service.service_world import SYNC_DONE, ServiceWorld
+from tools.kodi_harness import OK_DIALOG, KodiError
 
 pytestmark = pytest.mark.kodi
 

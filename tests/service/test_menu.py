@@ -6,8 +6,9 @@ import time
 import pytest
 
 from tests.e2e.sync_world import library_part, wait_for_request, world_catalog
-from tests.service.service_world import OK_DIALOG, PROGRESS_DIALOG, SYNC_DONE, TEXT_VIEWER, YESNO_DIALOG, ServiceWorld
+from tests.service.service_world import SYNC_DONE, ServiceWorld
 from tools import screenshots
+from tools.kodi_harness import OK_DIALOG, PROGRESS_DIALOG, TEXT_VIEWER, YESNO_DIALOG
 
 pytestmark = pytest.mark.kodi
 EMULATOR_OPTIONS = {'post_interval': 0.2, 'device_interval': 1}   # for the shared ``emulator`` fixture

@@ -5,7 +5,8 @@ import time
 import pytest
 
 from tests.e2e.sync_world import library_part, world_catalog
-from tests.service.service_world import BAR, TOAST, YESNO_DIALOG, ServiceWorld, write_clip
+from tests.service.service_world import BAR, TOAST, ServiceWorld, write_clip
+from tools.kodi_harness import YESNO_DIALOG
 
 pytestmark = pytest.mark.kodi
 EMULATOR_OPTIONS = {'post_interval': 0.2}   # for the shared ``emulator`` fixture

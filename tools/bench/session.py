@@ -19,6 +19,7 @@ from tools import build, kodi_harness
 from tools import catalog as catalogs
 from tools.bench import floor, library_cache
 from tools.bench.probes import LogFollower, LogTimeout, Probe
+from tools.kodi_harness import OK_DIALOG, SELECT_DIALOG, SETTINGS_WINDOW
 from tools.trakt_emulator import Emulator
 from tools.trakt_emulator.settings import default_limits
 from traktsync.account import user_from_settings
@@ -34,9 +35,6 @@ SERVICE_STARTED = r'\[service\.traktsync\] service \S+ started'
 AUTOMATIC = r'\[service\.traktsync\] automatic sync \(([^)]*)\)'
 # What the engine logs when a sync ends after one request, without reading Kodi's library (engine.py).
 NOT_READ = 'the library was not read'
-OK_DIALOG = 12002
-SETTINGS_WINDOW = 10004    # Kodi's settings menu: no library widgets behind the floor's writes
-SELECT_DIALOG = 12000      # the add-on's menu; its first entry is "Sync now"
 MENU_CLICK_SECONDS = 5     # a click that Kodi's just-opened menu did not take yet is sent again after this
 MENU_CLICKS = 24           # ... at most this many times (2 minutes): a menu that never takes input fails the run
 STARTUP_DELAY = 3          # seconds between the service's start and its start-up sync (the probe starts first)

@@ -80,6 +80,10 @@ Choices where the rule is ambiguous (reported with the soak's findings):
    for a copy brought up, not a viewing: the other boxes may not count it.
 19. Plays removed on trakt and new ones added before the next sync can bring trakt back to the count that sync
    last saw: it sees no change on trakt. If Kodi was un-watched in between, Kodi's state is not judged (as 11).
+20. A Kodi viewing after a Kodi un-watch (settled: Kodi stays unwatched while trakt keeps its plays; or not settled
+   yet, a fresh database's reading among them), un-watched again before any sync read it, leaves nothing a sync can
+   see (Kodi's count and lastplayed are as they were before it): the worlds are those before the viewing, and the
+   viewing is not owed (as in choice 3).
 14. An item whose rows are all gone and come back as rows no sync saw (moved, "Clean library" + rescan, a fresh
    database) is new for every box: Kodi viewings on the new rows before a sync are its history (one play when
    trakt has none). A fresh database that re-creates a row with its old id AND date cannot be told from an
@@ -147,6 +151,7 @@ class Reference(object):
         self.unseen = {}                         # (table, kodi_id) -> Kodi viewings no sync has read
         self.kodi_synced_watched = {}            # item -> watched in Kodi when the last sync that read Kodi ended
         self.trakt_since_read = {}               # item -> a play was added on trakt since the last sync read Kodi
+        self.unwatch_then_unseen = {}            # item -> its worlds when a viewing ended a Kodi un-watch
         self.frozen = {}                         # account not signed in -> (plays, collection) at sign-out
         self.syncs = 0
         self.plays_checked = 0
@@ -175,6 +180,9 @@ class Reference(object):
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, None, None, k, t, marks)])
 
     def kodi_viewing(self, item, row_key, lagging=False):
+        worlds = self.worlds[self.account][item]
+        if item not in self.unwatch_then_unseen and any('kodi' in (w[1], w[2]) for w in worlds):
+            self.unwatch_then_unseen[item] = set(worlds)   # choice 20
         self._touch_viewing(item)
         self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
         self._away_viewing(item)
@@ -234,6 +242,12 @@ class Reference(object):
                          else []))
             return
         if not self.kodi_synced_watched.get(item):
+            before = self.unwatch_then_unseen.pop(item, None)
+            if before is not None and read == 0:
+                # choice 20: the viewings since the last sync read Kodi are un-watched again before any sync saw
+                # them, after a Kodi un-watch (settled, pending, or a fresh database's reading): as if unviewed
+                self.worlds[self.account][item] = before
+                return
             # choice 9: no sync saw the item watched in Kodi, so there is nothing to un-watch for the sync: Kodi
             # follows trakt as for any item unwatched in Kodi
             self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k - read, t, marks)])
@@ -452,6 +466,7 @@ class Reference(object):
             self.read_faulty[(box, self.account)] = faulty
             self.kodi_synced_watched = dict((item, library.watched(item)) for item in library.items())
             self.trakt_since_read = {}
+            self.unwatch_then_unseen = {}
         counts = world.play_counts(self.account)
         for item in self.items:
             actual = counts.get(self.trakt_ids[item], 0)

@@ -680,3 +680,22 @@ def test_a_refused_play_of_a_rewatch_is_sent_again_after_another_viewing():
     ], movies=4, shows=2, episodes=4, dateadded='scan')
     assert plays(outcome, 'm1') == 3
     assert_no_violation(outcome)
+
+
+def test_a_fresh_database_after_a_sync_that_kept_nothing_may_read_as_the_unwatch_of_a_row_known_before():
+    """Soak life 7602632 (shrunk): a scrobbled episode, synced; every file re-added (a new row); the next sync quits
+    with Kodi before it records anything, so the box still knows the old row only; a fresh Kodi database then
+    re-creates the old row with its id and date, unwatched. To the sync that is the row it knows, un-watched (the
+    one-row known limit, docs/design.md): trakt keeps its play, and Kodi stays unwatched."""
+    outcome = run_events([
+        ('scan', 'e0.1.2'),
+        ('scrobble', 'e0.1.2', 0),
+        ('sync', 'A', CLEAN),
+        ('readd_all',),
+        ('sync', 'A', {'clean': True, 'fault': ('kodi_die', 0)}),
+        ('fresh_db',),
+        ('sync', 'A', CLEAN),
+    ], movies=6, shows=3, episodes=2)
+    assert plays(outcome, 'e0.1.2') == 1
+    assert not watched(outcome, 'e0.1.2')
+    assert_no_violation(outcome)

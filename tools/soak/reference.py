@@ -84,6 +84,9 @@ Choices where the rule is ambiguous (reported with the soak's findings):
    yet, a fresh database's reading among them), un-watched again before any sync read it, leaves nothing a sync can
    see (Kodi's count and lastplayed are as they were before it): the worlds are those before the viewing, and the
    viewing is not owed (as in choice 3).
+21. A sync that hit a fault may have kept nothing of its read of Kodi (Kodi quit before anything was recorded), so
+   the box may still know the rows it read before: a fresh database re-creating one of those with its old id and
+   date may read to it as that row un-watched (choice 14's limit).
 14. An item whose rows are all gone and come back as rows no sync saw (moved, "Clean library" + rescan, a fresh
    database) is new for every box: Kodi viewings on the new rows before a sync are its history (one play when
    trakt has none). A fresh database that re-creates a row with its old id AND date cannot be told from an
@@ -164,6 +167,7 @@ class Reference(object):
         self.lagging_viewed = set()              # (box, item): a lagging copy was viewed since the box's last read
         self.rows_at_read = {}                   # (box, account) -> {row token: (item, playcount)} after its read
         self.read_faulty = {}                    # (box, account) -> that read's sync hit a fault
+        self.rows_before_fault = {}              # (box, account) -> rows read before its faulty reads (choice 21)
         self.saved = {}                          # account signed out -> its worlds then
 
     def _map(self, item, change):
@@ -281,7 +285,9 @@ class Reference(object):
         unseen = max([self.unseen.pop(key, 0) for key in row_keys] or [0])
         read = max(0, max(counts or [0]) - unseen)   # Kodi's count as the last sync read it; the new rows read 0
         knowing = set(box for (box, account), rows in self.rows_at_read.items()
-                      if account == self.account and any(token in rows for token in tokens))
+                      if account == self.account and any(
+                          token in rows or token in self.rows_before_fault.get((box, account), ())
+                          for token in tokens))
         if same_rows:
             self._away_unwatch(item)
             # choice 14's limit: a viewing on such a row shows only as a later lastplayed, which a sync whose
@@ -461,6 +467,12 @@ class Reference(object):
                                                                  for m in marks])
                                         for b, pe, st, k, t, marks in worlds[item])
             self.unseen = {}
+            if faulty:   # choice 21: the sync may have kept nothing of this read
+                remembered = dict(self.rows_before_fault.get((box, self.account), {}))
+                remembered.update(self.rows_at_read.get((box, self.account), {}))
+                self.rows_before_fault[(box, self.account)] = remembered
+            else:
+                self.rows_before_fault.pop((box, self.account), None)
             self.rows_at_read[(box, self.account)] = dict((_token(library, r), (item, r.playcount))
                                                           for item in library.items() for r in library.rows_of(item))
             self.read_faulty[(box, self.account)] = faulty

@@ -214,6 +214,7 @@ class Reference(object):
                     self.away_rewatched.setdefault(account, set()).add(item)
 
     def trakt_play(self, item):
+        self.unwatch_then_unseen.pop(item, None)   # choice 20 is about Kodi viewings alone
         # choice 19: after every play was removed on trakt, new plays that bring trakt back to the count a sync
         # last saw look like no change on trakt to that sync; if Kodi was un-watched meanwhile, its state is not
         # judged (as in choice 11)
@@ -272,6 +273,7 @@ class Reference(object):
 
     def trakt_unwatch(self, item, on_trakt):
         """The user removed every play trakt had (choice 12)."""
+        self.unwatch_then_unseen.pop(item, None)
         self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'trakt' if _met(marks) else None, st, k, -b,
                                                                marks)])
 
@@ -282,6 +284,7 @@ class Reference(object):
         new for every box (choice 14). ``same_rows``: a fresh database gave the item rows with the ids AND dates of
         rows the sync knew: either reading (choice 14) for the boxes whose last read saw one of ``tokens`` (the
         item's rows now); a box that never read them meets them as new rows."""
+        self.unwatch_then_unseen.pop(item, None)
         unseen = max([self.unseen.pop(key, 0) for key in row_keys] or [0])
         read = max(0, max(counts or [0]) - unseen)   # Kodi's count as the last sync read it; the new rows read 0
         knowing = set(box for (box, account), rows in self.rows_at_read.items()
@@ -315,6 +318,7 @@ class Reference(object):
         which case the Kodi viewings made while it was signed out, and those not sent before it was, are owed to
         it as well, and an un-watch made in Kodi meanwhile is an un-watch for it. Plays Kodi took from the other
         account's history are not viewings and are owed to nobody."""
+        self.unwatch_then_unseen = {}
         old = self.account
         self.frozen[old] = (old_plays, old_collection)
         self.frozen.pop(new, None)
@@ -353,6 +357,7 @@ class Reference(object):
 
     def forgot_baseline(self, box):
         """A box lost its memory (choice 6): it may meet every item again."""
+        self.unwatch_then_unseen = {}
         worlds = self.worlds[self.account]
         for item in self.items:
             worlds[item] = worlds[item] | set(_world(b, pe, st, k, t, [m for m in marks
@@ -363,6 +368,7 @@ class Reference(object):
     def before_sync(self, library, world, profiles=(), box='A'):
         """What the sync will read: per library item, Kodi's watched state and the Kodi viewings not read yet.
         Worlds whose trakt plays are not what trakt holds now are dropped (nothing is in trakt's queue)."""
+        self.unwatch_then_unseen = {}   # a sync ends choice 20's window, whether it reads Kodi or not
         self.syncs += 1
         state = {}
         viewed_rows = {}

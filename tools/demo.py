@@ -155,10 +155,9 @@ def main():
         say('\nAuthorizing with trakt (device flow)...')
         kodi_before, (trakt_before, collected_before) = kodi_watched(kodi), trakt_state(emu, known)
         kodi.run_script(ADDON_ID, ['action=authorize'])
-        kodi.wait_window(kodi_harness.YESNO_DIALOG, timeout=60)       # "signed in as ...; sync now?"
         say('  ' + kodi.wait_log(r'\[service\.traktsync\] trakt authorization approved', 30).split('] ', 1)[1])
         say('\nSync now? Yes (inside Kodi)...')
-        kodi.press('Left', 'Select')
+        kodi.answer_yesno(True, timeout=60)                           # "signed in as ...; sync now?"
         kodi.wait_log_count(SYNC_DONE, 1, timeout=120)
         close_dialog(kodi, OK_DIALOG)
         kodi_after, (trakt_after, collected_after) = kodi_watched(kodi), trakt_state(emu, known)

@@ -19,7 +19,7 @@ from tools import build, kodi_harness
 from tools import catalog as catalogs
 from tools.bench import floor, library_cache
 from tools.bench.probes import LogFollower, LogTimeout, Probe
-from tools.kodi_harness import OK_DIALOG, SELECT_DIALOG, SETTINGS_WINDOW
+from tools.kodi_harness import HOME_WINDOW, OK_DIALOG, SELECT_DIALOG, SETTINGS_WINDOW
 from tools.trakt_emulator import Emulator
 from tools.trakt_emulator.settings import default_limits
 from traktsync.account import user_from_settings
@@ -327,7 +327,7 @@ class Session(object):
                                                                                after)
             finally:
                 self.kodi.call('GUI.ActivateWindow', {'window': 'home'})
-                self.kodi.wait_window(kodi_harness.HOME_WINDOW, timeout=30)
+                self.kodi.wait_window(HOME_WINDOW, timeout=30)
             self.before = {key: (playcount, lastplayed) for key, (_id, playcount, lastplayed) in after.items()}
         if not read_library:
             library_seconds = 0.0

@@ -11,7 +11,7 @@ import os
 import re
 
 from traktsync import logger
-from traktsync.store import JsonStore, TokenStore
+from traktsync.store import BASELINE, JsonStore, TokenStore
 from traktsync.trakt import errors as trakt_errors
 
 ACCOUNTS_FOLDER = 'accounts'
@@ -83,3 +83,13 @@ class Accounts(object):
             if self.profile.exists(name) and not store.exists(name):
                 os.replace(self.profile.path(name), store.path(name))
                 logger.info('{} now belongs to the signed-in trakt account', name)
+
+    def others_with_memory(self, account_folder):
+        """The stores of the profile's other accounts that have a baseline (a sync as one of them read Kodi)."""
+        folder = os.path.join(self.profile.folder, ACCOUNTS_FOLDER)
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return []
+        stores = [JsonStore(os.path.join(folder, name)) for name in names if name != account_folder]
+        return [store for store in stores if store.exists(BASELINE)]

@@ -17,7 +17,6 @@ atomically as before (store.py): this changes what the text costs, not what a cr
 from traktsync.store import encode
 
 RUN = 512
-_SECTIONS = ('schema', 'account', 'collected', 'ratings', 'resume')
 
 
 class BaselineText(object):
@@ -44,8 +43,8 @@ class BaselineText(object):
                 known = (keys, entries, encode(dict(zip(keys, entries)))[1:-1])
             runs.append(known)
         self._runs = runs
-        parts = [b''.join([b'{'] + [encode(name) + b':' + encode(data[name]) + b',' for name in _SECTIONS]
-                          + [b'"watched":{'])]
+        sections = [encode(name) + b':' + encode(value) + b',' for name, value in data.items() if name != 'watched']
+        parts = [b''.join([b'{'] + sections + [b'"watched":{'])]
         for number, (_, _, text) in enumerate(runs):
             if number:
                 parts.append(b',')

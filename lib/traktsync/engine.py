@@ -45,6 +45,7 @@ from traktsync.kodi.jsonrpc import JsonRpcError
 from traktsync.kodi_batch import write_in_batches
 from traktsync.model import EPISODE, MOVIE, Baseline, BaselineError, TraktDataError, TraktSnapshot, format_utc
 from traktsync.not_found import NotFoundMemory
+from traktsync.other_accounts import KODI_WRITES, KodiWritesRecord, fold_into
 from traktsync.plan import PlanOptions
 from traktsync.store import BASELINE, LAST_CHANGE, LAST_RESULT, StoreWriteError
 from traktsync.stream_stages import StreamPlans, StreamStages
@@ -233,6 +234,7 @@ class SyncEngine(object):
         self._sent_plays = []     # client items of the plays sent in this sync, not yet checked for doubles
         self._replanned = False   # another writer changed trakt's history while this sync ran
         self._saver = None        # when the baseline of the current round is written (baseline_saver.py)
+        self._kodi_writes = None  # the current round's Kodi writes, for the other accounts (other_accounts.py)
         # The Kodi writes and the trakt writes run at the same time (write_streams.py); they record under this lock.
         self._records = threading.RLock()
         self._combined = None     # the progress of both while they run together
@@ -368,6 +370,18 @@ class SyncEngine(object):
     def _save_baseline(self, baseline):
         self._write_baseline(baseline.to_json())
 
+    @staticmethod
+    def _snapshot(baseline, kodi_writes):
+        return baseline.to_json(ordered=False), kodi_writes.snapshot()
+
+    def _write_records(self, text, kodi_writes, snapshot):
+        """The other accounts' record of this sync's Kodi writes first: a crash between the two leaves writes that
+        this account's next sync takes for the same change on both sides, never another account's viewings."""
+        data, written = snapshot
+        self._check_owner()
+        kodi_writes.write(written)
+        self._write_baseline_while_writing(text, data)
+
     def _write_baseline(self, data):
         self._check_owner()
         self.store.save(BASELINE, data)
@@ -415,7 +429,11 @@ class SyncEngine(object):
 
     def _stream_stages(self):
         return StreamStages(self.trakt, self.library, self.store, self.settings, self._progress, self._check_cancel,
-                            self._baseline_changed, self._post, self._clock_utc)
+                            self._baseline_changed, self._post, self._clock_utc, self._kodi_written)
+
+    def _kodi_written(self, change):
+        if self._kodi_writes is not None:
+            self._kodi_writes.add(change)
 
     def _baseline_changed(self, baseline):
         """The stream stages' records go to disk with the others: at most every 2 s, and when the writes end."""
@@ -445,7 +463,7 @@ class SyncEngine(object):
         cache = TraktListCache(self.store, settings.collection_metadata)
         stages = self._stream_stages()
         if (kodi_unchanged and cache.all_current(activities) and self.store.exists(BASELINE)
-                and stages.unchanged(activities)):
+                and not self.store.exists(KODI_WRITES) and stages.unchanged(activities)):
             logger.info('neither Kodi nor trakt changed since the last sync; the library was not read')
             previous = self.profile.load(LAST_RESULT) or {}
             result.kept = {name: previous[name] for name in KEPT_FROM_LAST_READ if name in previous}
@@ -459,6 +477,8 @@ class SyncEngine(object):
             read['trakt'] = TraktSnapshot.from_lists(lists['watched_movies'], lists['watched_shows'],
                                                      lists['collection_movies'], lists['collection_shows'])
             read['baseline'] = self._load_baseline(account)
+            # What syncs as the profile's other accounts wrote into Kodi since is no change in Kodi for this one.
+            read['folded'] = fold_into(read['baseline'], self.store)
             if not dry_run:
                 cache.keep(activities, lists)
 
@@ -472,6 +492,7 @@ class SyncEngine(object):
             reading.wait()
         reading.raise_error()
         lists, trakt_snapshot, baseline = read.pop('lists'), read.pop('trakt'), read.pop('baseline')
+        folded = read.pop('folded')
         self._check_cancel()
         result.library_read = True
         result.odd_dates = [{'kind': u.kind, 'title': u.title, 'file': u.file, 'reason': u.reason}
@@ -503,9 +524,11 @@ class SyncEngine(object):
 
         baseline = baseline or Baseline()
         baseline.account = account
+        baseline.kodi_writes_folded = folded
         baseline.record_settled(plan)
-        self._saver = BaselineSaver(partial(baseline.to_json, ordered=False),
-                                    partial(self._write_baseline_while_writing, BaselineText()), self._clock)
+        self._kodi_writes = KodiWritesRecord(self.accounts.others_with_memory(account))
+        self._saver = BaselineSaver(partial(self._snapshot, baseline, self._kodi_writes),
+                                    partial(self._write_records, BaselineText(), self._kodi_writes), self._clock)
         self._saver.changed()
 
         self._posted = False
@@ -523,11 +546,13 @@ class SyncEngine(object):
                 self._saver.flush()   # cancelled, an error, a new round: what was confirmed is kept
                 raise
             self._saver.flush()
+            if folded:
+                self.store.delete(KODI_WRITES)   # the baseline on disk has them
         finally:
             # The baseline is on disk and the snapshots are done with: they go before the lists are read back
             # below (the peak of a first sync), and the saver's closure no longer ties the baseline to the engine
             # in a reference cycle, which kept it alive after the sync until a garbage collection.
-            self._saver = None
+            self._saver = self._kodi_writes = None
             del baseline, trakt_snapshot
             if self._posted and self._cancelled():
                 # Quitting Kodi must not wait for re-reads: the next sync reads these lists instead.
@@ -714,6 +739,7 @@ class SyncEngine(object):
                 for action in batch:
                     if id(action) not in failed:
                         baseline.record(action)
+                        self._kodi_writes.add(action)
                         result.count(streams.counter(streams.KODI_WATCHED, action.kind))
                 self._saver.changed()
         self._write_progress(streams.KODI_WATCHED.stage, len(updates), len(updates))

@@ -543,7 +543,8 @@ class Baseline:
     Kodi library rows the entry was made from, ``{row_token: playcount}`` (``None`` in an entry migrated from
     schema 1, which did not record rows). An unwatched item has an entry too (its rows): once the add-on has seen
     a row, later viewings of it are changes, never a first sync. ``collected`` holds the keys that were in the trakt
-    collection. ``account`` is the trakt account (uuid or slug) the baseline belongs to.
+    collection. ``account`` is the trakt account (uuid or slug) the baseline belongs to; ``kodi_writes_folded``
+    names the records of other accounts' Kodi writes folded into it (other_accounts.py).
     ``ratings[key] = [kodi_rating, trakt_rating]`` (0: none) and ``resume[key] = [kodi_position, trakt_progress]``
     (Kodi's resume point in seconds, trakt's in percent; 0: none) are what each side held at the last sync
     (ratings_plan.py, resume_plan.py). Schema 1 and 2 baselines are migrated: their items have no ratings or resume
@@ -554,12 +555,15 @@ class Baseline:
     """
     SCHEMA = 3
 
-    def __init__(self, watched=None, collected=None, account=None, ratings=None, resume=None):
+    def __init__(self, watched=None, collected=None, account=None, ratings=None, resume=None,
+                 kodi_writes_folded=()):
         self.watched = dict(watched or {})
         self.collected = set(collected or ())
         self.account = account
         self.ratings = dict(ratings or {})
         self.resume = dict(resume or {})
+        # the batches of other accounts' Kodi writes folded into this baseline (other_accounts.py)
+        self.kodi_writes_folded = list(kodi_writes_folded)
 
     # reading
     def find_watched(self, keys):
@@ -665,8 +669,11 @@ class Baseline:
         replaced, never changed in place."""
         section = (lambda entries: dict(sorted(entries.items()))) if ordered else dict.copy
         keys = sorted if ordered else list
-        return {'schema': self.SCHEMA, 'account': self.account, 'watched': section(self.watched),
+        data = {'schema': self.SCHEMA, 'account': self.account, 'watched': section(self.watched),
                 'collected': keys(self.collected), 'ratings': section(self.ratings), 'resume': section(self.resume)}
+        if self.kodi_writes_folded:
+            data['kodi_writes_folded'] = list(self.kodi_writes_folded)
+        return data
 
     @classmethod
     def from_json(cls, data):
@@ -696,8 +703,10 @@ class Baseline:
                 rows = {str(token): count for token, count in rows.items()}
             clean[str(key)] = [entry[0], entry[1], entry[2] if isinstance(entry[2], str) else None, rows]
         account = data.get('account')
+        folded = data.get('kodi_writes_folded')
+        folded = [str(batch) for batch in folded] if isinstance(folded, list) else ()
         return cls(clean, (str(k) for k in collected), account if isinstance(account, str) else None,
-                   _stream_entries(data, 'ratings', int), _stream_entries(data, 'resume', (int, float)))
+                   _stream_entries(data, 'ratings', int), _stream_entries(data, 'resume', (int, float)), folded)
 
 
 def _stream_entries(data, name, types):

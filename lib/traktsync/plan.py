@@ -178,6 +178,7 @@ class KodiWatchedUpdate:
     replaces: Optional[str] = None
     rows: Optional[dict] = None
     copies_only: bool = False   # only copies that lag behind their item's play count are written
+    rows_read: Optional[dict] = None   # the rows as the sync read them: what the write changed (other_accounts.py)
 
     @property
     def kodi_plays(self):
@@ -655,7 +656,7 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
                 kodi_ids=tuple(i.kodi_id for i in lagging), playcount=new_kodi,
                 lastplayed=later(lastplayed, last_watched), trakt_plays=new_trakt,
                 reason=reason + '; copies brought up to the same play count', replaces=replaces, rows=rows,
-                copies_only=True, **naming))
+                copies_only=True, rows_read=rows_now, **naming))
         elif base != (new_kodi, new_trakt) or replaces or new_rows or base_rows != rows_now:
             plan.settled.append(Settled(key, new_kodi, new_trakt, lastplayed, reason, replaces, rows_now))
     elif write in (_TRAKT_ADD, _TRAKT_REMOVE) and not options.to_trakt(kind):
@@ -687,7 +688,7 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
         rows.update((row_token(i.kodi_id, i.dateadded), new_kodi) for i in written)
         plan.to_kodi.append(KodiWatchedUpdate(
             kodi_ids=tuple(i.kodi_id for i in written), playcount=new_kodi, lastplayed=new_lastplayed,
-            trakt_plays=new_trakt, reason=reason, replaces=replaces, rows=rows, **naming))
+            trakt_plays=new_trakt, reason=reason, replaces=replaces, rows=rows, rows_read=rows_now, **naming))
 
     if options.collection_add:
         if trakt_collected is None:

@@ -148,10 +148,11 @@ class StreamPlans(object):
 
 
 class StreamStages(object):
-    """``post(stage, actions, items_of, send, baseline, result, counter)``: the engine's confirmed batches."""
+    """``post(stage, actions, items_of, send, baseline, result, counter)``: the engine's confirmed batches;
+    ``kodi_written(change)`` is told each change Kodi confirmed (other_accounts.py)."""
 
     def __init__(self, trakt, library, store, settings, progress, check_cancel, save_baseline, post,
-                 clock=None):
+                 clock=None, kodi_written=None):
         self.trakt = trakt
         self.library = library
         self.store = store
@@ -161,6 +162,7 @@ class StreamStages(object):
         self._save_baseline = save_baseline
         self._post = post
         self._now = clock or (lambda: datetime.now(timezone.utc))
+        self._kodi_written = kodi_written or (lambda change: None)
         self._lists = None   # (cache, activities, lists) of the last plan, for apply
 
     def unchanged(self, activities):
@@ -303,5 +305,6 @@ class StreamStages(object):
             for change in batch:
                 if id(change) not in failed:
                     baseline.record(change)
+                    self._kodi_written(change)
                     result.count(streams.counter(stream, change.kind))
             self._save_baseline(baseline)

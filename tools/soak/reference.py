@@ -47,7 +47,8 @@ Choices where the rule is ambiguous (reported with the soak's findings):
    Kodi no longer shows it, nothing could send it.
 4. Signing in to an account (another one, or back to an earlier one) is a fresh start for that account: the items
    are met again (watched in Kodi and no play on that account -> one play), viewings made while another account
-   was signed in are not owed to it.
+   was signed in are not owed to it. What a box's syncs as another account wrote into Kodi is no change in Kodi for
+   that box's memory of this account (docs/design.md, other_accounts.py); another box reads it as one.
 5. Each Kodi box has its own profile, so "met" is per box (decided with the lead): a second box meeting an item
    uses first-sync rules; a viewing another box has not sent yet stays with that box's window.
 6. A truncated ``baseline.json`` lets the box forget: every item may be met again by it (first-sync rules).
@@ -159,6 +160,9 @@ class Reference(object):
         self.syncs = 0
         self.plays_checked = 0
         self.away = {}                           # account -> item -> Kodi viewings since it was signed out
+        # account -> item -> box -> the change of Kodi's count that box's syncs as other accounts wrote since the
+        # account was signed out: the box recorded it for the account (other_accounts.py), the other boxes did not
+        self.written_away = {}
         self.away_unwatched = {}                 # account -> items un-watched in Kodi since it was signed out
         self.read_at_signout = {}                # account -> item -> Kodi's count as its last sync read it
         self.away_rewatched = {}                 # account -> items watched after such an un-watch
@@ -268,13 +272,16 @@ class Reference(object):
             read = self.read_at_signout.get(account, {}).get(item, 0)
             if account != self.account and read:
                 self.away[account][item] = -read
+                self.written_away.get(account, {}).pop(item, None)
                 self.away_unwatched.setdefault(account, set()).add(item)
                 self.away_rewatched.get(account, set()).discard(item)
 
     def trakt_unwatch(self, item, on_trakt):
         """The user removed every play trakt had (choice 12)."""
         self.unwatch_then_unseen.pop(item, None)
-        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, 'trakt' if _met(marks) else None, st, k, -b,
+        # where trakt holds no play there is nothing to remove: no sync can see such an un-watch
+        self._map(item, lambda b, pe, st, k, t, marks: [_world(b, pe, st, k, t, marks) if b + t == 0 else
+                                                        _world(b, 'trakt' if _met(marks) else None, st, k, -b,
                                                                marks)])
 
     def rows_gone(self, item, row_keys, renewed=True, same_rows=False, counts=(), tokens=()):
@@ -334,6 +341,7 @@ class Reference(object):
         self.saved[old] = self.worlds[old]
         self.account = new
         away = self.away.pop(new, {})
+        written_away = self.written_away.pop(new, {})
         away_unwatched = self.away_unwatched.pop(new, set())
         for item in self.away_rewatched.pop(new, set()):
             away[item] = max(1, away.get(item, 0))
@@ -343,15 +351,20 @@ class Reference(object):
         for item in self.items:
             plays = new_plays.get(self.trakt_ids[item], 0)
             worlds = {_world(plays)}
+            written = written_away.get(item, {})
             if boxes:
                 # its memory picked up: the worlds it was left in, Kodi's changes since added (viewings, and what
                 # syncs as another account wrote into Kodi: the library is one)
                 # un-watched in Kodi while signed out (and not watched since), or before it and not settled yet: an
                 # un-watch for the memory picked up
                 pending = 'kodi' if item in away_unwatched else None
-                worlds |= set(_world(b, pending or pe, 'any', k + away.get(item, 0), t, marks)
+                # what a box's syncs as the other account wrote into Kodi is in that box's memory of this one as
+                # well: no change for it (other_accounts.py); the other boxes read it as one
+                changed = away.get(item, 0) + sum(written.values())
+                worlds |= set(_world(b, pending or pe, 'any', k + changed, t,
+                                     [(m[0], m[1] + written.get(m[0], 0), m[2]) for m in marks])
                               for b, pe, _st, k, t, marks in saved.get(item, ()) if _met(marks))
-                worlds.add(_world(plays, None, 'any', away.get(item, 0), 0, [(box, 0, 0) for box in boxes]))
+                worlds.add(_world(plays, None, 'any', changed, 0, [(box, written.get(box, 0), 0) for box in boxes]))
             self.worlds[new][item] = worlds
         self.unseen = {}
 
@@ -461,9 +474,10 @@ class Reference(object):
                 # what the sync itself wrote into Kodi is a change in Kodi for the other boxes
                 rows = library.rows_of(item)
                 written = max([r.playcount for r in rows] or [0]) - count
-                for account, changes in self.away.items():
+                for account in self.away:
                     if account != self.account and written:
-                        changes[item] = changes.get(item, 0) + written
+                        by_box = self.written_away.setdefault(account, {}).setdefault(item, {})
+                        by_box[box] = by_box.get(box, 0) + written
                 worlds[item] = self._read(worlds[item], box, watched, unseen, faulty, written, same_last, spread,
                                           bool(viewed_rows))
                 if written > 0 and _last_minute(rows) == before['lastplayed'].get(item):

@@ -133,7 +133,7 @@ class SyncWorld(object):
     # -- the Kodi side -------------------------------------------------------------------------------------------
     def movies(self):
         answer = self.kodi.call('VideoLibrary.GetMovies', {'properties': ['title', 'uniqueid', 'playcount',
-                                                                          'lastplayed']})
+                                                                          'lastplayed', 'userrating']})
         return {m['uniqueid']['imdb']: m for m in answer.get('movies', [])}
 
     def episodes(self):

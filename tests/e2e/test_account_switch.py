@@ -3,7 +3,8 @@
 Account A syncs and cleans; the user signs out and authorizes account B, an empty one, through the add-on's own
 device-code sign-in. B must start with no memory of A: every item watched in Kodi reaches B as one play, "take
 unwatched" does not read B's empty history as an un-watch, "Restore last clean" offers nothing of A's, and A's
-files stay in their own folder, untouched.
+files stay in their own folder, untouched. Back as A, what B's syncs wrote into Kodi (B's check-ins, B's rating)
+is not A's: A's trakt gets none of it.
 """
 import json
 import os
@@ -21,6 +22,7 @@ PREVIEW_DONE = r'\[service\.traktsync\] preview (ok|error|cancelled) in'
 MENU_ACTION = r'\[service\.traktsync\] menu action: {}'
 SIGNED_IN = r'\[service\.traktsync\] signed in to trakt as {}'
 COLLECTED_AT = '2024-02-03T04:05:00.000Z'
+KODI_WRITES = 'kodi-writes-of-other-accounts.json'
 A_FILES = ('baseline.json', 'trakt-cache.json', 'trakt-cache-stamps.json', 'clean-backup.json')
 
 
@@ -157,4 +159,30 @@ def test_another_account_inherits_nothing_and_the_first_accounts_files_are_kept(
                                                                     os.path.basename(b_folder)])
     b_files = read_files(b_folder)
     assert 'baseline.json' in b_files and 'clean-backup.json' not in b_files
+
+    # B checks in to a film once more and rates another on trakt: B's next sync writes both into Kodi, and leaves
+    # a record of it for A.
+    emulator.add_play('movie', movies[0]['ids']['trakt'], '2026-11-25T20:00:00.000Z', username='bob')
+    emulator.rate('movie', movies[2]['ids']['trakt'], 9, '2026-11-25T21:00:00.000Z', username='bob')
+    result = world.sync()
+    assert result['status'] == 'ok'
+    kodi_movies = world.movies()
+    assert kodi_movies[movies[0]['ids']['imdb']]['playcount'] == 3
+    assert kodi_movies[movies[2]['ids']['imdb']]['userrating'] == 9
+    assert KODI_WRITES in os.listdir(a_folder)
+
+    # Signed in as A again: B's play and rating are no viewing and no rating of A's.
+    run_action(world, 'signout')
+    wait_signed_out(world)
+    authorize(world, alice)
+    result = world.sync()
+
+    assert result['status'] == 'ok'
+    assert not result['applied'].get('history_add_movies') and not result['applied'].get('ratings_add_movies')
+    assert sorted((p['type'], p['trakt_id']) for p in emulator.plays(username=alice)) == a_plays
+    assert emulator.ratings(username=alice) == []
+    kodi_movies = world.movies()
+    assert kodi_movies[movies[0]['ids']['imdb']]['playcount'] == 3          # Kodi keeps what it has
+    assert kodi_movies[movies[2]['ids']['imdb']]['userrating'] == 9
+    assert KODI_WRITES not in os.listdir(a_folder)                          # folded into A's baseline
     assert world.kodi.python_errors() == []

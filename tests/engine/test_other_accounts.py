@@ -26,8 +26,8 @@ class WatchedLibrary(ListLibrary):
         return []
 
 
-def _world(tmp_path):
-    world = EngineWorld(tmp_path, movies=3, library=WatchedLibrary(), collection_add=False)
+def _world(tmp_path, **settings):
+    world = EngineWorld(tmp_path, movies=3, library=WatchedLibrary(), collection_add=False, **settings)
     world.emu.add_account('bob')
     entries = world.catalog['movies']
     world.library.movies = [kodi_movie(entry, index + 1) for index, entry in enumerate(entries)]
@@ -85,6 +85,28 @@ def test_what_bobs_sync_wrote_into_kodi_is_not_sent_to_alice(tmp_path):
     assert result.applied == {'history_add_movies': 1, 'ratings_add_movies': 1}
     assert len(world.emu.plays('movie', username=alice)) == 2
     assert [r['rating'] for r in world.emu.ratings(username=alice)] == [4]
+
+
+def test_an_unwatch_bobs_sync_wrote_into_kodi_removes_none_of_alices_plays(tmp_path):
+    """Both accounts send and take un-watches. bob removes his play on trakt and his sync un-watches the film in
+    Kodi: for alice that is no un-watch in Kodi, so her play stays on trakt."""
+    world, entries = _world(tmp_path, send_unwatched=True, take_unwatched=True)
+    film = entries[0]['ids']['trakt']
+    world.library.movies[0].playcount, world.library.movies[0].lastplayed = 1, ALICE_VIEWING
+    world.sync()
+    alice = world.emu.username
+    sign_in(world, 'bob')
+    assert world.sync().applied == {'history_add_movies': 1}       # bob meets the film watched in Kodi
+    world.emu.remove_history('movie', film, username='bob')
+    assert world.sync().applied == {'kodi_movies': 1}
+    assert world.library.movies[0].playcount == 0
+
+    sign_in(world, alice)
+    result = world.sync()
+
+    assert result.status == 'ok' and result.applied == {}
+    assert len(world.emu.plays('movie', username=alice)) == 1
+    assert world.library.movies[0].playcount == 0                   # Kodi keeps what bob's sync left
 
 
 def test_only_a_sync_that_wrote_into_kodi_leaves_a_record_and_only_for_accounts_with_a_baseline(tmp_path):

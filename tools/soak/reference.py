@@ -361,9 +361,16 @@ class Reference(object):
                 # what a box's syncs as the other account wrote into Kodi is in that box's memory of this one as
                 # well: no change for it (other_accounts.py); the other boxes read it as one
                 changed = away.get(item, 0) + sum(written.values())
-                worlds |= set(_world(b, pending or pe, 'any', k + changed, t,
-                                     [(m[0], m[1] + written.get(m[0], 0), m[2]) for m in marks])
-                              for b, pe, _st, k, t, marks in saved.get(item, ()) if _met(marks))
+                picked_up = [(b, pe, k, t, [(m[0], m[1] + written.get(m[0], 0), m[2]) for m in marks])
+                             for b, pe, _st, k, t, marks in saved.get(item, ()) if _met(marks)]
+                worlds |= set(_world(b, pending or pe, 'any', k + changed, t, marks)
+                              for b, pe, k, t, marks in picked_up)
+                if pending and any(count > 0 and any(box != writer for box in boxes)
+                                   for writer, count in written.items()):
+                    # a box that did not record another box's write after the un-watch reads it as a viewing after
+                    # an un-watch (choice 1)
+                    worlds |= set(_world(b, None, 'any', k + max(1, changed), t, marks)
+                                  for b, _pe, k, t, marks in picked_up)
                 worlds.add(_world(plays, None, 'any', changed, 0, [(box, written.get(box, 0), 0) for box in boxes]))
             self.worlds[new][item] = worlds
         self.unseen = {}

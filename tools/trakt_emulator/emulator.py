@@ -324,6 +324,13 @@ class Emulator(object):
             self._save()
             return play_id
 
+    def remove_history(self, kind, trakt_id, username=None):
+        """The user removes every play of an item on trakt.tv ("remove from history")."""
+        body = {'movies' if kind == 'movie' else 'episodes': [{'ids': {'trakt': trakt_id}}]}
+        with self._lock:
+            sync_writes.history_remove(self._account_for(username), body)
+            self._save()
+
     def plays(self, kind=None, username=None):
         with self._lock:
             return self._account_for(username).plays(kind)

@@ -812,6 +812,8 @@ class SyncEngine(object):
                             result.count(counter(action), len(sent[index]))
                     for index in sorted(set(owner[id(item)] for item in batch if id(item) in missing)):
                         action = actions[index]
+                        if count_plays:
+                            action.record_in_doubt(confirmed[index], baseline)
                         reasons = [refused[id(item)] for item in sent[index] if id(item) in refused]
                         if reasons:   # trakt refused it (400/422): listed with trakt's words, tried again next sync
                             result.add_not_found(action, REFUSED_REASON.format(reasons[0]))
@@ -828,8 +830,12 @@ class SyncEngine(object):
                 confirmed[index] == len(sent[index]) for index in range(len(actions)))
         except trakt_errors.OutcomeUnknown as exc:
             if count_plays:
-                doubtful = set(actions[owner[id(item)]].key for item in exc.items if id(item) in owner)
-                self._held.update(doubtful)
+                in_doubt = set(owner[id(item)] for item in exc.items if id(item) in owner) - missing_actions
+                self._held.update(actions[index].key for index in in_doubt)
+                with self._records:
+                    for index in in_doubt:
+                        if confirmed[index] < len(sent[index]):
+                            actions[index].record_in_doubt(confirmed[index], baseline)
             logger.warning('{}: trakt may or may not have taken {} items ({}); they are not sent again in this '
                            'sync: the next one reads what trakt holds', stage, len(exc.items), exc.message)
             raise
@@ -848,12 +854,15 @@ class SyncEngine(object):
     @staticmethod
     def _record_short(action, index, in_batch, sent, added, baseline, result, counter, stage):
         """trakt added fewer plays than were sent. With this action the only one of its kind in the batch, and
-        all its plays in it, record exactly what trakt took; otherwise record nothing for it: the next sync reads
-        trakt and sends what is missing (the baseline still says what it said before)."""
+        all its plays in it, record exactly what trakt took; otherwise which of the batch's plays trakt took is not
+        known: record none (the next sync reads trakt and sends what is missing)."""
         same_kind = [i for i in in_batch if sent[i] and sent[i][0]['type'] == sent[index][0]['type']]
-        if same_kind == [index] and in_batch[index] == len(sent[index]) and 0 < added:
-            baseline.record(action.confirmed(added))
-            result.count(counter(action), added)
+        if same_kind == [index] and in_batch[index] == len(sent[index]):
+            action.record_in_doubt(added, baseline)
+            if added:
+                result.count(counter(action), added)
+        else:
+            action.record_in_doubt(0, baseline)
         logger.warning('{}: trakt took fewer plays than were sent for {} (added {} of its batch); the next sync '
                        'sends what is missing', stage, action.title, added)
 

@@ -122,6 +122,8 @@ class HistoryAdd:
     reason: str
     replaces: Optional[str] = None
     rows: Optional[dict] = None
+    # first-sync rules: one play stands for Kodi's whole count, viewings the add-on never saw one by one
+    first_meeting: bool = False
 
     def record_into(self, baseline):
         baseline.record_history_added(self.key, self.kodi_plays, self.trakt_plays, self.lastplayed, self.replaces,
@@ -137,6 +139,28 @@ class HistoryAdd:
                                    trakt_plays=self.trakt_plays - missing,
                                    kodi_plays=max(0, self.kodi_plays - missing), rows=rows,
                                    lastplayed=None if missing else self.lastplayed)
+
+
+    def record_in_doubt(self, plays, baseline):
+        """Record what is known when trakt confirmed only ``plays`` of the plays and refused the others or left
+        them in doubt (docs/design.md, rule 4). With some confirmed, ``confirmed(plays)``. With none, the item's
+        record stays as it was, so the next sync counts those viewings again as a change in Kodi, and the plays of
+        them that did reach trakt as the same change on trakt. One case needs more: viewings this sync saw only by
+        a later lastplayed (un-watched and watched again, no row above the record's count) would not show against
+        that record once Kodi's count grows again; its rows are recorded one lower, so they still do. An item met
+        for the first time stays unmet: its one play stands for Kodi's whole count, and the next sync meets it
+        again."""
+        if plays:
+            baseline.record(self.confirmed(plays))
+            return
+        found = baseline.find_watched([key for key in (self.replaces, self.key) if key])
+        if self.first_meeting or found is None or found[3] is None or self.rows is None:
+            return
+        key, kodi_plays, trakt_plays, base_rows = found
+        if any(count > base_rows.get(token, 0) for token, count in self.rows.items()):
+            return
+        baseline.record_watched(self.key, kodi_plays, trakt_plays, parse_utc(baseline.watched[key][2]), key,
+                                {token: max(0, count - 1) for token, count in self.rows.items()})
 
 
 @dataclass
@@ -675,7 +699,7 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
         plan.to_trakt_history_add.append(HistoryAdd(
             watched_at=new_play_times(lastplayed, new_trakt - trakt_plays), kodi_plays=new_kodi,
             trakt_plays=new_trakt, lastplayed=lastplayed, reason=reason, replaces=replaces, rows=rows_now,
-            **naming))
+            first_meeting=base is None, **naming))
     elif write == _TRAKT_REMOVE:
         plan.to_trakt_history_remove.append(HistoryRemove(kodi_plays=new_kodi, reason=reason, replaces=replaces,
                                                           rows=rows_now, **naming))

@@ -71,7 +71,8 @@ Choices where the rule is ambiguous (reported with the soak's findings):
    than another copy of its film does not raise the film's play count, so a box may read it as part of the
    film's other changes; and a copy a box has not read yet, or one that lagged, gains one viewing at most in its
    reading (more is taken for another box's write). Either way every box may count one play fewer at its next
-   read of the film (a known limit).
+   read of the film (a known limit). A sync that writes trakt's plays into a film with a lagging copy brings that
+   copy up by more than one: the other boxes may count one play fewer as well.
 17. Un-watching every item a box last read watched (two or more rows) reads, to that box, like a fresh Kodi
    database that re-created the rows with their old ids and dates (choice 14): the sync takes the reading that
    loses nothing, so an item whose rows lost plays may be met anew (Kodi takes trakt's plays back) besides being
@@ -416,6 +417,9 @@ class Reference(object):
                     worlds[item] = matching
         self._before = {
             'state': state, 'reads': library.reads_ok, 'box': box, 'viewed_rows': viewed_rows,
+            # items with a copy that lags behind another (choice 16)
+            'lagging': set(item for item in library.items()
+                           if len(set(r.playcount for r in library.rows_of(item))) > 1),
             'lastplayed': dict((item, _last_minute(library.rows_of(item))) for item in library.items()),
             'collected': world.collected(self.account), 'offline': library.offline,
             'files': dict((path, _stamp(path)) for path in profiles if path.endswith('.json')),
@@ -481,6 +485,12 @@ class Reference(object):
                 # what the sync itself wrote into Kodi is a change in Kodi for the other boxes
                 rows = library.rows_of(item)
                 written = max([r.playcount for r in rows] or [0]) - count
+                if written > 0 and item in before['lagging']:
+                    # the write brought a lagging copy up: to the other boxes that is a copy gaining plays it did
+                    # not view (choice 16)
+                    for other, account in self.memories:
+                        if account == self.account and other != box:
+                            self.lagging_viewed.add((other, item))
                 for account in self.away:
                     if account != self.account and written:
                         by_box = self.written_away.setdefault(account, {}).setdefault(item, {})

@@ -783,3 +783,26 @@ def test_a_play_not_taken_beside_a_scrobble_is_sent_by_the_next_sync():
     ], movies=4, shows=1, episodes=3)
     assert plays(outcome, 'e0.1.2') == 2
     assert_no_violation(outcome)
+
+
+def test_trakts_plays_another_box_wrote_into_a_lagging_copy_are_not_sent_as_viewings():
+    """Soak life 7201552 (shrunk): two boxes on one library. An episode viewed in Kodi and scrobbled (Kodi 2, trakt
+    1), met by box B; a second copy appears (0 plays) and box A meets the episode after one more check-in. After a
+    third check-in, box B writes trakt's plays into both copies (4). Box A reads Kodi +2 and trakt +1 since it met
+    the episode, but the copies' common count and lastplayed show one write, not viewings: no play is sent, and
+    trakt keeps its three (one per check-in and scrobble; the first Kodi viewing stood with the scrobble at the
+    first meeting)."""
+    outcome = run_events([
+        ('scan', 'e0.1.1'),
+        ('kodi_watch', 'e0.1.1', 0),
+        ('scrobble', 'e0.1.1', 0),
+        ('sync', 'B', CLEAN),
+        ('copy', 'e0.1.1'),
+        ('trakt_play', 'e0.1.1'),
+        ('sync', 'A', CLEAN),
+        ('trakt_play', 'e0.1.1'),
+        ('sync', 'B', CLEAN),
+        ('sync', 'A', CLEAN),
+    ], movies=3, shows=1, episodes=2, dateadded='scan')
+    assert plays(outcome, 'e0.1.1') == 3
+    assert_no_violation(outcome)

@@ -806,3 +806,25 @@ def test_trakts_plays_another_box_wrote_into_a_lagging_copy_are_not_sent_as_view
     ], movies=3, shows=1, episodes=2, dateadded='scan')
     assert plays(outcome, 'e0.1.1') == 3
     assert_no_violation(outcome)
+
+
+def test_viewings_of_two_copies_while_another_account_was_signed_in_count_as_the_largest_copys():
+    """Soak life 8002711 (shrunk): a film with two copies, one watched and synced as alice; signed in as bob, the
+    other copy is watched and the first scrobbled. Back as alice, her memory of the film is picked up: each copy
+    gained one play, and the rule takes a copy's largest gain (choice 15, a known limit of docs/design.md): alice
+    gets one play more, not two, and never one she did not make."""
+    outcome = run_events([
+        ('scan', 'm0'),
+        ('copy', 'm0'),
+        ('kodi_watch', 'm0', 0),
+        ('sync', 'A', CLEAN),
+        ('switch', 'bob'),
+        ('kodi_watch', 'm0', 1),
+        ('scrobble', 'm0', 0),
+        ('sync', 'A', CLEAN),
+        ('switch', 'alice'),
+        ('sync', 'A', CLEAN),
+    ], movies=7, shows=3, episodes=4)
+    assert plays(outcome, 'm0') == 2
+    assert plays(outcome, 'm0', 'bob') == 1
+    assert_no_violation(outcome)

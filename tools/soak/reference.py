@@ -164,6 +164,7 @@ class Reference(object):
         # account -> item -> box -> the change of Kodi's count that box's syncs as other accounts wrote since the
         # account was signed out: the box recorded it for the account (other_accounts.py), the other boxes did not
         self.written_away = {}
+        self.away_rows = {}                      # account -> item -> {row: those viewings on it} (choice 15)
         self.away_unwatched = {}                 # account -> items un-watched in Kodi since it was signed out
         self.read_at_signout = {}                # account -> item -> Kodi's count as its last sync read it
         self.away_rewatched = {}                 # account -> items watched after such an un-watch
@@ -194,7 +195,7 @@ class Reference(object):
             self.unwatch_then_unseen[item] = set(worlds)   # choice 20
         self._touch_viewing(item)
         self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
-        self._away_viewing(item)
+        self._away_viewing(item, row_key)
         if lagging:
             self._lagging_viewed(item)
 
@@ -209,10 +210,12 @@ class Reference(object):
         for box in set(name for name, _account in self.memories) | {'A', 'B'}:
             self.lagging_viewed.add((box, item))
 
-    def _away_viewing(self, item):
+    def _away_viewing(self, item, row_key):
         for account in self.away:
             if account != self.account:
                 self.away[account][item] = self.away[account].get(item, 0) + 1
+                rows = self.away_rows.setdefault(account, {}).setdefault(item, {})
+                rows[row_key] = rows.get(row_key, 0) + 1
                 if item in self.away_unwatched.get(account, ()):
                     # the viewing voids the un-watch and counts as one at least (choice 1)
                     self.away_unwatched[account].discard(item)
@@ -233,7 +236,7 @@ class Reference(object):
         """One viewing recorded on both sides at once (choice 13)."""
         self.trakt_play(item)
         self.unseen[row_key] = self.unseen.get(row_key, 0) + 1
-        self._away_viewing(item)
+        self._away_viewing(item, row_key)
         if lagging:
             self._lagging_viewed(item)
 
@@ -274,6 +277,7 @@ class Reference(object):
             if account != self.account and read:
                 self.away[account][item] = -read
                 self.written_away.get(account, {}).pop(item, None)
+                self.away_rows.get(account, {}).pop(item, None)
                 self.away_unwatched.setdefault(account, set()).add(item)
                 self.away_rewatched.get(account, set()).discard(item)
 
@@ -337,12 +341,18 @@ class Reference(object):
             unseen = [self.unseen.get((library.kind_of(item), r.kodi_id), 0) for r in rows]
             if sum(unseen):
                 away_old[item] = away_old.get(item, 0) + sum(unseen)
+                viewed = self.away_rows.setdefault(old, {}).setdefault(item, {})
+                for r, count in zip(rows, unseen):
+                    if count:
+                        key = (library.kind_of(item), r.kodi_id)
+                        viewed[key] = viewed.get(key, 0) + count
             # Kodi's count as the account's last sync read it: an un-watch while it is away drops that much
             read_old[item] = max(0, max([r.playcount for r in rows] or [0]) - max(unseen or [0]))
         self.saved[old] = self.worlds[old]
         self.account = new
         away = self.away.pop(new, {})
         written_away = self.written_away.pop(new, {})
+        away_rows = self.away_rows.pop(new, {})
         away_unwatched = self.away_unwatched.pop(new, set())
         for item in self.away_rewatched.pop(new, set()):
             away[item] = max(1, away.get(item, 0))
@@ -364,8 +374,13 @@ class Reference(object):
                 changed = away.get(item, 0) + sum(written.values())
                 picked_up = [(b, pe, k, t, [(m[0], m[1] + written.get(m[0], 0), m[2]) for m in marks])
                              for b, pe, _st, k, t, marks in saved.get(item, ()) if _met(marks)]
-                worlds |= set(_world(b, pending or pe, 'any', k + changed, t, marks)
-                              for b, pe, k, t, marks in picked_up)
+                viewed = away_rows.get(item, {})
+                # the rule takes a copy's largest gain: viewings of several copies meanwhile may count as the most
+                # any one of them had (choice 15)
+                fewer = sum(viewed.values()) - max(viewed.values()) if item in away and viewed else 0
+                for less in set([0, fewer]):
+                    worlds |= set(_world(b, pending or pe, 'any', k + changed - less, t, marks)
+                                  for b, pe, k, t, marks in picked_up)
                 if pending and any(count > 0 and any(box != writer for box in boxes)
                                    for writer, count in written.items()):
                     # a box that did not record another box's write after the un-watch reads it as a viewing after

@@ -99,8 +99,8 @@ def fold_into(baseline, store):
     new = [batch for batch in batches if batch['id'] not in done]
     if new:
         rows = sum(_fold_watched(baseline, batch.get('watched')) for batch in new)
-        _fold_stream(baseline.ratings, new, 'ratings')
-        _fold_stream(baseline.resume, new, 'resume')
+        _fold_stream(baseline.ratings, new, 'ratings', int)
+        _fold_stream(baseline.resume, new, 'resume', (int, float))
         logger.info('{} Kodi writes of syncs as other trakt accounts are not changes in Kodi for this one',
                     rows + sum(len(batch.get('ratings') or {}) + len(batch.get('resume') or {}) for batch in new))
     return [batch['id'] for batch in batches]
@@ -116,7 +116,8 @@ def _fold_watched(baseline, written):
                 owners.setdefault(token, []).append(key)
     for token, keys in owners.items():
         change = written[token]
-        if not (isinstance(change, list) and len(change) == 2 and isinstance(change[0], int)):
+        if not (isinstance(change, list) and len(change) == 2 and isinstance(change[0], int)
+                and not isinstance(change[0], bool)):
             continue
         for key in keys:
             kodi_plays, trakt_plays, lastplayed, rows = baseline.watched[key]
@@ -139,7 +140,7 @@ def _time(text):
         return None
 
 
-def _fold_stream(section, batches, name):
+def _fold_stream(section, batches, name, types):
     """``section``: the baseline's ratings or resume points, ``[kodi, trakt]`` per key (absent: none on either
     side): Kodi now holds what the other account's sync wrote."""
     for batch in batches:
@@ -147,7 +148,8 @@ def _fold_stream(section, batches, name):
         if not isinstance(written, dict):
             continue
         for key, value in written.items():
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            # only what the baseline's own section takes (model.Baseline.from_json)
+            if not isinstance(value, types) or isinstance(value, bool) or value < 0:
                 continue
             trakt = section[key][1] if key in section else 0
             if value or trakt:

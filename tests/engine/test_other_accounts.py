@@ -144,3 +144,19 @@ def test_a_batch_named_by_the_saved_baseline_is_not_folded_twice(tmp_path):
     saved = Baseline.from_json(baseline.to_json())
     assert fold_into(saved, store) == ['b1']
     assert saved.watched == baseline.watched and saved.ratings == baseline.ratings
+
+
+def test_a_record_with_values_the_baseline_cannot_hold_is_skipped_and_the_baseline_stays_readable(tmp_path):
+    store = JsonStore(str(tmp_path))
+    token = '7@2024-01-01T00:00:00.000Z'
+    store.save(KODI_WRITES, {'batches': [
+        {'id': 'b1', 'watched': {token: ['2', None]}, 'ratings': {'movie:imdb:tt1': 8.5}, 'resume': {'x': True}},
+        'not a batch', {'no id': 1}]})
+    baseline = Baseline({'movie:imdb:tt1': [1, 1, None, {token: 1}]}, ratings={'movie:imdb:tt1': [7, 7]})
+
+    assert fold_into(baseline, store) == ['b1']
+
+    assert baseline.watched['movie:imdb:tt1'] == [1, 1, None, {token: 1}]
+    assert baseline.ratings == {'movie:imdb:tt1': [7, 7]} and baseline.resume == {}
+    baseline.kodi_writes_folded = ['b1']
+    assert Baseline.from_json(baseline.to_json()).ratings == baseline.ratings

@@ -4,7 +4,7 @@
 import os
 from datetime import datetime, timezone
 
-from tests.engine.world import EngineWorld, ListLibrary, kodi_movie
+from tests.engine.world import ListLibrary, movies_with_lengths
 from tools.trakt_emulator.settings import user_uuid
 from traktsync.account import ACCOUNTS_FOLDER
 from traktsync.model import Baseline
@@ -27,12 +27,8 @@ class WatchedLibrary(ListLibrary):
 
 
 def _world(tmp_path, **settings):
-    world = EngineWorld(tmp_path, movies=3, library=WatchedLibrary(), collection_add=False, **settings)
+    world, entries = movies_with_lengths(tmp_path, WatchedLibrary(), **settings)
     world.emu.add_account('bob')
-    entries = world.catalog['movies']
-    world.library.movies = [kodi_movie(entry, index + 1) for index, entry in enumerate(entries)]
-    for movie in world.library.movies:
-        movie.runtime = 6000
     return world, entries
 
 

@@ -2,18 +2,13 @@
 from datetime import datetime, timezone
 
 from tests import openapi_contract as contract
-from tests.engine.world import EngineWorld, kodi_movie
+from tests.engine.world import movies_with_lengths
 
 LASTPLAYED = datetime(2024, 3, 5, 21, 0, tzinfo=timezone.utc)
 
 
 def _world(tmp_path, **settings):
-    world = EngineWorld(tmp_path, movies=3, collection_add=False, **settings)
-    entries = world.catalog['movies']
-    world.library.movies = [kodi_movie(entry, index + 1) for index, entry in enumerate(entries)]
-    for movie in world.library.movies:
-        movie.runtime = 6000
-    return world, entries
+    return movies_with_lengths(tmp_path, **settings)
 
 
 def _gets(world, prefix):

@@ -110,3 +110,14 @@ class EngineWorld(object):
 
     def posts(self, path):
         return [r for r in self.emu.requests if r['method'] == 'POST' and r['path'] == path]
+
+
+def movies_with_lengths(tmp_path, library=None, **settings):
+    """An EngineWorld whose Kodi library holds the catalog's three movies, each 100 minutes long (a resume point
+    needs a length), with the collection left alone; returns it and the catalog's movies."""
+    world = EngineWorld(tmp_path, movies=3, library=library, collection_add=False, **settings)
+    entries = world.catalog['movies']
+    world.library.movies = [kodi_movie(entry, index + 1) for index, entry in enumerate(entries)]
+    for movie in world.library.movies:
+        movie.runtime = 6000
+    return world, entries

@@ -700,20 +700,23 @@ def test_a_fresh_database_after_a_sync_that_kept_nothing_may_read_as_the_unwatch
     assert_no_violation(outcome)
 
 
+# alice watched the film and synced; bob, signed in, checked in to it twice on trakt and synced; alice signs in again
+SWITCHED_BACK = [
+    ('scan', 'm0'),
+    ('kodi_watch', 'm0', 0),
+    ('sync', 'A', CLEAN),
+    ('switch', 'bob'),
+    ('trakt_play', 'm0'), ('trakt_play', 'm0'),
+    ('sync', 'A', CLEAN),
+    ('switch', 'alice'),
+]
+
+
 def test_plays_another_accounts_sync_wrote_into_kodi_are_not_viewings_of_the_first_account():
     """An account switched twice on one Kodi (docs/design.md, "Identity: the trakt account"): alice watched the film
     once and synced it; bob, signed in, checked in to it twice on trakt, and bob's sync raised Kodi's count to his
     two plays. Back as alice, that raise is bob's, not a viewing: alice keeps her one play, and Kodi its count."""
-    outcome = run_events([
-        ('scan', 'm0'),
-        ('kodi_watch', 'm0', 0),
-        ('sync', 'A', CLEAN),
-        ('switch', 'bob'),
-        ('trakt_play', 'm0'), ('trakt_play', 'm0'),
-        ('sync', 'A', CLEAN),
-        ('switch', 'alice'),
-        ('sync', 'A', CLEAN),
-    ])
+    outcome = run_events(SWITCHED_BACK + [('sync', 'A', CLEAN)])
     assert plays(outcome, 'm0', 'bob') == 2
     assert plays(outcome, 'm0') == 1
     assert watched(outcome, 'm0')
@@ -722,17 +725,7 @@ def test_plays_another_accounts_sync_wrote_into_kodi_are_not_viewings_of_the_fir
 
 def test_a_viewing_after_switching_back_still_counts_for_the_first_account():
     """As above, and alice then watches the film again in Kodi: that viewing is hers, one more play."""
-    outcome = run_events([
-        ('scan', 'm0'),
-        ('kodi_watch', 'm0', 0),
-        ('sync', 'A', CLEAN),
-        ('switch', 'bob'),
-        ('trakt_play', 'm0'), ('trakt_play', 'm0'),
-        ('sync', 'A', CLEAN),
-        ('switch', 'alice'),
-        ('kodi_watch', 'm0', 0),
-        ('sync', 'A', CLEAN),
-    ])
+    outcome = run_events(SWITCHED_BACK + [('kodi_watch', 'm0', 0), ('sync', 'A', CLEAN)])
     assert plays(outcome, 'm0') == 2
     assert_no_violation(outcome)
 

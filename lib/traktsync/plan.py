@@ -140,7 +140,6 @@ class HistoryAdd:
                                    kodi_plays=max(0, self.kodi_plays - missing), rows=rows,
                                    lastplayed=None if missing else self.lastplayed)
 
-
     def record_in_doubt(self, plays, baseline):
         """Record what is known when trakt confirmed only ``plays`` of the plays and refused the others or left
         them in doubt (docs/design.md, rule 4). With some confirmed, ``confirmed(plays)``. With none, the item's

@@ -5,7 +5,7 @@ Kodi's library is one, the accounts are several. A sync as bob that writes bob's
 points into Kodi changes what alice's baseline last saw of Kodi. Without a record, alice's next sync takes the
 change for the user's: bob's plays become viewings sent to alice's trakt, bob's rating alice's. So a sync that
 wrote into Kodi leaves, in the folder of each other account with a baseline, one batch of what it wrote: per
-library row the change of its playcount and the lastplayed written, per item the rating and the resume point
+library row its playcount before and after and the lastplayed written, per item the rating and the resume point
 written. That account's next sync folds the batches into its baseline before planning, so they are no change in
 Kodi for it, and removes the file when it ended. Its baseline names the batches folded into it: a sync stopped
 between saving the baseline and removing the file does not fold them twice.
@@ -34,7 +34,7 @@ class KodiWritesRecord(object):
     def __init__(self, others):
         self._others = list(others)
         self._id = uuid.uuid4().hex
-        self._watched = {}   # row token -> [playcount change, lastplayed written (text) or None]
+        self._watched = {}   # row token -> [playcount read before, playcount written, lastplayed written or None]
         self._ratings = {}   # item key -> rating written (0: removed)
         self._resume = {}    # item key -> resume position written, in seconds (0: removed)
         self._earlier = {}   # other account's folder -> the batches its file held when this sync began
@@ -58,10 +58,10 @@ class KodiWritesRecord(object):
             before = update.rows_read.get(token)
             if before is None or before == after:
                 continue
-            entry = self._watched.setdefault(token, [0, None])
-            entry[0] += after - before
+            entry = self._watched.setdefault(token, [before, after, None])
+            entry[1] = after
             if after > before and update.lastplayed is not None:
-                entry[1] = format_utc(later(parse_utc(entry[1]), update.lastplayed))
+                entry[2] = format_utc(later(parse_utc(entry[2]), update.lastplayed))
 
     def snapshot(self):
         if not (self._watched or self._ratings or self._resume):
@@ -116,16 +116,24 @@ def _fold_watched(baseline, written):
                 owners.setdefault(token, []).append(key)
     for token, keys in owners.items():
         change = written[token]
-        if not (isinstance(change, list) and len(change) == 2 and isinstance(change[0], int)
-                and not isinstance(change[0], bool)):
+        if not (isinstance(change, list) and len(change) == 3 and all(
+                isinstance(count, int) and not isinstance(count, bool) and count >= 0 for count in change[:2])):
             continue
+        before, after, written_at = change
         for key in keys:
             kodi_plays, trakt_plays, lastplayed, rows = baseline.watched[key]
             rows = dict(rows)
             most = max(rows.values())
-            rows[token] = max(0, rows[token] + change[0])
-            if change[0] > 0 and isinstance(change[1], str):
-                lastplayed = format_utc(later(_time(lastplayed), _time(change[1]))) or lastplayed
+            if rows[token] == before:
+                # Kodi had not changed for this account before the write: the row is as written, and so is its
+                # lastplayed (a later one than that is a viewing again)
+                rows[token] = after
+                if after > before and isinstance(written_at, str):
+                    lastplayed = format_utc(later(_time(lastplayed), _time(written_at))) or lastplayed
+            else:
+                # viewings (or an un-watch) this account has not read came before the write: only the write's
+                # change is no change, and the lastplayed stays, so those viewings still show
+                rows[token] = max(0, rows[token] + after - before)
             # The item's Kodi plays move as its most played row did: a new entry, never one changed in place
             # (baseline_text.py).
             baseline.watched[key] = [max(0, kodi_plays + max(rows.values()) - most), trakt_plays, lastplayed,

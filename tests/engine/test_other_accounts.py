@@ -120,7 +120,7 @@ def test_only_a_sync_that_wrote_into_kodi_leaves_a_record_and_only_for_accounts_
     [recorded] = [name for name, store in account_stores(world).items() if store.exists(KODI_WRITES)]
     assert recorded == user_uuid(world.emu.account_data().get('user_id', 1))     # alice's folder
     [batch] = account_stores(world)[recorded].load(KODI_WRITES)['batches']
-    assert list(batch['watched'].values()) == [[1, '2026-11-11T20:00:00.000Z']]   # one play more, and when
+    assert list(batch['watched'].values()) == [[0, 1, '2026-11-11T20:00:00.000Z']]   # from 0 to 1 play, and when
 
 
 def test_a_batch_named_by_the_saved_baseline_is_not_folded_twice(tmp_path):
@@ -128,7 +128,7 @@ def test_a_batch_named_by_the_saved_baseline_is_not_folded_twice(tmp_path):
     store = JsonStore(str(tmp_path))
     rows = {'7@2024-01-01T00:00:00.000Z': 1}
     store.save(KODI_WRITES, {'batches': [{'id': 'b1', 'watched': {'7@2024-01-01T00:00:00.000Z':
-                                                                   [2, '2026-11-12T20:00:00.000Z']},
+                                                                   [1, 3, '2026-11-12T20:00:00.000Z']},
                                           'ratings': {'movie:imdb:tt1': 9}, 'resume': {}}]})
     baseline = Baseline({'movie:imdb:tt1': [1, 1, '2026-11-02T20:00:00.000Z', rows]})
 
@@ -146,7 +146,7 @@ def test_a_record_with_values_the_baseline_cannot_hold_is_skipped_and_the_baseli
     store = JsonStore(str(tmp_path))
     token = '7@2024-01-01T00:00:00.000Z'
     store.save(KODI_WRITES, {'batches': [
-        {'id': 'b1', 'watched': {token: ['2', None]}, 'ratings': {'movie:imdb:tt1': 8.5}, 'resume': {'x': True}},
+        {'id': 'b1', 'watched': {token: [1, '2', None]}, 'ratings': {'movie:imdb:tt1': 8.5}, 'resume': {'x': True}},
         'not a batch', {'no id': 1}]})
     baseline = Baseline({'movie:imdb:tt1': [1, 1, None, {token: 1}]}, ratings={'movie:imdb:tt1': [7, 7]})
 
@@ -156,3 +156,16 @@ def test_a_record_with_values_the_baseline_cannot_hold_is_skipped_and_the_baseli
     assert baseline.ratings == {'movie:imdb:tt1': [7, 7]} and baseline.resume == {}
     baseline.kodi_writes_folded = ['b1']
     assert Baseline.from_json(baseline.to_json()).ratings == baseline.ratings
+
+
+def test_viewings_the_account_had_not_read_before_the_write_still_show(tmp_path):
+    """alice's record of the row says 0 plays, but bob's sync found 1 (a viewing while bob was signed in) and wrote
+    2: only the write's play is folded, and alice's lastplayed stays, so the viewing still reads as one to her."""
+    token = '7@2024-01-01T00:00:00.000Z'
+    store = JsonStore(str(tmp_path))
+    store.save(KODI_WRITES, {'batches': [{'id': 'b1', 'watched': {token: [1, 2, '2026-11-12T20:00:00.000Z']}}]})
+    baseline = Baseline({'movie:imdb:tt1': [0, 0, '2026-11-01T20:00:00.000Z', {token: 0}]})
+
+    assert fold_into(baseline, store) == ['b1']
+
+    assert baseline.watched['movie:imdb:tt1'] == [1, 0, '2026-11-01T20:00:00.000Z', {token: 1}]

@@ -821,3 +821,40 @@ def test_viewings_of_two_copies_while_another_account_was_signed_in_count_as_the
     assert plays(outcome, 'm0') == 2
     assert plays(outcome, 'm0', 'bob') == 1
     assert_no_violation(outcome)
+
+
+def test_a_viewing_before_the_other_accounts_write_still_counts_when_the_memory_is_picked_up():
+    """Soak life 7102326 (shrunk): alice meets an episode unwatched; as bob it is scrobbled (Kodi 1) and checked in
+    once more on trakt, and bob's sync raises Kodi to his two plays. Back as alice, her memory is picked up: the
+    scrobbled viewing is a change in Kodi she had not read (one play), bob's raise is not (docs/design.md)."""
+    outcome = run_events([
+        ('scan', 'e0.1.1'),
+        ('sync', 'A', CLEAN),
+        ('switch', 'bob'),
+        ('scrobble', 'e0.1.1', 0),
+        ('trakt_play', 'e0.1.1'),
+        ('sync', 'A', CLEAN),
+        ('switch', 'alice'),
+        ('sync', 'A', CLEAN),
+    ], movies=4, shows=1, episodes=3)
+    assert plays(outcome, 'e0.1.1') == 1
+    assert plays(outcome, 'e0.1.1', 'bob') == 2
+    assert_no_violation(outcome)
+
+
+def test_a_viewing_wiped_by_a_fresh_database_before_any_sync_as_the_account_is_not_owed_to_it():
+    """Soak life 7101575 (shrunk): as bob an episode is scrobbled; a fresh Kodi database then re-creates its row
+    unwatched, and bob's sync writes his play back into it. Back as alice nothing is owed: the viewing left Kodi with
+    the old database before any sync as alice could read it (choice 3), and the play in Kodi now is bob's write."""
+    outcome = run_events([
+        ('scan', 'e0.1.2'),
+        ('sync', 'A', CLEAN),
+        ('switch', 'bob'),
+        ('scrobble', 'e0.1.2', 1),
+        ('fresh_db',),
+        ('sync', 'A', CLEAN),
+        ('switch', 'alice'),
+        ('sync', 'A', CLEAN),
+    ], movies=5, shows=3, episodes=3)
+    assert plays(outcome, 'e0.1.2') == 0
+    assert_no_violation(outcome)

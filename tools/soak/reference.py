@@ -299,6 +299,12 @@ class Reference(object):
         self.unwatch_then_unseen.pop(item, None)
         unseen = max([self.unseen.pop(key, 0) for key in row_keys] or [0])
         read = max(0, max(counts or [0]) - unseen)   # Kodi's count as the last sync read it; the new rows read 0
+        for account, items in self.away_rows.items():
+            # viewings made while the account was signed out are gone with their rows too (choice 3)
+            viewed = items.get(item, {})
+            lost = sum(viewed.pop(key, 0) for key in row_keys)
+            if lost and account in self.away:
+                self.away[account][item] = self.away[account].get(item, 0) - lost
         knowing = set(box for (box, account), rows in self.rows_at_read.items()
                       if account == self.account and any(
                           token in rows or token in self.rows_before_fault.get((box, account), ())

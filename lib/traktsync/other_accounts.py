@@ -124,15 +124,16 @@ def _fold_watched(baseline, written):
             kodi_plays, trakt_plays, lastplayed, rows = baseline.watched[key]
             rows = dict(rows)
             most = max(rows.values())
-            if rows[token] == before:
-                # Kodi had not changed for this account before the write: the row is as written, and so is its
-                # lastplayed (a later one than that is a viewing again)
+            if rows[token] >= before:
+                # No viewing this account has not read came before the write (Kodi had not changed, or lost plays:
+                # an un-watch or a fresh database while the other account was signed in): the row is as written,
+                # and so is its lastplayed (a later one than that is a viewing again)
                 rows[token] = after
                 if after > before and isinstance(written_at, str):
                     lastplayed = format_utc(later(_time(lastplayed), _time(written_at))) or lastplayed
             else:
-                # viewings (or an un-watch) this account has not read came before the write: only the write's
-                # change is no change, and the lastplayed stays, so those viewings still show
+                # viewings this account has not read came before the write: only the write's change is no change,
+                # and the lastplayed stays, so those viewings still show
                 rows[token] = max(0, rows[token] + after - before)
             # The item's Kodi plays move as its most played row did: a new entry, never one changed in place
             # (baseline_text.py).

@@ -858,3 +858,23 @@ def test_a_viewing_wiped_by_a_fresh_database_before_any_sync_as_the_account_is_n
     ], movies=5, shows=3, episodes=3)
     assert plays(outcome, 'e0.1.2') == 0
     assert_no_violation(outcome)
+
+
+def test_another_accounts_play_written_into_a_fresh_database_is_no_rewatch_for_the_first_account():
+    """Soak life 8301496 (shrunk; it failed before this session too): alice's film, scrobbled and synced (one play).
+    As bob, a check-in on trakt, then a fresh Kodi database re-creates the film's row unwatched, and bob's sync
+    writes his play into it. Back as alice, the row reads one play with a later lastplayed than hers: once taken for
+    an un-watch and a re-watch (a second play on her trakt), it is bob's write into a row Kodi had lost."""
+    outcome = run_events([
+        ('scan', 'm1'),
+        ('scrobble', 'm1', 0),
+        ('sync', 'A', CLEAN),
+        ('switch', 'bob'),
+        ('trakt_play', 'm1'),
+        ('fresh_db',),
+        ('sync', 'A', CLEAN),
+        ('switch', 'alice'),
+        ('sync', 'A', CLEAN),
+    ], movies=3, shows=1, episodes=3)
+    assert plays(outcome, 'm1') == 1
+    assert_no_violation(outcome)

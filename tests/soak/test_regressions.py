@@ -878,3 +878,43 @@ def test_another_accounts_play_written_into_a_fresh_database_is_no_rewatch_for_t
     ], movies=3, shows=1, episodes=3)
     assert plays(outcome, 'm1') == 1
     assert_no_violation(outcome)
+
+
+def test_a_trakt_unwatch_of_an_item_without_plays_changes_nothing():
+    """Soak life 7202404 (shrunk): bob's sync wrote his play of a film into Kodi; back as alice, who has no play of
+    it, the user removes the film's (empty) history on alice's trakt. No sync can see that, so with "take unwatched"
+    on Kodi stays as it was, and alice's trakt gets nothing."""
+    outcome = run_events([
+        ('scan', 'm2'),
+        ('sync', 'A', CLEAN),
+        ('switch', 'bob'),
+        ('trakt_play', 'm2'),
+        ('sync', 'A', CLEAN),
+        ('switch', 'alice'),
+        ('trakt_unwatch', 'm2'),
+        ('sync', 'A', CLEAN),
+    ], movies=8, shows=3, episodes=2, dateadded='mtime', take_unwatched=True)
+    assert plays(outcome, 'm2') == 0 and plays(outcome, 'm2', 'bob') == 1
+    assert watched(outcome, 'm2')
+    assert_no_violation(outcome)
+
+
+def test_another_boxs_write_into_a_fresh_database_reads_as_a_rewatch_to_a_box_that_did_not_make_it():
+    """Soak life 7900362 (shrunk; it failed before this session too): alice's episode watched and synced on box A;
+    as bob, a check-in, a fresh Kodi database, and box B's first sync writes bob's play into the re-created row.
+    Box B keeps no memory of alice, so box A, back as alice, reads a later lastplayed on a row it knew as an
+    un-watch and a viewing (choice 1): alice gets bob's play as a second one. This is the known limit of the record
+    of other accounts' writes: it is kept per profile (docs/design.md, "Identity: the trakt account")."""
+    outcome = run_events([
+        ('scan', 'e1.1.1'),
+        ('kodi_watch', 'e1.1.1', 0),
+        ('sync', 'A', CLEAN),
+        ('switch', 'bob'),
+        ('trakt_play', 'e1.1.1'),
+        ('fresh_db',),
+        ('sync', 'B', CLEAN),
+        ('switch', 'alice'),
+        ('sync', 'A', CLEAN),
+    ], movies=8, shows=3, episodes=4, dateadded='mtime', two_boxes=True)
+    assert plays(outcome, 'e1.1.1') == 2 and plays(outcome, 'e1.1.1', 'bob') == 1
+    assert_no_violation(outcome)

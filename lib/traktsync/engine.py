@@ -830,10 +830,10 @@ class SyncEngine(object):
                 confirmed[index] == len(sent[index]) for index in range(len(actions)))
         except trakt_errors.OutcomeUnknown as exc:
             if count_plays:
-                in_doubt = set(owner[id(item)] for item in exc.items if id(item) in owner) - missing_actions
+                in_doubt = set(owner[id(item)] for item in exc.items if id(item) in owner)
                 self._held.update(actions[index].key for index in in_doubt)
                 with self._records:
-                    for index in in_doubt:
+                    for index in in_doubt - missing_actions:   # those were recorded when trakt refused them
                         if confirmed[index] < len(sent[index]):
                             actions[index].record_in_doubt(confirmed[index], baseline)
             logger.warning('{}: trakt may or may not have taken {} items ({}); they are not sent again in this '

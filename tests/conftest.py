@@ -106,7 +106,7 @@ def kodi_factory(request, tmp_path, addon_zip, module_addon_cache):
     for index, kodi in enumerate(instances):
         if failed:
             keep_evidence(kodi, request.node.name, 'kodi{}'.format(index))
-        kodi.close()
+        kodi.close(quick=True)
 
 
 def keep_evidence(kodi, test_name, name):

@@ -26,7 +26,7 @@ def start_kodi(workdir, addon_zip, module_addon_cache, media_root, addons=(), en
     except BaseException:
         if evidence_name:
             keep_evidence(kodi, evidence_name, os.path.basename(workdir.rstrip(os.sep)))
-        kodi.close()
+        kodi.close(quick=True)
         raise
     return kodi
 
@@ -45,4 +45,4 @@ def kodi_starter(request, tmp_path_factory, addon_zip, module_addon_cache):
 
     yield start
     for kodi in instances:
-        kodi.close()
+        kodi.close(quick=True)

@@ -20,7 +20,7 @@ def kodi(tmp_path, addon_zip, module_addon_cache):
     media_tree.write_tree(root, catalog.make_catalog(movies=3, shows=1, seasons=1, episodes_per_season=2))
     kodi = start_kodi(str(tmp_path / 'kodi'), addon_zip, module_addon_cache, root)
     yield kodi, root
-    kodi.close()
+    kodi.close(quick=True)
 
 
 def library_of(kodi):

@@ -14,9 +14,11 @@ from datetime import datetime, timezone
 from traktsync import logger, ratings_plan, resume_plan, stream_items, streams
 from traktsync.kodi_batch import write_in_batches
 from traktsync.model import EPISODE, MOVIE, SHOW, format_utc
+from traktsync.store import StoreWriteError
 from traktsync.trakt import errors as trakt_errors
 
 STREAM_CACHE = 'stream-cache.json'
+STREAM_CACHE_STAMPS = 'stream-cache-stamps.json'   # its stamps and Kodi's state alone (StreamListCache)
 CACHE_SCHEMA = 1
 # list name -> the last_activities stamps that move when it changes
 STREAM_LISTS = {
@@ -38,17 +40,48 @@ def wanted_lists(settings):
 
 
 class StreamListCache(object):
+    """trakt's ratings and resume-point lists in ``STREAM_CACHE``; their stamps and Kodi's rated and in-progress
+    items (``kodi_state``) in the small ``STREAM_CACHE_STAMPS``, so that a timer sync in which nothing changed
+    decides so without loading the lists (a user's thousands of ratings are megabytes of JSON). As for the watched
+    lists (trakt_cache.py), the small file is removed before the lists are written and written after them: when
+    it is there, it describes the lists on disk."""
+
     def __init__(self, store):
         self.store = store
-        cache = store.load(STREAM_CACHE)
-        if (not isinstance(cache, dict) or cache.get('schema') != CACHE_SCHEMA
-                or not isinstance(cache.get('stamps'), dict) or not isinstance(cache.get('lists'), dict)):
-            cache = {'schema': CACHE_SCHEMA, 'stamps': {}, 'lists': {}}
-        self._cache = cache
+        self._cache = None   # the lists, loaded when one is needed
+        self._head = self._load_head()
+
+    @staticmethod
+    def _valid(data, lists_type):
+        return (isinstance(data, dict) and data.get('schema') == CACHE_SCHEMA
+                and isinstance(data.get('stamps'), dict) and isinstance(data.get('lists'), lists_type))
+
+    def _whole(self):
+        if self._cache is None:
+            cache = self.store.load(STREAM_CACHE)
+            self._cache = cache if self._valid(cache, dict) else {'schema': CACHE_SCHEMA, 'stamps': {}, 'lists': {}}
+        return self._cache
+
+    def _load_head(self):
+        head = self.store.load(STREAM_CACHE_STAMPS)
+        if self._valid(head, list):
+            return head
+        head = self._head_of(self._whole(), self._whole().get('kodi_state'))   # a cache from before the small file
+        if head['lists']:
+            try:
+                self.store.save(STREAM_CACHE_STAMPS, head)
+            except StoreWriteError as exc:
+                logger.debug('could not save {} ({})', STREAM_CACHE_STAMPS, exc)
+        return head
+
+    @staticmethod
+    def _head_of(cache, kodi_state):
+        return {'schema': CACHE_SCHEMA, 'stamps': dict(cache['stamps']), 'lists': sorted(cache['lists']),
+                'kodi_state': kodi_state}
 
     def is_current(self, activities, name):
         stamps = list_stamps(activities, name)
-        return None not in stamps and self._cache['stamps'].get(name) == stamps and name in self._cache['lists']
+        return None not in stamps and self._head['stamps'].get(name) == stamps and name in self._head['lists']
 
     def all_current(self, activities, names):
         return all(self.is_current(activities, name) for name in names)
@@ -56,27 +89,44 @@ class StreamListCache(object):
     def read(self, activities, names, fetch):
         lists = {}
         for name in names:
-            lists[name] = self._cache['lists'][name] if self.is_current(activities, name) else fetch(name)
+            if self.is_current(activities, name):
+                whole = self._whole()
+                if whole['stamps'].get(name) == list_stamps(activities, name) and name in whole['lists']:
+                    lists[name] = whole['lists'][name]
+                    continue
+            lists[name] = fetch(name)
         return lists
 
     def save(self, activities, lists):
+        cache = self._whole()
         for name, items in lists.items():
-            self._cache['stamps'][name] = list_stamps(activities, name)
-            self._cache['lists'][name] = items
-        self.store.save(STREAM_CACHE, self._cache)
+            cache['stamps'][name] = list_stamps(activities, name)
+            cache['lists'][name] = items
+        self._write(cache)
 
     @property
     def kodi_state(self):
-        return self._cache.get('kodi_state')
+        return self._head.get('kodi_state')
 
     def save_kodi_state(self, state):
-        self._cache['kodi_state'] = state
-        self.store.save(STREAM_CACHE, self._cache)
+        self._head['kodi_state'] = state
+        self.store.save(STREAM_CACHE_STAMPS, self._head)
 
     def forget(self, names):
+        cache = self._whole()
         for name in names:
-            self._cache['stamps'].pop(name, None)
-        self.store.save(STREAM_CACHE, self._cache)
+            cache['stamps'].pop(name, None)
+        self._write(cache)
+
+    def _write(self, cache):
+        cache.pop('kodi_state', None)   # kept in the small file since it came
+        try:
+            self.store.delete(STREAM_CACHE_STAMPS)   # until the lists are on disk, their stamps are read from them
+        except OSError as exc:
+            raise StoreWriteError(STREAM_CACHE_STAMPS, exc.strerror or str(exc), exc.errno) from exc
+        self.store.save(STREAM_CACHE, cache)
+        self._head = self._head_of(cache, self._head.get('kodi_state'))
+        self.store.save(STREAM_CACHE_STAMPS, self._head)
 
 
 def _trakt_item(change, **fields):

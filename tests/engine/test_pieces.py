@@ -5,6 +5,7 @@ import pytest
 from traktsync.clean_backup import CleanBackup
 from traktsync.not_found import NOT_FOUND_RETRY_SECONDS, NotFoundMemory
 from traktsync.store import JsonStore, StoreWriteError
+from traktsync.stream_stages import STREAM_CACHE, STREAM_CACHE_STAMPS, STREAM_LISTS, StreamListCache
 from traktsync.trakt_cache import CACHE_STAMPS, TRAKT_CACHE, TRAKT_LISTS, TraktListCache, history_moved
 
 
@@ -107,6 +108,63 @@ def test_a_cache_without_its_stamps_file_gets_one_from_its_lists(tmp_path):
     assert TraktListCache(store, with_metadata=False).all_current(_activities())
     assert store.loads == [CACHE_STAMPS]
     assert not TraktListCache(store, with_metadata=True).all_current(_activities())
+
+
+def _stream_activities(rated='2026-11-01T10:00:00.000Z', paused='2026-11-01T10:00:00.000Z'):
+    return {'movies': {'rated_at': rated, 'paused_at': paused}, 'episodes': {'rated_at': rated, 'paused_at': paused}}
+
+
+def _stream_lists(tag):
+    return {name: [{'list': name, 'tag': tag}] for name in STREAM_LISTS}
+
+
+KODI_STATE = [['movie', 7, 8, None]]   # what Kodi had rated and in progress when the lists were saved
+
+
+def test_a_timer_sync_decides_on_the_ratings_and_resume_points_without_loading_their_lists(tmp_path):
+    store = CountingStore(str(tmp_path))
+    saved = StreamListCache(store)
+    saved.save(_stream_activities(), _stream_lists('a'))
+    saved.save_kodi_state(KODI_STATE)
+    store.loads[:] = []
+    cache = StreamListCache(store)
+    assert cache.all_current(_stream_activities(), list(STREAM_LISTS))
+    assert not cache.all_current(_stream_activities(rated='2026-11-02T10:00:00.000Z'), list(STREAM_LISTS))
+    assert cache.kodi_state == KODI_STATE
+    assert store.loads == [STREAM_CACHE_STAMPS]
+    assert cache.read(_stream_activities(), list(STREAM_LISTS), lambda name: pytest.fail('read')) == _stream_lists('a')
+    assert store.loads == [STREAM_CACHE_STAMPS, STREAM_CACHE]
+
+
+def test_ratings_lists_whose_saving_failed_are_read_again_and_kodi_is_read_again(tmp_path):
+    """A failed write of the lists leaves those of before with their own stamps, and no Kodi state: the next sync
+    reads trakt's newer lists and Kodi's ratings, never takes the old ones for current."""
+    store = CountingStore(str(tmp_path))
+    newer = _stream_activities(rated='2026-11-02T10:00:00.000Z')
+    first = StreamListCache(store)
+    first.save(_stream_activities(), _stream_lists('a'))
+    first.save_kodi_state(KODI_STATE)
+    store.fail_saving = STREAM_CACHE
+    with pytest.raises(StoreWriteError):
+        StreamListCache(store).save(newer, _stream_lists('b'))
+    store.fail_saving = None
+    cache = StreamListCache(store)
+    assert not cache.all_current(newer, list(STREAM_LISTS))
+    assert cache.all_current(_stream_activities(), list(STREAM_LISTS))
+    assert cache.kodi_state is None
+    assert cache.read(_stream_activities(), list(STREAM_LISTS), lambda name: pytest.fail('read')) == _stream_lists('a')
+
+
+def test_a_ratings_cache_from_before_the_stamps_file_keeps_kodis_state_and_gets_the_file(tmp_path):
+    store = CountingStore(str(tmp_path))
+    lists = _stream_lists('a')
+    store.save(STREAM_CACHE, {'schema': 1, 'lists': lists, 'kodi_state': KODI_STATE,
+                              'stamps': {name: ['2026-11-01T10:00:00.000Z'] for name in lists}})
+    assert StreamListCache(store).kodi_state == KODI_STATE
+    store.loads[:] = []
+    cache = StreamListCache(store)
+    assert cache.all_current(_stream_activities(), list(STREAM_LISTS)) and cache.kodi_state == KODI_STATE
+    assert store.loads == [STREAM_CACHE_STAMPS]
 
 
 def test_history_moved_looks_at_the_watched_stamps_only():

@@ -918,3 +918,27 @@ def test_another_boxs_write_into_a_fresh_database_reads_as_a_rewatch_to_a_box_th
     ], movies=8, shows=3, episodes=4, dateadded='mtime', two_boxes=True)
     assert plays(outcome, 'e1.1.1') == 2 and plays(outcome, 'e1.1.1', 'bob') == 1
     assert_no_violation(outcome)
+
+
+def test_bobs_play_written_back_into_an_unwatched_film_is_not_a_rewatch_for_alice():
+    """Soak life 7200633 (shrunk; before the record of other accounts' writes it sent alice a play for bob's write):
+    box B sends alice's viewing of a film; the film is watched again, and every box signs in as bob. Box A's first
+    sync as bob sends the film to bob, the film is un-watched, and box B's first sync as bob writes bob's play back
+    into it (one play, a later time). Back as alice, box B must not take that write for her re-watch: the viewing
+    made before the switch was un-watched since and went with its row (the model's choice 3), so she keeps one."""
+    outcome = run_events([
+        ('scan', 'm0'),
+        ('scan', 'm5'),
+        ('kodi_watch', 'm0', 0),
+        ('sync', 'B', CLEAN),
+        ('kodi_watch', 'm0', 1),
+        ('kodi_watch', 'm5', 0),
+        ('switch', 'bob'),
+        ('sync', 'A', CLEAN),
+        ('kodi_unwatch', 'm0'),
+        ('sync', 'B', CLEAN),
+        ('switch', 'alice'),
+        ('sync', 'B', CLEAN),
+    ], movies=6, shows=3, episodes=3, dateadded='scan')
+    assert plays(outcome, 'm0') == 1 and plays(outcome, 'm0', 'bob') == 1
+    assert_no_violation(outcome)

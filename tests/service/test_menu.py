@@ -21,10 +21,6 @@ def catalog():
     return world_catalog(movies=5, shows=1, seasons=1, episodes_per_season=2)
 
 
-def _yes(kodi):
-    kodi.press('Left', 'Select')
-
-
 def _text_on_screen(kodi):
     labels = ['Control.GetLabel(5)', 'Control.GetLabel(9)', 'Control.GetLabel(1)']   # text viewer, OK dialog, heading
     answer = kodi.call('XBMC.GetInfoLabels', {'labels': labels})
@@ -75,7 +71,7 @@ def test_yes_after_signing_in_syncs_at_once_with_the_progress_dialog(kodi_factor
     kodi.run_script(ADDON_ID, ['action=authorize'])
     kodi.wait_window(YESNO_DIALOG, timeout=30)       # "signed in as …; sync now?"
     assert world.syncs_done() == done
-    _yes(kodi)
+    kodi.answer_yesno(True)
     kodi.wait_window(PROGRESS_DIALOG, timeout=15)
     kodi.wait_log_count(SYNC_DONE, done + 1, timeout=30)
     kodi.wait_window(OK_DIALOG, timeout=10)
@@ -133,7 +129,7 @@ def test_menu_actions_through_their_dialogs(kodi_factory, tmp_path, catalog, emu
     emulator.collect('movie', extra['ids']['trakt'], '2026-01-01T00:00:00.000Z')
     world.set_setting('clean_collection', True)
     kodi.wait_window(YESNO_DIALOG, timeout=15)
-    _yes(kodi)                                        # confirm turning the clean on
+    kodi.answer_yesno(True)                          # confirm turning the clean on
     kodi.wait_log(r'turned on and confirmed', timeout=10)
     kodi.run_script(ADDON_ID, ['action=clean'])
     kodi.wait_window(YESNO_DIALOG, timeout=30)
@@ -145,7 +141,7 @@ def test_menu_actions_through_their_dialogs(kodi_factory, tmp_path, catalog, emu
 
     kodi.run_script(ADDON_ID, ['action=clean'])
     kodi.wait_window(YESNO_DIALOG, timeout=30)
-    _yes(kodi)
+    kodi.answer_yesno(True)
     kodi.wait_window(OK_DIALOG, timeout=30)
     dialog_shots(kodi, 'clean-done')
     kodi.press('Select')
@@ -155,7 +151,7 @@ def test_menu_actions_through_their_dialogs(kodi_factory, tmp_path, catalog, emu
     kodi.run_script(ADDON_ID, ['action=restore'])
     kodi.wait_window(YESNO_DIALOG, timeout=15)
     dialog_shots(kodi, 'restore-question')
-    _yes(kodi)
+    kodi.answer_yesno(True)
     kodi.wait_window(OK_DIALOG, timeout=15)
     kodi.press('Select')
     assert extra['ids']['trakt'] in {c['trakt_id'] for c in emulator.collection('movie')}

@@ -12,9 +12,9 @@ cached point older than trakt's newest play of the item counts as none (resume_p
 from datetime import datetime, timezone
 
 from traktsync import logger, ratings_plan, resume_plan, stream_items, streams
+from traktsync.cache_files import CacheFiles
 from traktsync.kodi_batch import write_in_batches
 from traktsync.model import EPISODE, MOVIE, SHOW, format_utc
-from traktsync.store import StoreWriteError
 from traktsync.trakt import errors as trakt_errors
 
 STREAM_CACHE = 'stream-cache.json'
@@ -47,9 +47,10 @@ class StreamListCache(object):
     it is there, it describes the lists on disk."""
 
     def __init__(self, store):
-        self.store = store
+        self._files = CacheFiles(store, STREAM_CACHE, STREAM_CACHE_STAMPS)
         self._cache = None   # the lists, loaded when one is needed
-        self._head = self._load_head()
+        self._head = self._files.load_stamps(lambda head: self._valid(head, list),
+                                             lambda: self._head_of(self._whole(), self._whole().get('kodi_state')))
 
     @staticmethod
     def _valid(data, lists_type):
@@ -58,25 +59,13 @@ class StreamListCache(object):
 
     def _whole(self):
         if self._cache is None:
-            cache = self.store.load(STREAM_CACHE)
-            self._cache = cache if self._valid(cache, dict) else {'schema': CACHE_SCHEMA, 'stamps': {}, 'lists': {}}
+            cache = self._files.load_lists()
+            self._cache = cache if self._valid(cache, dict) else {'stamps': {}, 'lists': {}}
         return self._cache
-
-    def _load_head(self):
-        head = self.store.load(STREAM_CACHE_STAMPS)
-        if self._valid(head, list):
-            return head
-        head = self._head_of(self._whole(), self._whole().get('kodi_state'))   # a cache from before the small file
-        if head['lists']:
-            try:
-                self.store.save(STREAM_CACHE_STAMPS, head)
-            except StoreWriteError as exc:
-                logger.debug('could not save {} ({})', STREAM_CACHE_STAMPS, exc)
-        return head
 
     @staticmethod
     def _head_of(cache, kodi_state):
-        return {'schema': CACHE_SCHEMA, 'stamps': dict(cache['stamps']), 'lists': sorted(cache['lists']),
+        return {'schema': cache.get('schema'), 'stamps': dict(cache['stamps']), 'lists': sorted(cache['lists']),
                 'kodi_state': kodi_state}
 
     def is_current(self, activities, name):
@@ -110,7 +99,7 @@ class StreamListCache(object):
 
     def save_kodi_state(self, state):
         self._head['kodi_state'] = state
-        self.store.save(STREAM_CACHE_STAMPS, self._head)
+        self._files.save_stamps(self._head)
 
     def forget(self, names):
         cache = self._whole()
@@ -119,14 +108,11 @@ class StreamListCache(object):
         self._write(cache)
 
     def _write(self, cache):
+        cache['schema'] = CACHE_SCHEMA
         cache.pop('kodi_state', None)   # kept in the small file since it came
-        try:
-            self.store.delete(STREAM_CACHE_STAMPS)   # until the lists are on disk, their stamps are read from them
-        except OSError as exc:
-            raise StoreWriteError(STREAM_CACHE_STAMPS, exc.strerror or str(exc), exc.errno) from exc
-        self.store.save(STREAM_CACHE, cache)
-        self._head = self._head_of(cache, self._head.get('kodi_state'))
-        self.store.save(STREAM_CACHE_STAMPS, self._head)
+        head = self._head_of(cache, self._head.get('kodi_state'))
+        self._files.write(cache, head)
+        self._head = head
 
 
 def _trakt_item(change, **fields):

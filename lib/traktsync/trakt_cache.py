@@ -3,8 +3,7 @@
 Only lists whose stamp moved are read again, so a sync in which nothing changed costs one trakt request. The cache
 belongs to one trakt account (it lives in the account's folder, see traktsync.account).
 """
-from traktsync import logger
-from traktsync.store import StoreWriteError
+from traktsync.cache_files import CacheFiles
 
 TRAKT_CACHE = 'trakt-cache.json'
 CACHE_STAMPS = 'trakt-cache-stamps.json'   # TRAKT_CACHE's stamps alone (TraktListCache)
@@ -36,8 +35,8 @@ class TraktListCache(object):
     them: when it is there, it describes the lists on disk; when not, the lists' own stamps are read."""
 
     def __init__(self, store, with_metadata):
-        self.store = store
         self.with_metadata = with_metadata
+        self._files = CacheFiles(store, TRAKT_CACHE, CACHE_STAMPS)
         self._cache = None   # the whole file, loaded when a list is needed
         self._head = self._load_head()
         self._fetched = set()   # lists read from trakt by this object (not made from our writes)
@@ -48,7 +47,7 @@ class TraktListCache(object):
                 and isinstance(data.get('lists'), lists_type))
 
     def _load_whole(self):
-        cache = self.store.load(TRAKT_CACHE)
+        cache = self._files.load_lists()
         if not self._valid(cache, dict):
             cache = {'stamps': {}, 'lists': {}}
         self._cache = cache
@@ -58,16 +57,7 @@ class TraktListCache(object):
         return self._cache if self._cache is not None else self._load_whole()
 
     def _load_head(self):
-        head = self.store.load(CACHE_STAMPS)
-        if self._valid(head, list):
-            return head
-        head = self._head_of(self._whole())   # no small file: the lists' own stamps
-        if self._valid(head, list):
-            try:   # a cache from before the small file: the next sync in which nothing changed is quick
-                self.store.save(CACHE_STAMPS, head)
-            except StoreWriteError as exc:
-                logger.debug('could not save {} ({})', CACHE_STAMPS, exc)
-        return head
+        return self._files.load_stamps(lambda head: self._valid(head, list), lambda: self._head_of(self._whole()))
 
     @staticmethod
     def _head_of(cache):
@@ -130,18 +120,14 @@ class TraktListCache(object):
 
     def forget(self, names):
         """Mark lists as stale (our own writes changed them, or their state is unknown)."""
-        cache = self.store.load(TRAKT_CACHE)
+        cache = self._files.load_lists()
         if isinstance(cache, dict) and isinstance(cache.get('stamps'), dict):
             for name in names:
                 cache['stamps'].pop(name, None)
             self._write(cache)
 
     def _write(self, cache):
-        try:
-            self.store.delete(CACHE_STAMPS)   # until the lists are on disk, their stamps are read from them
-        except OSError as exc:
-            raise StoreWriteError(CACHE_STAMPS, exc.strerror or str(exc), exc.errno) from exc
-        self.store.save(TRAKT_CACHE, cache)
+        head = self._head_of(cache)
+        self._files.write(cache, head)
         self._cache = cache
-        self._head = self._head_of(cache)
-        self.store.save(CACHE_STAMPS, self._head)
+        self._head = head

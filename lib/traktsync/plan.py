@@ -68,6 +68,7 @@ from traktsync.model import (
     EPISODE,
     MOVIE,
     ONE_MINUTE,
+    SHOW,
     Baseline,
     Ids,
     ItemIndex,
@@ -461,10 +462,11 @@ def make_plan(kodi, trakt, baseline=None, options=None, hold_history=frozenset()
             kodi.incomplete_reason or 'unknown reason')
     claimed = set()
     plan.library_rebuilt = _library_rebuilt(kodi, baseline)
+    rows = _BaselineRows(baseline)
 
     for key in sorted(entries):
         entry = entries[key]
-        _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history)
+        _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history, rows)
 
     if plan.library_rebuilt:
         # Rows that read fewer plays are new in a library taken as rebuilt; an entry the baseline already holds as
@@ -593,7 +595,49 @@ def _copies_to_bring_up(kodi_items, rows_now, base_rows, target):
     return lagging
 
 
-def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history):
+class _BaselineRows(object):
+    """The baseline's keys by the library rows their entries were made from, per kind (built when first asked)."""
+
+    def __init__(self, baseline):
+        self._baseline = baseline
+        self._keys = None
+
+    def keys(self, kind, tokens):
+        if self._keys is None:
+            self._keys = {}
+            for stored, entry in self._baseline.watched.items():
+                for token in entry[3] or ():
+                    self._keys.setdefault((stored.split(':', 1)[0], token), set()).add(stored)
+        found = set()
+        for token in tokens:
+            found.update(self._keys.get((kind, token), ()))
+        return found
+
+
+def _found_by_row(baseline, rows, index, claimed, entry, ids, tokens):
+    """The baseline entry of an item none of whose keys this sync names it, found by its library rows: a baseline
+    entry belongs to one row. The item's ids changed in Kodi (a refresh that lost one) while trakt's lists no
+    longer carry the id it was stored under (un-watched there, or a list made from our own writes, which carry
+    Kodi's ids), so its keys this sync miss it; planned as new, its plays would be sent to trakt again. Taken only
+    when exactly one entry has the rows, no other item of this sync has the id it is stored under, and none of the
+    item's ids contradicts it (a file matched to another film keeps its row)."""
+    candidates = [stored for stored in rows.keys(entry.kind, tokens) if stored not in claimed]
+    if len(candidates) != 1:
+        return None
+    parts = candidates[0].split(':')
+    id_kind = MOVIE if entry.kind == MOVIE else SHOW
+    if entry.kind == MOVIE:
+        if len(parts) != 3:
+            return None
+    elif len(parts) != 5 or parts[3:] != [str(entry.season), str(entry.number)]:
+        return None
+    name, value = parts[1], parts[2]
+    if index.knows(id_kind, name, value) or getattr(ids, name, None) is not None:
+        return None
+    return baseline.find_watched(candidates)
+
+
+def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history, rows):
     kind = entry.kind
     kodi_items = sorted(entry.kodi, key=lambda i: i.kodi_id)
     if entry.trakt:
@@ -644,15 +688,18 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
     metadata = next((i.metadata for i in kodi_items if i.metadata), None)
 
     # Aliases only matter when the canonical key misses (an id gained or lost since): build them only then.
+    row_items = [(row_token(i.kodi_id, i.dateadded), i) for i in kodi_items]
     found = baseline.find_watched((key,))
     if found is None and baseline.watched:
         found = baseline.find_watched(aliases())
+        if found is None:
+            found = _found_by_row(baseline, rows, index, claimed, entry, ids if kind == MOVIE else show_ids,
+                                  [token for token, _item in row_items])
     claimed.add(key)
     replaces = None
     if found is not None:
         claimed.add(found[0])
         replaces = found[0] if found[0] != key else None
-    row_items = [(row_token(i.kodi_id, i.dateadded), i) for i in kodi_items]
     rows_now = {token: i.playcount or 0 for token, i in row_items}
     kodi_plays, base, base_rows, new_rows = _kodi_plays(rows_now, found,
                                                         partial(_viewed_since, row_items, baseline, found),

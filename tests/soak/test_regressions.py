@@ -942,3 +942,26 @@ def test_bobs_play_written_back_into_an_unwatched_film_is_not_a_rewatch_for_alic
     ], movies=6, shows=3, episodes=3, dateadded='scan')
     assert plays(outcome, 'm0') == 1 and plays(outcome, 'm0', 'bob') == 1
     assert_no_violation(outcome)
+
+
+def test_a_film_that_lost_an_id_and_was_unwatched_on_trakt_is_not_sent_again():
+    """Soak life 8501143 (shrunk): alice's film is watched from trakt; a refresh leaves Kodi its tmdb id only, and
+    bob signs in. Bob's sync sends the viewing (his lists are then made from that write, with Kodi's ids); his next
+    sync reads trakt's watched list again, with all the film's ids, and moves the film's entry to its imdb key. Bob
+    then removes the play on trakt: no list names the imdb id any more, and the sync found no entry and sent the
+    play again. The entry is found by its library row now: an un-watch on trakt, not taken."""
+    outcome = run_events([
+        ('scan', 'm1'),
+        ('trakt_play', 'm1'),
+        ('sync', 'A', CLEAN),
+        ('ids', 'm1', 'tmdb'),
+        ('switch', 'bob'),
+        ('sync', 'A', CLEAN),
+        ('trakt_play', 'm4'),
+        ('sync', 'A', CLEAN),
+        ('trakt_unwatch', 'm1'),
+        ('sync', 'A', CLEAN),
+    ], movies=8, shows=1, episodes=3, dateadded='scan')
+    assert plays(outcome, 'm1', 'bob') == 0 and plays(outcome, 'm1') == 1
+    assert watched(outcome, 'm1')
+    assert_no_violation(outcome)

@@ -478,6 +478,34 @@ def test_an_item_that_gains_an_id_keeps_its_baseline_and_is_not_sent_twice():
     assert list(baseline.watched) == [settled.key]
 
 
+def test_an_item_that_lost_the_id_it_is_stored_under_is_found_by_its_row_when_trakt_no_longer_lists_it():
+    """Soak life 8501143: the film's entry is stored under its imdb key (trakt listed it with all its ids), Kodi's
+    refresh has only its tmdb id, and the film was un-watched on trakt: no key of this sync names the entry. Its
+    library row does, so the un-watch on trakt is an un-watch (not taken), never a first sync sending a play."""
+    tmdb_only = kodi([kodi_movie(0, playcount=1, lastplayed=DAY1, ids=movie_kodi_ids(0, tmdb_only=True))])
+    baseline = Baseline()
+    baseline.record_watched('movie:imdb:' + catalog.movie(0)['ids']['imdb'], 1, 1, DAY1, rows={'1@' + format_utc(
+        ADDED): 1})
+    plan = make_plan(tmdb_only, trakt(), baseline, NO_COLLECTION)
+    assert plan.to_trakt_history_add == []
+    [settled] = plan.settled
+    assert (settled.key, settled.replaces) == ('movie:tmdb:{}'.format(catalog.movie(0)['ids']['tmdb']),
+                                               'movie:imdb:' + catalog.movie(0)['ids']['imdb'])
+    assert 'unwatched on trakt' in settled.reason
+
+
+def test_a_row_matched_to_another_film_is_that_films_first_sync_while_the_old_film_is_on_trakt():
+    """The same library row, now another film (the user corrected a wrong match): the old film still on trakt
+    keeps its entry, and the row's viewing goes to the new film as its first sync."""
+    baseline = Baseline()
+    baseline.record_watched('movie:imdb:' + catalog.movie(0)['ids']['imdb'], 1, 1, DAY1, rows={'1@' + format_utc(
+        ADDED): 1})
+    rematched = kodi([kodi_movie(1, playcount=1, lastplayed=DAY1, kodi_id=1, ids=movie_kodi_ids(1, tmdb_only=True))])
+    plan = make_plan(rematched, trakt(movies=[(0, 1, DAY1)]), baseline, NO_COLLECTION)
+    [sent] = plan.to_trakt_history_add
+    assert sent.key == 'movie:tmdb:{}'.format(catalog.movie(1)['ids']['tmdb']) and sent.replaces is None
+
+
 def test_library_items_without_ids_are_reported_not_guessed():
     kodi_side = kodi([kodi_movie(0, playcount=1, ids=Ids())])
     plan = make_plan(kodi_side, trakt(movies=[(0, 0, None)]), None, PlanOptions())

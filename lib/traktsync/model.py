@@ -543,13 +543,14 @@ def row_token(kodi_id, dateadded):
 class Baseline:
     """What both sides had at the last successful sync, for one trakt account (docs/design.md, "The baseline").
 
-    ``watched[key] = [kodi_plays, trakt_plays, lastplayed, rows]``: the item's plays on each side (Kodi's is the
-    item's, over all its copies), Kodi's lastplayed (a trakt timestamp string or ``None``), and ``rows``: the
-    Kodi library rows the entry was made from, ``{row_token: playcount}`` (``None`` in an entry migrated from
-    schema 1, which did not record rows). An unwatched item has an entry too (its rows): once the add-on has seen
-    a row, later viewings of it are changes, never a first sync. ``collected`` holds the keys that were in the trakt
-    collection. ``account`` is the trakt account (uuid or slug) the baseline belongs to; ``kodi_writes_folded``
-    names the records of other accounts' Kodi writes folded into it (other_accounts.py).
+    ``watched[key] = [kodi_plays, trakt_plays, lastplayed, rows(, trakt_newest)]``: the item's plays on each
+    side (Kodi's is the item's, over all its copies), Kodi's lastplayed (a trakt timestamp string or ``None``),
+    ``rows``: the Kodi library rows the entry was made from, ``{row_token: playcount}`` (``None`` in an entry
+    migrated from schema 1, which did not record rows), and while trakt has plays of the item the minute of its
+    newest one (absent in entries written before it was kept). An unwatched item has an entry too (its rows): once
+    the add-on has seen a row, later viewings of it are changes, never a first sync. ``collected`` holds the keys
+    that were in the trakt collection. ``account`` is the trakt account (uuid or slug) the baseline belongs to;
+    ``kodi_writes_folded`` names the records of other accounts' Kodi writes folded into it (other_accounts.py).
     ``ratings[key] = [kodi_rating, trakt_rating]`` (0: none) and ``resume[key] = [kodi_position, trakt_progress]``
     (Kodi's resume point in seconds, trakt's in percent; 0: none) are what each side held at the last sync
     (ratings_plan.py, resume_plan.py). Schema 1 and 2 baselines are migrated: their items have no ratings or resume
@@ -601,26 +602,39 @@ class Baseline:
         return self._find(self.resume, keys)
 
     # recording
-    def record_watched(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None, rows=None):
+    def trakt_newest(self, key):
+        """The minute of trakt's newest play of ``key`` at the last sync (an aware datetime), or ``None``: no plays,
+        or an entry from before it was kept."""
+        entry = self.watched.get(key)
+        return parse_utc(entry[4]) if entry is not None and len(entry) > 4 else None
+
+    def record_watched(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None, rows=None,
+                       trakt_newest=None):
         """Both sides now hold these plays for ``key`` and Kodi's rows these playcounts (``rows``:
-        ``{row_token: playcount}``); ``replaces`` is an older key of the same item to drop."""
+        ``{row_token: playcount}``); ``replaces`` is an older key of the same item to drop; ``trakt_newest``:
+        trakt's newest play of it (kept, to the minute, while trakt has plays)."""
         if replaces and replaces != key:
             self.watched.pop(replaces, None)
         if not kodi_plays and not trakt_plays and not rows:
             self.watched.pop(key, None)
         else:
-            self.watched[key] = [int(kodi_plays), int(trakt_plays), format_utc(lastplayed),
-                                 dict(rows) if rows is not None else None]
+            entry = [int(kodi_plays), int(trakt_plays), format_utc(lastplayed),
+                     dict(rows) if rows is not None else None]
+            if trakt_plays and trakt_newest is not None:
+                entry.append(format_utc(to_minute(trakt_newest)))
+            self.watched[key] = entry
 
-    def record_history_added(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None, rows=None):
+    def record_history_added(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None, rows=None,
+                             trakt_newest=None):
         """trakt confirmed new plays; trakt now has ``trakt_plays`` and Kodi ``kodi_plays``."""
-        self.record_watched(key, kodi_plays, trakt_plays, lastplayed, replaces, rows)
+        self.record_watched(key, kodi_plays, trakt_plays, lastplayed, replaces, rows, trakt_newest)
 
     def record_history_removed(self, key, kodi_plays=0, replaces=None, rows=None):
         self.record_watched(key, kodi_plays, 0, None, replaces, rows)
 
-    def record_kodi_updated(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None, rows=None):
-        self.record_watched(key, kodi_plays, trakt_plays, lastplayed, replaces, rows)
+    def record_kodi_updated(self, key, kodi_plays, trakt_plays, lastplayed=None, replaces=None, rows=None,
+                            trakt_newest=None):
+        self.record_watched(key, kodi_plays, trakt_plays, lastplayed, replaces, rows, trakt_newest)
 
     def record_collected(self, key):
         self.collected.add(key)
@@ -694,19 +708,21 @@ class Baseline:
         collected = data.get('collected', [])
         if not isinstance(watched, dict) or not isinstance(collected, list):
             raise BaselineError('baseline "watched" must be an object and "collected" a list')
-        size = 3 if schema == 1 else 4
+        sizes = (3,) if schema == 1 else (4, 5)   # the fifth, trakt's newest play, is there when it was known
         clean = {}
         for key, entry in watched.items():
-            if (not isinstance(entry, list) or len(entry) != size or not all(
+            if (not isinstance(entry, list) or len(entry) not in sizes or not all(
                     isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in entry[:2])):
                 raise BaselineError('baseline entry {!r} is malformed: {!r}'.format(key, entry))
-            rows = entry[3] if size == 4 else None
+            rows = entry[3] if len(entry) > 3 else None
             if rows is not None:
                 if not isinstance(rows, dict) or not all(
                         isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in rows.values()):
                     raise BaselineError('baseline entry {!r} has malformed rows: {!r}'.format(key, rows))
                 rows = {str(token): count for token, count in rows.items()}
             clean[str(key)] = [entry[0], entry[1], entry[2] if isinstance(entry[2], str) else None, rows]
+            if len(entry) > 4 and isinstance(entry[4], str) and parse_utc(entry[4]) is not None:
+                clean[str(key)].append(entry[4])
         account = data.get('account')
         folded = data.get('kodi_writes_folded')
         folded = [str(batch) for batch in folded] if isinstance(folded, list) else ()

@@ -121,7 +121,8 @@ def _fold_watched(baseline, written):
             continue
         before, after, written_at = change
         for key in keys:
-            kodi_plays, trakt_plays, lastplayed, rows = baseline.watched[key]
+            entry = baseline.watched[key]
+            kodi_plays, trakt_plays, lastplayed, rows = entry[:4]
             rows = dict(rows)
             most = max(rows.values())
             if rows[token] >= before:
@@ -138,7 +139,7 @@ def _fold_watched(baseline, written):
             # The item's Kodi plays move as its most played row did: a new entry, never one changed in place
             # (baseline_text.py).
             baseline.watched[key] = [max(0, kodi_plays + max(rows.values()) - most), trakt_plays, lastplayed,
-                                     rows]
+                                     rows] + entry[4:]
     return len(owners)
 
 

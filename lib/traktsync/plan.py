@@ -125,10 +125,14 @@ class HistoryAdd:
     rows: Optional[dict] = None
     # first-sync rules: one play stands for Kodi's whole count, viewings the add-on never saw one by one
     first_meeting: bool = False
+    trakt_newest: Optional[datetime] = None   # trakt's newest play of the item as read, before these
 
     def record_into(self, baseline):
+        newest = self.trakt_newest
+        for watched_at in self.watched_at:
+            newest = later(newest, watched_at)
         baseline.record_history_added(self.key, self.kodi_plays, self.trakt_plays, self.lastplayed, self.replaces,
-                                      self.rows)
+                                      self.rows, newest)
 
     def confirmed(self, plays):
         """The same action as if only ``plays`` of its plays had been sent (trakt confirmed fewer). The Kodi side
@@ -160,7 +164,8 @@ class HistoryAdd:
         if any(count > base_rows.get(token, 0) for token, count in self.rows.items()):
             return
         baseline.record_watched(self.key, kodi_plays, trakt_plays, parse_utc(baseline.watched[key][2]), key,
-                                {token: max(0, count - 1) for token, count in self.rows.items()})
+                                {token: max(0, count - 1) for token, count in self.rows.items()},
+                                baseline.trakt_newest(key))
 
 
 @dataclass
@@ -203,6 +208,7 @@ class KodiWatchedUpdate:
     rows: Optional[dict] = None
     copies_only: bool = False   # only copies that lag behind their item's play count are written
     rows_read: Optional[dict] = None   # the rows as the sync read them: what the write changed (other_accounts.py)
+    trakt_newest: Optional[datetime] = None   # trakt's newest play of the item as read
 
     @property
     def kodi_plays(self):
@@ -210,7 +216,7 @@ class KodiWatchedUpdate:
 
     def record_into(self, baseline):
         baseline.record_kodi_updated(self.key, self.playcount, self.trakt_plays, self.lastplayed, self.replaces,
-                                     self.rows)
+                                     self.rows, self.trakt_newest)
 
 
 @dataclass
@@ -261,10 +267,11 @@ class Settled:
     reason: str
     replaces: Optional[str] = None
     rows: Optional[dict] = None
+    trakt_newest: Optional[datetime] = None   # trakt's newest play of the item as read
 
     def record_into(self, baseline):
         baseline.record_watched(self.key, self.kodi_plays, self.trakt_plays, self.lastplayed, self.replaces,
-                                self.rows)
+                                self.rows, self.trakt_newest)
 
 
 @dataclass
@@ -323,13 +330,13 @@ class Plan:
 _TRAKT_ADD, _TRAKT_REMOVE, _KODI = 'trakt_add', 'trakt_remove', 'kodi'
 
 
-def decide(kodi_plays, trakt_plays, base, before_reset, options, same_last_viewing=False):
+def decide(kodi_plays, trakt_plays, base, before_reset, options, same_last_viewing=False, trakt_rewatched=False):
     """The watched decision for one item: ``(write, new_kodi_plays, new_trakt_plays, reason)``.
 
     ``write`` is ``None`` (nothing to write), ``'trakt_add'``, ``'trakt_remove'`` or ``'kodi'``; ``base`` is
     ``(bk, bt)`` or ``None`` (first sync of the item); ``before_reset``: all trakt plays predate the show's
     ``reset_at``; ``same_last_viewing``: trakt's newest play is at the minute of Kodi's ``lastplayed``. See the
-    module docstring for the rules.
+    module docstring for the rules. ``trakt_rewatched``: trakt's newest play is later than at the last sync.
     """
     k, t = kodi_plays, trakt_plays
     if base is None:
@@ -344,6 +351,8 @@ def decide(kodi_plays, trakt_plays, base, before_reset, options, same_last_viewi
         return None, k, t, 'watched on both sides' if k else 'not watched yet'
     bk, bt = base
     gained_kodi, gained_trakt = max(0, k - bk), max(0, t - bt)
+    if trakt_rewatched and not gained_trakt:
+        gained_trakt = 1   # plays removed on trakt and a newer one added: one viewing since the last sync
     if same_last_viewing and bool(gained_kodi) != bool(gained_trakt):
         return None, k, t, ('only one side gained plays, and trakt\'s newest play is Kodi\'s last viewing: the '
                             'change was copied from the other side (another Kodi box, a scrobbler)')
@@ -481,7 +490,8 @@ def make_plan(kodi, trakt, baseline=None, options=None, hold_history=frozenset()
 def _recorded_as_is(baseline, settled):
     entry = baseline.watched.get(settled.key)
     return (entry is not None and settled.replaces is None
-            and (entry[0], entry[1], entry[3]) == (settled.kodi_plays, settled.trakt_plays, settled.rows))
+            and (entry[0], entry[1], entry[3]) == (settled.kodi_plays, settled.trakt_plays, settled.rows)
+            and baseline.trakt_newest(settled.key) == (settled.trakt_newest if settled.trakt_plays else None))
 
 
 def _trakt_state(items):
@@ -596,7 +606,9 @@ def _copies_to_bring_up(kodi_items, rows_now, base_rows, target):
 
 
 class _BaselineRows(object):
-    """The baseline's keys by the library rows their entries were made from, per kind (built when first asked)."""
+    """The baseline's keys by the library rows their entries were made from, per kind (built when first asked,
+    which a sync does only for an item no key names: one string per row)."""
+    _SEVERAL = object()
 
     def __init__(self, baseline):
         self._baseline = baseline
@@ -604,13 +616,14 @@ class _BaselineRows(object):
 
     def keys(self, kind, tokens):
         if self._keys is None:
-            self._keys = {}
+            self._keys = keys = {}
             for stored, entry in self._baseline.watched.items():
+                prefix = stored[:stored.index(':') + 1]
                 for token in entry[3] or ():
-                    self._keys.setdefault((stored.split(':', 1)[0], token), set()).add(stored)
-        found = set()
-        for token in tokens:
-            found.update(self._keys.get((kind, token), ()))
+                    row = prefix + token
+                    keys[row] = stored if keys.get(row, stored) == stored else self._SEVERAL
+        found = set(self._keys.get(kind + ':' + token) for token in tokens)
+        found.discard(None)
         return found
 
 
@@ -622,7 +635,7 @@ def _found_by_row(baseline, rows, index, claimed, entry, ids, tokens):
     when exactly one entry has the rows, no other item of this sync has the id it is stored under, and none of the
     item's ids contradicts it (a file matched to another film keeps its row)."""
     candidates = [stored for stored in rows.keys(entry.kind, tokens) if stored not in claimed]
-    if len(candidates) != 1:
+    if len(candidates) != 1 or not isinstance(candidates[0], str):
         return None
     parts = candidates[0].split(':')
     id_kind = MOVIE if entry.kind == MOVIE else SHOW
@@ -712,8 +725,11 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
     before_reset = kind == EPISODE and trakt_item is not None and trakt_item.watched_before_reset()
     same_last_viewing = (lastplayed is not None and last_watched is not None
                          and to_minute(lastplayed) == to_minute(last_watched))
+    stored_newest = baseline.trakt_newest(found[0]) if found is not None else None
+    newest = to_minute(last_watched) if trakt_plays and last_watched is not None else None
+    trakt_rewatched = stored_newest is not None and newest is not None and newest > stored_newest
     write, new_kodi, new_trakt, reason = decide(kodi_plays, trakt_plays, base, before_reset, options,
-                                                same_last_viewing)
+                                                same_last_viewing, trakt_rewatched)
     if new_rows:
         reason += ' (a library row the last sync did not see: planned as a new item)'
 
@@ -726,9 +742,10 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
                 kodi_ids=tuple(i.kodi_id for i in lagging), playcount=new_kodi,
                 lastplayed=later(lastplayed, last_watched), trakt_plays=new_trakt,
                 reason=reason + '; copies brought up to the same play count', replaces=replaces, rows=rows,
-                copies_only=True, rows_read=rows_now, **naming))
-        elif base != (new_kodi, new_trakt) or replaces or new_rows or base_rows != rows_now:
-            plan.settled.append(Settled(key, new_kodi, new_trakt, lastplayed, reason, replaces, rows_now))
+                copies_only=True, rows_read=rows_now, trakt_newest=newest, **naming))
+        elif (base != (new_kodi, new_trakt) or replaces or new_rows or base_rows != rows_now
+              or stored_newest != (newest if new_trakt else None)):
+            plan.settled.append(Settled(key, new_kodi, new_trakt, lastplayed, reason, replaces, rows_now, newest))
     elif write in (_TRAKT_ADD, _TRAKT_REMOVE) and not options.to_trakt(kind):
         plan.pending.append(Pending(kind, key, title, reason + '; waiting: sending {}s to trakt is off'.format(kind)))
     elif write == _KODI and not options.to_kodi(kind):
@@ -745,7 +762,7 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
         plan.to_trakt_history_add.append(HistoryAdd(
             watched_at=new_play_times(lastplayed, new_trakt - trakt_plays), kodi_plays=new_kodi,
             trakt_plays=new_trakt, lastplayed=lastplayed, reason=reason, replaces=replaces, rows=rows_now,
-            first_meeting=base is None, **naming))
+            first_meeting=base is None, trakt_newest=newest, **naming))
     elif write == _TRAKT_REMOVE:
         plan.to_trakt_history_remove.append(HistoryRemove(kodi_plays=new_kodi, reason=reason, replaces=replaces,
                                                           rows=rows_now, **naming))
@@ -758,7 +775,8 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
         rows.update((row_token(i.kodi_id, i.dateadded), new_kodi) for i in written)
         plan.to_kodi.append(KodiWatchedUpdate(
             kodi_ids=tuple(i.kodi_id for i in written), playcount=new_kodi, lastplayed=new_lastplayed,
-            trakt_plays=new_trakt, reason=reason, replaces=replaces, rows=rows, rows_read=rows_now, **naming))
+            trakt_plays=new_trakt, reason=reason, replaces=replaces, rows=rows, rows_read=rows_now,
+            trakt_newest=newest, **naming))
 
     if options.collection_add:
         if trakt_collected is None:

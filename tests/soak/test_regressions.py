@@ -967,13 +967,11 @@ def test_a_film_that_lost_an_id_and_was_unwatched_on_trakt_is_not_sent_again():
     assert_no_violation(outcome)
 
 
-@pytest.mark.xfail(strict=True, reason='open: the baseline keeps trakt\'s play count of an item, not the time of its '
-                   'newest play, so a trakt re-watch that leaves the count as it was is not seen (docs/design.md)')
 def test_a_viewing_on_trakt_after_an_unwatch_on_both_sides_makes_kodi_watched():
     """Soak life 8600362 (shrunk): an episode watched in Kodi is sent; then it is un-watched on trakt and in Kodi,
     and watched again on trakt (a check-in). trakt holds one play again, as at the last sync, but a newer one: a
-    viewing since the last sync, which Kodi should show. The sync sees trakt's count unchanged and Kodi's un-watch
-    ("send unwatched" off: nothing sent), and Kodi stays unwatched."""
+    viewing since the last sync, which Kodi shows now. It stayed unwatched while the baseline kept trakt's count
+    only."""
     outcome = run_events([
         ('scan', 'e0.1.1'),
         ('kodi_watch', 'e0.1.1', 0),
@@ -985,4 +983,25 @@ def test_a_viewing_on_trakt_after_an_unwatch_on_both_sides_makes_kodi_watched():
     ], movies=4, shows=1, episodes=2)
     assert plays(outcome, 'e0.1.1') == 1
     assert watched(outcome, 'e0.1.1')
+    assert_no_violation(outcome)
+
+
+def test_an_unwatch_from_another_box_does_not_remove_a_viewing_made_on_trakt_since():
+    """Soak life 8800737 (shrunk), "send unwatched" on, two profiles on one library: box B sends an episode's
+    viewing, box A meets it; the episode is un-watched in Kodi and box A removes its play from trakt. Then it is
+    checked in on trakt. Box B, whose record still has one play on each side, read trakt's one play as no change
+    and Kodi's 0 as an un-watch, and **removed the check-in from trakt**. The check-in is newer than trakt's newest
+    play at box B's last sync: a viewing since, which Kodi takes."""
+    outcome = run_events([
+        ('scan', 'e1.1.1'),
+        ('kodi_watch', 'e1.1.1', 1),
+        ('sync', 'B', CLEAN),
+        ('sync', 'A', CLEAN),
+        ('kodi_unwatch', 'e1.1.1'),
+        ('sync', 'A', CLEAN),
+        ('trakt_play', 'e1.1.1'),
+        ('sync', 'B', CLEAN),
+    ], movies=3, shows=2, episodes=2, dateadded='scan', send_unwatched=True)
+    assert plays(outcome, 'e1.1.1') == 1
+    assert watched(outcome, 'e1.1.1')
     assert_no_violation(outcome)

@@ -189,7 +189,8 @@ def test_malformed_trakt_lists_give_a_clear_error(lists, message):
 
 def test_baseline_round_trips_through_json_text():
     baseline = Baseline()
-    baseline.record_history_added('movie:imdb:tt1', kodi_plays=2, trakt_plays=2, lastplayed=utc(2024, 1, 1, 10))
+    baseline.record_history_added('movie:imdb:tt1', kodi_plays=2, trakt_plays=2, lastplayed=utc(2024, 1, 1, 10),
+                                  trakt_newest=utc(2024, 1, 1, 10, 0, 42))
     baseline.record_watched('episode:tvdb:5:1:1', 0, 1)
     baseline.record_collected('movie:imdb:tt1')
     restored = Baseline.from_json(loads(dumps(baseline.to_json())))
@@ -197,6 +198,8 @@ def test_baseline_round_trips_through_json_text():
     assert restored.find_watched(['movie:tmdb:9', 'movie:imdb:tt1']) == ('movie:imdb:tt1', 2, 2, None)
     assert restored.find_watched(['episode:tvdb:5:1:1']) == ('episode:tvdb:5:1:1', 0, 1, None)
     assert restored.was_collected(['movie:imdb:tt1'])
+    assert restored.trakt_newest('movie:imdb:tt1') == utc(2024, 1, 1, 10)   # to the minute
+    assert restored.trakt_newest('episode:tvdb:5:1:1') is None
     assert restored.to_json()['schema'] == Baseline.SCHEMA
 
 

@@ -348,6 +348,29 @@ def test_watched_wins_over_an_unwatch_on_the_other_side():
     assert (update.playcount, update.lastplayed) == (1, DAY2)   # the one new viewing
 
 
+def test_a_newer_play_on_trakt_with_the_count_as_it_was_is_a_viewing_even_against_an_unwatch_in_kodi():
+    """Plays removed on trakt and a newer one added since the last sync: trakt's count is what it was, its newest
+    play is later. That is a viewing, which Kodi takes, never an un-watch to send."""
+    kodi_side, trakt_side, baseline = synced([kodi_movie(0, playcount=1, lastplayed=DAY1)], {'movies': [(0, 1, DAY1)]})
+    kodi_side.movies[0].playcount = 0
+    trakt_side.movies[0].last_watched_at = DAY2
+    plan = make_plan(kodi_side, trakt_side, baseline, PlanOptions(collection_add=False, send_unwatched=True))
+    assert plan.to_trakt_history_remove == []
+    [update] = plan.to_kodi
+    assert (update.playcount, update.lastplayed) == (1, DAY2)
+
+
+def test_an_entry_kept_before_trakts_newest_play_was_reads_no_viewing_from_it_and_learns_it():
+    kodi_side, trakt_side, baseline = synced([kodi_movie(0, playcount=1, lastplayed=DAY1)], {'movies': [(0, 1, DAY1)]})
+    [key] = baseline.watched
+    baseline.watched[key] = baseline.watched[key][:4]   # as an older version wrote it
+    trakt_side.movies[0].last_watched_at = DAY2
+    plan = make_plan(kodi_side, trakt_side, baseline, NO_COLLECTION)
+    assert plan.is_empty()
+    baseline.record_settled(plan)
+    assert baseline.trakt_newest(key) == to_minute(DAY2)
+
+
 # --- reset_at (re-watching a show) -----------------------------------------------------------------------------
 
 RESET = utc(2024, 3, 1, 12, 0)

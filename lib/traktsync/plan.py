@@ -336,7 +336,8 @@ def decide(kodi_plays, trakt_plays, base, before_reset, options, same_last_viewi
     ``write`` is ``None`` (nothing to write), ``'trakt_add'``, ``'trakt_remove'`` or ``'kodi'``; ``base`` is
     ``(bk, bt)`` or ``None`` (first sync of the item); ``before_reset``: all trakt plays predate the show's
     ``reset_at``; ``same_last_viewing``: trakt's newest play is at the minute of Kodi's ``lastplayed``. See the
-    module docstring for the rules. ``trakt_rewatched``: trakt's newest play is later than at the last sync.
+    module docstring for the rules. ``trakt_rewatched``: trakt's newest play is later than at the last sync (with
+    no more plays: some were removed there and others added).
     """
     k, t = kodi_plays, trakt_plays
     if base is None:
@@ -351,8 +352,6 @@ def decide(kodi_plays, trakt_plays, base, before_reset, options, same_last_viewi
         return None, k, t, 'watched on both sides' if k else 'not watched yet'
     bk, bt = base
     gained_kodi, gained_trakt = max(0, k - bk), max(0, t - bt)
-    if trakt_rewatched and not gained_trakt:
-        gained_trakt = 1   # plays removed on trakt and a newer one added: one viewing since the last sync
     if same_last_viewing and bool(gained_kodi) != bool(gained_trakt):
         return None, k, t, ('only one side gained plays, and trakt\'s newest play is Kodi\'s last viewing: the '
                             'change was copied from the other side (another Kodi box, a scrobbler)')
@@ -366,6 +365,10 @@ def decide(kodi_plays, trakt_plays, base, before_reset, options, same_last_viewi
             return _KODI, k + to_kodi, t, '{} new play(s) on trakt'.format(to_kodi)
         return None, k, t, 'the same {} viewing(s) recorded on both sides'.format(gained_kodi)
     if k == 0 and bk > 0 and t > 0:
+        if options.send_unwatched and trakt_rewatched:
+            # trakt's plays are not those of the last sync: a check-in since, or another box sending a viewing
+            # this one never read. Removing them could delete a viewing, so they stay.
+            return None, k, t, 'unwatched in Kodi; trakt has a newer play than at the last sync: nothing removed'
         if options.send_unwatched:
             return _TRAKT_REMOVE, 0, 0, 'unwatched in Kodi'
         return None, k, t, 'unwatched in Kodi; not sent to trakt ("send unwatched" is off)'

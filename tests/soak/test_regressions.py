@@ -967,11 +967,12 @@ def test_a_film_that_lost_an_id_and_was_unwatched_on_trakt_is_not_sent_again():
     assert_no_violation(outcome)
 
 
+@pytest.mark.xfail(strict=True, reason='open: a newer play on trakt with the count as it was cannot be told from '
+                   'another box sending a viewing this box never read (life 8601531); docs/design.md')
 def test_a_viewing_on_trakt_after_an_unwatch_on_both_sides_makes_kodi_watched():
     """Soak life 8600362 (shrunk): an episode watched in Kodi is sent; then it is un-watched on trakt and in Kodi,
     and watched again on trakt (a check-in). trakt holds one play again, as at the last sync, but a newer one: a
-    viewing since the last sync, which Kodi shows now. It stayed unwatched while the baseline kept trakt's count
-    only."""
+    viewing since the last sync, which Kodi should show. Kodi stays unwatched."""
     outcome = run_events([
         ('scan', 'e0.1.1'),
         ('kodi_watch', 'e0.1.1', 0),
@@ -991,7 +992,7 @@ def test_an_unwatch_from_another_box_does_not_remove_a_viewing_made_on_trakt_sin
     viewing, box A meets it; the episode is un-watched in Kodi and box A removes its play from trakt. Then it is
     checked in on trakt. Box B, whose record still has one play on each side, read trakt's one play as no change
     and Kodi's 0 as an un-watch, and **removed the check-in from trakt**. The check-in is newer than trakt's newest
-    play at box B's last sync: a viewing since, which Kodi takes."""
+    play at box B's last sync, so nothing is removed (Kodi stays unwatched: life 8600362's limit)."""
     outcome = run_events([
         ('scan', 'e1.1.1'),
         ('kodi_watch', 'e1.1.1', 1),
@@ -1003,5 +1004,25 @@ def test_an_unwatch_from_another_box_does_not_remove_a_viewing_made_on_trakt_sin
         ('sync', 'B', CLEAN),
     ], movies=3, shows=2, episodes=2, dateadded='scan', send_unwatched=True)
     assert plays(outcome, 'e1.1.1') == 1
-    assert watched(outcome, 'e1.1.1')
+    # what is left is life 8600362's limit: Kodi does not show the check-in
+    assert [(v.kind, v.item) for v in outcome.violations] == [('kodi_unwatched', 'e1.1.1')]
+
+
+def test_a_viewing_another_box_sent_and_kodi_unwatched_since_is_not_made_watched_again():
+    """Soak life 8601531 (shrunk; the first version of the newer-play rule made Kodi watched again): box B sends an
+    episode's viewing; it is un-watched on trakt and watched again in Kodi, and box A sends that viewing; the user
+    then un-watches it in Kodi. Box B sees Kodi 0 and trakt's one play newer than at its last sync, as after a
+    check-in (life 8600362): the user's un-watch stays, and nothing is removed from trakt."""
+    outcome = run_events([
+        ('scan', 'e1.1.3'),
+        ('kodi_watch', 'e1.1.3', 0),
+        ('sync', 'B', CLEAN),
+        ('trakt_unwatch', 'e1.1.3'),
+        ('kodi_watch', 'e1.1.3', 0),
+        ('sync', 'A', CLEAN),
+        ('kodi_unwatch', 'e1.1.3'),
+        ('sync', 'B', CLEAN),
+    ], movies=4, shows=2, episodes=3)
+    assert plays(outcome, 'e1.1.3') == 1
+    assert not watched(outcome, 'e1.1.3')
     assert_no_violation(outcome)

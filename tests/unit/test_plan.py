@@ -348,16 +348,19 @@ def test_watched_wins_over_an_unwatch_on_the_other_side():
     assert (update.playcount, update.lastplayed) == (1, DAY2)   # the one new viewing
 
 
-def test_a_newer_play_on_trakt_with_the_count_as_it_was_is_a_viewing_even_against_an_unwatch_in_kodi():
-    """Plays removed on trakt and a newer one added since the last sync: trakt's count is what it was, its newest
-    play is later. That is a viewing, which Kodi takes, never an un-watch to send."""
+def test_an_unwatch_in_kodi_does_not_remove_a_newer_play_trakt_has_with_the_count_as_it_was():
+    """Plays removed on trakt and a newer one added since the last sync (a check-in, or another box sending a
+    viewing): trakt's count is what it was, its newest play later. "Send unwatched" must not delete that viewing."""
     kodi_side, trakt_side, baseline = synced([kodi_movie(0, playcount=1, lastplayed=DAY1)], {'movies': [(0, 1, DAY1)]})
     kodi_side.movies[0].playcount = 0
     trakt_side.movies[0].last_watched_at = DAY2
     plan = make_plan(kodi_side, trakt_side, baseline, PlanOptions(collection_add=False, send_unwatched=True))
-    assert plan.to_trakt_history_remove == []
-    [update] = plan.to_kodi
-    assert (update.playcount, update.lastplayed) == (1, DAY2)
+    assert plan.to_trakt_history_remove == [] and plan.to_kodi == []
+    [settled] = plan.settled
+    assert 'nothing removed' in settled.reason
+    trakt_side.movies[0].last_watched_at = DAY1   # the same plays as at the last sync: the un-watch is sent
+    plan = make_plan(kodi_side, trakt_side, baseline, PlanOptions(collection_add=False, send_unwatched=True))
+    assert len(plan.to_trakt_history_remove) == 1
 
 
 def test_an_entry_kept_before_trakts_newest_play_was_reads_no_viewing_from_it_and_learns_it():

@@ -128,9 +128,8 @@ class HistoryAdd:
     trakt_newest: Optional[datetime] = None   # trakt's newest play of the item as read, before these
 
     def record_into(self, baseline):
-        newest = self.trakt_newest
-        for watched_at in self.watched_at:
-            newest = later(newest, watched_at)
+        # a play sent without a time is dated by trakt: its newest play is then unknown until the next sync reads it
+        newest = None if None in self.watched_at else later(self.trakt_newest, max(self.watched_at, default=None))
         baseline.record_history_added(self.key, self.kodi_plays, self.trakt_plays, self.lastplayed, self.replaces,
                                       self.rows, newest)
 

@@ -363,6 +363,18 @@ def test_an_unwatch_in_kodi_does_not_remove_a_newer_play_trakt_has_with_the_coun
     assert len(plan.to_trakt_history_remove) == 1
 
 
+def test_a_play_sent_without_a_time_leaves_trakts_newest_play_unknown_until_read():
+    """trakt dates a play sent without ``watched_at`` itself; the record must not claim an older newest play, or
+    the next sync would take trakt's own date for a newer play and keep an un-watch from being sent."""
+    kodi_side = kodi([kodi_movie(0, playcount=1, lastplayed=None)])
+    baseline = Baseline()
+    plan = make_plan(kodi_side, trakt(), baseline, NO_COLLECTION)
+    [sent] = plan.to_trakt_history_add
+    assert sent.watched_at == (None,)
+    baseline.record(sent)
+    assert baseline.trakt_newest(sent.key) is None
+
+
 def test_an_entry_kept_before_trakts_newest_play_was_reads_no_viewing_from_it_and_learns_it():
     kodi_side, trakt_side, baseline = synced([kodi_movie(0, playcount=1, lastplayed=DAY1)], {'movies': [(0, 1, DAY1)]})
     [key] = baseline.watched

@@ -1026,3 +1026,26 @@ def test_a_viewing_another_box_sent_and_kodi_unwatched_since_is_not_made_watched
     assert plays(outcome, 'e1.1.3') == 1
     assert not watched(outcome, 'e1.1.3')
     assert_no_violation(outcome)
+
+
+@pytest.mark.xfail(strict=True, reason='open: a box cannot tell another box\'s upload of a viewing the user has '
+                   'un-watched since from a new play on trakt (found by soak seed 90; failed before this session too)')
+def test_a_viewing_another_box_sent_and_the_user_unwatched_since_stays_unwatched_on_a_box_that_never_read_it():
+    """Soak life 9000344 (shrunk): box B meets a film unwatched; a second copy is added and watched, and box A sends
+    that viewing. The user watches the first copy and then un-watches both. Box B, which never read a viewing,
+    sees trakt gain a play since its record and Kodi none, and writes the play into both copies: the user's
+    un-watch is undone (the model holds it sticky). The same ambiguity keeps box B from taking a check-in after an
+    un-watch (life 8600362)."""
+    outcome = run_events([
+        ('scan', 'm1'),
+        ('sync', 'B', CLEAN),
+        ('copy', 'm1'),
+        ('kodi_watch', 'm1', 1),
+        ('sync', 'A', CLEAN),
+        ('kodi_watch', 'm1', 0),
+        ('kodi_unwatch', 'm1'),
+        ('sync', 'B', CLEAN),
+    ], movies=7, shows=1, episodes=4, dateadded='scan')
+    assert plays(outcome, 'm1') == 1
+    assert not watched(outcome, 'm1')
+    assert_no_violation(outcome)

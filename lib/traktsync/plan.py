@@ -473,11 +473,11 @@ def make_plan(kodi, trakt, baseline=None, options=None, hold_history=frozenset()
             kodi.incomplete_reason or 'unknown reason')
     claimed = set()
     plan.library_rebuilt = _library_rebuilt(kodi, baseline)
-    rows = _BaselineRows(baseline)
+    baseline_rows = _BaselineRows(baseline)
 
     for key in sorted(entries):
         entry = entries[key]
-        _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history, rows)
+        _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history, baseline_rows)
 
     if plan.library_rebuilt:
         # Rows that read fewer plays are new in a library taken as rebuilt; an entry the baseline already holds as
@@ -620,7 +620,7 @@ class _BaselineRows(object):
         if self._keys is None:
             self._keys = keys = {}
             for stored, entry in self._baseline.watched.items():
-                prefix = stored[:stored.index(':') + 1]
+                prefix = stored.partition(':')[0] + ':'
                 for token in entry[3] or ():
                     row = prefix + token
                     keys[row] = stored if keys.get(row, stored) == stored else self._SEVERAL
@@ -629,14 +629,14 @@ class _BaselineRows(object):
         return found
 
 
-def _found_by_row(baseline, rows, index, claimed, entry, ids, tokens):
+def _found_by_row(baseline, baseline_rows, index, claimed, entry, ids, tokens):
     """The baseline entry of an item none of whose keys this sync names it, found by its library rows: a baseline
     entry belongs to one row. The item's ids changed in Kodi (a refresh that lost one) while trakt's lists no
     longer carry the id it was stored under (un-watched there, or a list made from our own writes, which carry
     Kodi's ids), so its keys this sync miss it; planned as new, its plays would be sent to trakt again. Taken only
     when exactly one entry has the rows, no other item of this sync has the id it is stored under, and none of the
     item's ids contradicts it (a file matched to another film keeps its row)."""
-    candidates = [stored for stored in rows.keys(entry.kind, tokens) if stored not in claimed]
+    candidates = [stored for stored in baseline_rows.keys(entry.kind, tokens) if stored not in claimed]
     if len(candidates) != 1 or not isinstance(candidates[0], str):
         return None
     parts = candidates[0].split(':')
@@ -652,7 +652,7 @@ def _found_by_row(baseline, rows, index, claimed, entry, ids, tokens):
     return baseline.find_watched(candidates)
 
 
-def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history, rows):
+def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, hold_history, baseline_rows):
     kind = entry.kind
     kodi_items = sorted(entry.kodi, key=lambda i: i.kodi_id)
     if entry.trakt:
@@ -708,8 +708,8 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
     if found is None and baseline.watched:
         found = baseline.find_watched(aliases())
         if found is None:
-            found = _found_by_row(baseline, rows, index, claimed, entry, ids if kind == MOVIE else show_ids,
-                                  [token for token, _item in row_items])
+            found = _found_by_row(baseline, baseline_rows, index, claimed, entry,
+                                  ids if kind == MOVIE else show_ids, [token for token, _item in row_items])
     claimed.add(key)
     replaces = None
     if found is not None:

@@ -469,13 +469,13 @@ class ItemIndex:
     def add_movie(self, ids):
         self._add(MOVIE, ids)
 
+    def add_show(self, ids):
+        self._add(SHOW, ids)
+
     def knows(self, kind, name, value):
         """Whether an item of either side has the id ``name`` = ``value`` (a string, as keys hold it)."""
         typed = value if name == 'imdb' else _as_int(value)
         return typed is not None and (kind, name, typed) in self._parent
-
-    def add_show(self, ids):
-        self._add(SHOW, ids)
 
     def _prepare(self):
         if self._best is not None:

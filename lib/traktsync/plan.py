@@ -493,7 +493,7 @@ def _recorded_as_is(baseline, settled):
     entry = baseline.watched.get(settled.key)
     return (entry is not None and settled.replaces is None
             and (entry[0], entry[1], entry[3]) == (settled.kodi_plays, settled.trakt_plays, settled.rows)
-            and baseline.trakt_newest(settled.key) == (settled.trakt_newest if settled.trakt_plays else None))
+            and baseline.trakt_newest(settled.key) == settled.trakt_newest)
 
 
 def _trakt_state(items):
@@ -746,7 +746,7 @@ def _plan_item(plan, options, baseline, index, key, entry, claimed, excluded, ho
                 reason=reason + '; copies brought up to the same play count', replaces=replaces, rows=rows,
                 copies_only=True, rows_read=rows_now, trakt_newest=newest, **naming))
         elif (base != (new_kodi, new_trakt) or replaces or new_rows or base_rows != rows_now
-              or stored_newest != (newest if new_trakt else None)):
+              or stored_newest != newest):
             plan.settled.append(Settled(key, new_kodi, new_trakt, lastplayed, reason, replaces, rows_now, newest))
     elif write in (_TRAKT_ADD, _TRAKT_REMOVE) and not options.to_trakt(kind):
         plan.pending.append(Pending(kind, key, title, reason + '; waiting: sending {}s to trakt is off'.format(kind)))

@@ -464,7 +464,11 @@ class Kodi(object):
             self._prepare_home()
         self._check_visible_in_root()
         self._start_xvfb()
-        env = dict(os.environ, HOME=self.home, DISPLAY=self.display, **self.extra_env)
+        # Kodi sets PYTHONOPTIMIZE=1 when its first Python script starts; adding a variable reallocates the
+        # environment while its USB peripheral scan may be reading it (getenv in libudev), and Kodi 20.1 crashed
+        # so at start-up once here (SIGSEGV, both threads in the core's backtrace). With the variable already set
+        # to the value Kodi sets, setenv replaces it in place; the add-ons see what they always see.
+        env = dict(os.environ, HOME=self.home, DISPLAY=self.display, PYTHONOPTIMIZE='1', **self.extra_env)
         args = [kodi_binary(self.root), '--windowing=x11'] + (['--debug'] if self.debug else [])
         if self.root:
             args = ['chroot', self.root] + args
